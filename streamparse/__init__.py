@@ -1,0 +1,50 @@
+"""streamparse: raw LLM text deltas in, OpenAI chat deltas with tool calls out.
+
+    >>> import streamparse
+    >>> p = streamparse.StreamParser("kimi_k2", id_seed=0)
+    >>> p.feed("Checking.<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0")
+    {'content': 'Checking.'}
+    >>> p.feed('<|tool_call_argument_begin|>{"city": "Beijing"}<|tool_call_end|>')
+    {'tool_calls': [{'index': 0, 'id': 'functions.get_weather:0', 'type': 'function', 'function': {'name': 'get_weather', 'arguments': '{"city": "Beijing"}'}}]}
+    >>> p.finish(), p.finish_reason
+    (None, 'tool_calls')
+"""
+
+from __future__ import annotations
+
+from ._wire import ChoiceDelta, FunctionDelta, ToolCallDelta
+from .errors import StreamParseError, UsageError
+from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
+from .ids import IdFactory
+from .parser import StreamParser, parse
+from .registry import dialects
+from .result import CallProblem, FinishReason, Function, ParseResult, ToolCall, fold_deltas
+from .tools import FunctionSpec, ToolSpec
+
+__all__ = [
+    "CallArguments",
+    "CallEnd",
+    "CallProblem",
+    "CallStart",
+    "ChoiceDelta",
+    "Event",
+    "FinishReason",
+    "Function",
+    "FunctionDelta",
+    "FunctionSpec",
+    "IdFactory",
+    "ParseResult",
+    "Reasoning",
+    "StreamParseError",
+    "StreamParser",
+    "Text",
+    "ToolCall",
+    "ToolCallDelta",
+    "ToolSpec",
+    "UsageError",
+    "dialects",
+    "fold_deltas",
+    "parse",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,459 @@
+"""Incremental JSON scanning: where a value ends, and what a call object holds.
+
+Nothing here ever re-parses text it has seen. Three pieces:
+
+* :class:`JsonSkimmer` follows one JSON value across deltas (depth, inside a
+  string, pending escape) and says where it ends. It validates loosely: a
+  character that can never appear outside a JSON string (``<``, ``)``, ...)
+  ends the scan as *bad*, so a missing brace does not swallow the markup
+  that follows. Mismatched brackets are not detected here; the final check
+  on the arguments flags them.
+* :class:`JsonStringDecoder` turns the raw body of a JSON string into its
+  text chunk by chunk (escapes and surrogate pairs split across deltas).
+* :class:`CallObjectScanner` reads the members of a call object
+  (``{"name": ..., "arguments": {...}}``, any key order) and exposes the
+  name once its string closes and the raw arguments text as it arrives.
+  A dialect polls it after each :meth:`~CallObjectScanner.advance`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+__all__ = [
+    "BAD",
+    "DONE",
+    "MORE",
+    "CallObjectScanner",
+    "JsonSkimmer",
+    "JsonStringDecoder",
+    "decode_json_string",
+]
+
+# Scan status after advance(): need more text / value complete / cannot continue.
+MORE, DONE, BAD = 0, 1, 2
+
+_STRING_STOP = re.compile(r'["\\]')
+# Characters that can stand outside strings inside a container without
+# changing depth; anything else is structural or invalid.
+_CONTAINER_STOP = re.compile(r"[^ \t\r\n,:0-9A-Za-z.+\-]")
+_SCALAR_STOP = re.compile(r"[^0-9A-Za-z.+\-]")
+_SCALAR_START = frozenset("-0123456789tfnNI")
+_WHITESPACE = re.compile(r"[ \t\r\n]*")
+
+_KIND_CONTAINER, _KIND_STRING, _KIND_SCALAR = 1, 2, 3
+
+
+class JsonSkimmer:
+    """Finds the end of one JSON value fed in pieces."""
+
+    __slots__ = ("depth", "in_string", "escape", "kind", "status")
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.escape = False
+        self.kind = 0
+        self.status = MORE
+
+    def reset(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.escape = False
+        self.kind = 0
+        self.status = MORE
+
+    def advance(self, text: str, pos: int) -> int:
+        """Consume ``text[pos:]``; return where scanning stopped.
+
+        Afterwards ``status`` is MORE (all consumed, value still open), DONE
+        (the value ended just before the returned index) or BAD (the
+        character at the returned index cannot continue the value).
+        """
+        n = len(text)
+        i = pos
+        if self.kind == 0:
+            if i >= n:
+                return i
+            c = text[i]
+            if c == "{" or c == "[":
+                self.kind = _KIND_CONTAINER
+                self.depth = 1
+                i += 1
+            elif c == '"':
+                self.kind = _KIND_STRING
+                self.in_string = True
+                i += 1
+            elif c in _SCALAR_START:
+                self.kind = _KIND_SCALAR
+            else:
+                self.status = BAD
+                return i
+        if self.kind == _KIND_SCALAR:
+            m = _SCALAR_STOP.search(text, i)
+            if m is None:
+                return n
+            self.status = DONE
+            return m.start()
+        if self.escape and i < n:
+            self.escape = False
+            i += 1
+        in_string = self.in_string
+        depth = self.depth
+        while i < n:
+            if in_string:
+                m = _STRING_STOP.search(text, i)
+                if m is None:
+                    i = n
+                    break
+                j = m.start()
+                if text[j] == '"':
+                    in_string = False
+                    i = j + 1
+                    if depth == 0:
+                        self.in_string = False
+                        self.status = DONE
+                        return i
+                elif j + 1 < n:
+                    i = j + 2
+                else:
+                    self.escape = True
+                    i = n
+            else:
+                m = _CONTAINER_STOP.search(text, i)
+                if m is None:
+                    i = n
+                    break
+                j = m.start()
+                c = text[j]
+                if c == '"':
+                    in_string = True
+                elif c == "{" or c == "[":
+                    depth += 1
+                elif c == "}" or c == "]":
+                    depth -= 1
+                    if depth == 0:
+                        self.depth = 0
+                        self.in_string = False
+                        self.status = DONE
+                        return j + 1
+                else:
+                    self.in_string = in_string
+                    self.depth = depth
+                    self.status = BAD
+                    return j
+                i = j + 1
+        self.in_string = in_string
+        self.depth = depth
+        return i
+
+    def finish(self) -> None:
+        """The text ended: a bare scalar is complete, anything open is not."""
+        if self.kind == _KIND_SCALAR and self.status == MORE:
+            self.status = DONE
+
+
+_SIMPLE_ESCAPES = {
+    '"': '"',
+    "\\": "\\",
+    "/": "/",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+}
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+class JsonStringDecoder:
+    """Decodes the body of a JSON string (no quotes) chunk by chunk.
+
+    An escape cut by a chunk boundary is held until it completes; a high
+    surrogate escape is held until it is known whether a low one follows.
+    Invalid escapes are kept literally (lenient, never raises).
+    """
+
+    __slots__ = ("_pending",)
+
+    def __init__(self) -> None:
+        self._pending = ""
+
+    def feed(self, raw: str, final: bool = False) -> str:
+        if self._pending:
+            raw = self._pending + raw
+            self._pending = ""
+        if "\\" not in raw:
+            return raw
+        out: list[str] = []
+        i = 0
+        n = len(raw)
+        while True:
+            j = raw.find("\\", i)
+            if j < 0:
+                out.append(raw[i:])
+                break
+            out.append(raw[i:j])
+            if j + 1 >= n:
+                if final:
+                    out.append("\\")
+                else:
+                    self._pending = "\\"
+                break
+            c = raw[j + 1]
+            if c != "u":
+                out.append(_SIMPLE_ESCAPES.get(c, "\\" + c))
+                i = j + 2
+                continue
+            hex_digits = raw[j + 2 : j + 6]
+            if len(hex_digits) < 4 and not final and all(h in _HEX for h in hex_digits):
+                self._pending = raw[j:]
+                break
+            if len(hex_digits) < 4 or not all(h in _HEX for h in hex_digits):
+                out.append(raw[j : j + 2])
+                i = j + 2
+                continue
+            code = int(hex_digits, 16)
+            i = j + 6
+            if 0xD800 <= code < 0xDC00:
+                low = raw[i : i + 6]
+                if len(low) < 6 and not final and _could_be_low_escape(low):
+                    self._pending = raw[j:]
+                    break
+                if (
+                    len(low) == 6
+                    and low[:2] == "\\u"
+                    and all(h in _HEX for h in low[2:])
+                    and 0xDC00 <= int(low[2:], 16) < 0xE000
+                ):
+                    code = 0x10000 + ((code - 0xD800) << 10) + (int(low[2:], 16) - 0xDC00)
+                    i += 6
+            out.append(chr(code))
+        return "".join(out)
+
+    def finish(self) -> str:
+        return self.feed("", final=True)
+
+
+def _could_be_low_escape(text: str) -> bool:
+    expected = "\\u"
+    for k, ch in enumerate(text):
+        if k < 2:
+            if ch != expected[k]:
+                return False
+        elif k == 2:
+            if ch not in "dD":
+                return False
+        elif k == 3:
+            if ch not in "cdefCDEF":
+                return False
+        elif ch not in _HEX:
+            return False
+    return True
+
+
+def decode_json_string(raw: str) -> str:
+    """Decode a complete JSON string body, leniently."""
+    if "\\" not in raw:
+        return raw
+    try:
+        decoded = json.loads('"' + raw + '"', strict=False)
+    except ValueError:
+        decoded = JsonStringDecoder().feed(raw, final=True)
+    return decoded if isinstance(decoded, str) else raw
+
+
+# CallObjectScanner states
+_KEY_OR_END, _KEY, _COLON, _VALUE, _VALUE_BODY, _COMMA_OR_END = range(6)
+# What the current member value is
+_OTHER, _NAME, _ARGS = range(3)
+
+_MAX_KEY = 64
+
+
+class CallObjectScanner:
+    """Reads ``{"name": ..., "arguments": ..., ...}`` member by member.
+
+    Feed it the text after the opening brace. After each :meth:`advance`:
+
+    * ``name`` is the decoded name once its string value has closed (None
+      before, and None for an empty or non-string name);
+    * ``args`` holds raw arguments fragments not yet taken by the dialect
+      (the value of ``arguments``, or of an alias such as ``parameters``;
+      a string value is decoded, for models that double-encode);
+    * ``status`` is MORE, DONE (the object closed just before the returned
+      index) or BAD (the character at the returned index breaks the
+      object's grammar);
+    * ``args_done`` tells whether the arguments value was complete.
+
+    Members named in ``capture`` whose value is a string are kept decoded
+    in ``captured`` (Mistral's ``"id"``). Other members are skipped.
+    """
+
+    __slots__ = (
+        "name",
+        "args",
+        "args_seen",
+        "args_done",
+        "captured",
+        "status",
+        "_state",
+        "_member",
+        "_key",
+        "_key_len",
+        "_raw",
+        "_raw_len",
+        "_skimmer",
+        "_decoder",
+        "_args_keys",
+        "_capture",
+        "_max_name",
+    )
+
+    def __init__(
+        self,
+        args_keys: tuple[str, ...] = ("arguments", "parameters"),
+        capture: tuple[str, ...] = (),
+        max_name: int = 1024,
+    ) -> None:
+        self._args_keys = args_keys
+        self._capture = capture
+        self._max_name = max_name
+        self._skimmer = JsonSkimmer()
+        self._decoder = JsonStringDecoder()
+        self.reset()
+
+    def reset(self) -> None:
+        self.name: str | None = None
+        self.args: list[str] = []
+        self.args_seen = False
+        self.args_done = False
+        self.captured: dict[str, str] = {}
+        self.status = MORE
+        self._state = _KEY_OR_END
+        self._member = _OTHER
+        self._key: list[str] = []
+        self._key_len = 0
+        self._raw: list[str] = []
+        self._raw_len = 0
+        self._skimmer.reset()
+        self._decoder = JsonStringDecoder()
+
+    def advance(self, text: str, pos: int) -> int:
+        n = len(text)
+        i = pos
+        skimmer = self._skimmer
+        while i < n:
+            state = self._state
+            if state == _VALUE_BODY:
+                start = i
+                i = skimmer.advance(text, i)
+                status = skimmer.status
+                if status == BAD:
+                    self.status = BAD
+                    return i
+                self._take_value(text[start:i], done=status == DONE)
+                if status == DONE:
+                    self._state = _COMMA_OR_END
+                continue
+            if state == _KEY:
+                start = i
+                i = skimmer.advance(text, i)
+                chunk = text[start:i]
+                if self._key_len <= _MAX_KEY:
+                    self._key.append(chunk)
+                    self._key_len += len(chunk)
+                if skimmer.status == DONE:
+                    self._state = _COLON
+                continue
+            i = _WHITESPACE.match(text, i).end()
+            if i >= n:
+                break
+            c = text[i]
+            if state == _KEY_OR_END or state == _COMMA_OR_END:
+                if c == "}":
+                    self.status = DONE
+                    return i + 1
+                if c == ",":
+                    self._state = _KEY_OR_END
+                    i += 1
+                elif c == '"':
+                    self._key = []
+                    self._key_len = 0
+                    skimmer.reset()
+                    self._state = _KEY
+                else:
+                    self.status = BAD
+                    return i
+            elif state == _COLON:
+                if c != ":":
+                    self.status = BAD
+                    return i
+                self._state = _VALUE
+                i += 1
+            else:  # _VALUE
+                self._begin_value(c)
+                skimmer.reset()
+                self._state = _VALUE_BODY
+        return i
+
+    def finish(self) -> None:
+        """The text ended inside the object: flush what the decoder holds."""
+        if self._state == _VALUE_BODY and self._member == _ARGS:
+            self._skimmer.finish()
+            if self._skimmer.kind == _KIND_STRING:
+                tail = self._decoder.finish()
+                if tail:
+                    self.args.append(tail)
+            if self._skimmer.status == DONE:
+                self.args_done = True
+
+    def _begin_value(self, first: str) -> None:
+        key_raw = "".join(self._key)
+        key = decode_json_string(key_raw[1:-1]) if len(key_raw) <= _MAX_KEY + 1 else ""
+        self._raw = []
+        self._raw_len = 0
+        if key == "name" and first == '"' and self.name is None:
+            self._member = _NAME
+        elif key in self._args_keys and not self.args_seen:
+            self._member = _ARGS
+            self.args_seen = True
+        elif key in self._capture and first == '"':
+            self._member = _OTHER
+            self._key = [key]
+        else:
+            self._member = _OTHER
+            self._key = []
+
+    def _take_value(self, chunk: str, done: bool) -> None:
+        member = self._member
+        if member == _ARGS:
+            if self._skimmer.kind == _KIND_STRING:
+                if not self._raw:
+                    self._raw.append('"')
+                    chunk = chunk[1:]
+                if done:
+                    chunk = chunk[:-1]
+                decoded = self._decoder.feed(chunk, final=done)
+                if decoded:
+                    self.args.append(decoded)
+            elif chunk:
+                self.args.append(chunk)
+            if done:
+                self.args_done = True
+            return
+        if member == _NAME or self._key:
+            if self._raw_len <= self._max_name + 2:
+                self._raw.append(chunk)
+                self._raw_len += len(chunk)
+            if done:
+                raw = "".join(self._raw)
+                if self._raw_len <= self._max_name + 2:
+                    value = decode_json_string(raw[1:-1])
+                    if member == _NAME:
+                        self.name = value or None
+                    else:
+                        self.captured[self._key[0]] = value
+                self._raw = []
+                self._raw_len = 0

@@ -1,0 +1,163 @@
+"""Final results: what a whole response folds to (pydantic, built once)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ._machine import ARGS, END, REASONING, START, TEXT, Record
+from .tools import FunctionSpec
+
+__all__ = ["CallProblem", "FinishReason", "Function", "ParseResult", "ToolCall", "fold_deltas"]
+
+FinishReason = Literal["stop", "tool_calls", "length"]
+
+
+class Function(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    arguments: str
+
+
+class ToolCall(BaseModel):
+    """A call as OpenAI's ``message.tool_calls[i]`` carries it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    type: Literal["function"] = "function"
+    function: Function
+
+
+class CallProblem(BaseModel):
+    """Something wrong with one call, reported beside it, never instead of it.
+
+    ``kind`` is ``incomplete`` (the text was cut inside the call, after
+    ``finish(reason="length")``), ``invalid_arguments`` (the arguments are
+    not a JSON object) or ``unknown_tool`` (``tools`` were given and do not
+    declare the name).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    index: int
+    kind: Literal["incomplete", "invalid_arguments", "unknown_tool"]
+    detail: str
+
+
+class ParseResult(BaseModel):
+    """The whole response: ``content`` and ``reasoning_content`` are None when empty,
+    as in an OpenAI message."""
+
+    model_config = ConfigDict(frozen=True)
+
+    content: str | None = None
+    reasoning_content: str | None = None
+    tool_calls: list[ToolCall] = Field(default_factory=list)
+    finish_reason: FinishReason = "stop"
+    problems: list[CallProblem] = Field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.content: list[str] = []
+        self.reasoning: list[str] = []
+        self.ids: list[str] = []
+        self.names: list[str] = []
+        self.arguments: list[list[str]] = []
+        self.incomplete: set[int] = set()
+
+    def call(self, index: int) -> None:
+        while len(self.ids) <= index:
+            self.ids.append("")
+            self.names.append("")
+            self.arguments.append([])
+
+    def add_records(self, records: Iterable[Record]) -> None:
+        for record in records:
+            kind = record[0]
+            if kind == TEXT:
+                self.content.append(record[2])
+            elif kind == REASONING:
+                self.reasoning.append(record[2])
+            elif kind == START:
+                self.call(record[1])
+                self.ids[record[1]] = record[2]
+                self.names[record[1]] = record[3]
+            elif kind == ARGS:
+                self.call(record[1])
+                self.arguments[record[1]].append(record[2])
+            elif kind == END and not record[2]:
+                self.incomplete.add(record[1])
+
+    def result(
+        self,
+        finish_reason: FinishReason,
+        tools: Mapping[str, FunctionSpec] | None,
+    ) -> ParseResult:
+        calls = [
+            ToolCall(id=call_id, function=Function(name=name, arguments="".join(parts)))
+            for call_id, name, parts in zip(self.ids, self.names, self.arguments)
+        ]
+        problems: list[CallProblem] = []
+        for index, call in enumerate(calls):
+            if finish_reason == "length" and index in self.incomplete:
+                problems.append(CallProblem(index=index, kind="incomplete", detail="the text ended inside this call"))
+            detail = _arguments_problem(call.function.arguments)
+            if detail is not None:
+                problems.append(CallProblem(index=index, kind="invalid_arguments", detail=detail))
+            if tools is not None and call.function.name not in tools:
+                problems.append(
+                    CallProblem(index=index, kind="unknown_tool", detail=f"{call.function.name!r} is not among the tools given")
+                )
+        return ParseResult(
+            content="".join(self.content) or None,
+            reasoning_content="".join(self.reasoning) or None,
+            tool_calls=calls,
+            finish_reason=finish_reason,
+            problems=problems,
+        )
+
+
+def _arguments_problem(arguments: str) -> str | None:
+    try:
+        value = json.loads(arguments)
+    except ValueError as error:
+        return f"not valid JSON: {error}"
+    if not isinstance(value, dict):
+        return f"a JSON {type(value).__name__}, not an object"
+    return None
+
+
+def fold_deltas(
+    deltas: Iterable[Mapping[str, Any] | None],
+    finish_reason: FinishReason | None = None,
+    tools: Mapping[str, FunctionSpec] | None = None,
+) -> ParseResult:
+    """Fold wire deltas the way a client does: concatenate content, and per
+    ``index`` concatenate ``id``, ``function.name`` and ``function.arguments``.
+
+    ``finish_reason`` defaults to ``tool_calls`` when a call appeared, else ``stop``.
+    """
+    builder = _Builder()
+    for delta in deltas:
+        if not delta:
+            continue
+        if delta.get("content"):
+            builder.content.append(delta["content"])
+        if delta.get("reasoning_content"):
+            builder.reasoning.append(delta["reasoning_content"])
+        for chunk in delta.get("tool_calls") or ():
+            index = chunk["index"]
+            builder.call(index)
+            builder.ids[index] += chunk.get("id") or ""
+            function = chunk.get("function") or {}
+            builder.names[index] += function.get("name") or ""
+            builder.arguments[index].append(function.get("arguments") or "")
+    if finish_reason is None:
+        finish_reason = "tool_calls" if builder.ids else "stop"
+    return builder.result(finish_reason, tools)
