@@ -1,0 +1,147 @@
+"""Hypothesis strategies: tool names, arguments, contents, samples and splits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from ..registry import get_dialect
+from .renderers import Sample, ToolCallSpec
+
+__all__ = [
+    "arguments",
+    "contents",
+    "forbidden_in",
+    "json_values",
+    "pieces",
+    "samples",
+    "split_at",
+    "tool_names",
+]
+
+# Strings that stress escaping and string awareness.
+_TRICKY = [
+    '"',
+    "\\",
+    "\\\\",
+    '\\"',
+    "{",
+    "}",
+    "[",
+    "]",
+    "\n",
+    "\t",
+    "</tool_calls>",
+    "<tool_calls>",
+    "</think>",
+    "<|tool_call_end|>",
+    "😀",
+    "北京",
+    "\u2028",
+    "\x00",
+    "mkdir -p a/{b,c",
+]
+
+_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+    st.lists(st.sampled_from(_TRICKY), max_size=4).map("".join),
+)
+
+
+def tool_names() -> st.SearchStrategy[str]:
+    """Function names: letters, digits and ``_ . : -`` (dots and dashes included)."""
+    return st.from_regex(r"[A-Za-z_][A-Za-z0-9_.:\-]{0,24}", fullmatch=True)
+
+
+def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**12), 10**12),
+        st.floats(allow_nan=False, allow_infinity=False),
+        _TEXT,
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=4),
+            st.dictionaries(_TEXT, inner, max_size=4),
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+def arguments() -> st.SearchStrategy[dict[str, Any]]:
+    """Arguments objects, from ``{}`` to nested, with unicode and escapes."""
+    return st.dictionaries(_TEXT, json_values(), max_size=5)
+
+
+def forbidden_in(dialect: str, state: str) -> tuple[str, ...]:
+    """Markers that would change state inside ``state`` text: "content", "reasoning" or "arguments"."""
+    machine = get_dialect(dialect)
+    key = {
+        "content": machine.CONTENT,
+        "reasoning": machine.REASONING_STATE,
+        "arguments": getattr(machine, "ARGS_STATE", None),
+    }[state]
+    if key is None or key not in machine.STATES:
+        return ()
+    spec = machine.STATES[key]
+    return tuple(getattr(spec, "actions", {}))
+
+
+def contents(forbidden: tuple[str, ...] = (), max_size: int = 40) -> st.SearchStrategy[str]:
+    """Free text that contains none of ``forbidden``; often with marker look-alikes."""
+    look_alikes = [f[: max(1, len(f) // 2)] for f in forbidden] + ["<", "<|", "{", "}", " ", "\n"]
+    text = st.one_of(
+        st.text(max_size=max_size),
+        st.lists(st.one_of(st.text(max_size=6), st.sampled_from(look_alikes)), max_size=8).map("".join),
+    )
+    return text.filter(lambda s: not any(f in s for f in forbidden))
+
+
+@st.composite
+def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
+    """A model response of ``dialect``: maybe reasoning, content, calls, trailing content."""
+    content_forbidden = forbidden_in(dialect, "content")
+    reasoning_forbidden = forbidden_in(dialect, "reasoning")
+    arguments_forbidden = forbidden_in(dialect, "arguments")
+    compact = draw(st.booleans())
+    ensure_ascii = draw(st.booleans())
+    call = st.builds(ToolCallSpec, name=tool_names(), arguments=arguments()).filter(
+        lambda c: not any(m in c.encoded(compact, ensure_ascii) for m in arguments_forbidden)
+    )
+    calls = draw(st.lists(call, max_size=max_calls))
+    has_reasoning = bool(reasoning_forbidden) and draw(st.booleans())
+    return Sample(
+        content=draw(contents(content_forbidden)),
+        calls=tuple(calls),
+        reasoning=draw(contents(reasoning_forbidden)) if has_reasoning else None,
+        content_after=draw(contents(content_forbidden, max_size=10)) if calls and draw(st.booleans()) else "",
+        compact=compact,
+        ensure_ascii=ensure_ascii,
+        first_index=draw(st.integers(0, 20)),
+    )
+
+
+def split_at(text: str, cuts: list[int]) -> list[str]:
+    points = sorted({c for c in cuts if 0 < c < len(text)})
+    bounds = [0, *points, len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+@st.composite
+def pieces(draw: st.DrawFn, text: str) -> list[str]:
+    """Ways to cut ``text`` into deltas: whole, one char at a time, token-like, random."""
+    mode = draw(st.sampled_from(["whole", "chars", "tokens", "random"]))
+    if mode == "whole" or not text:
+        return [text] if text else []
+    if mode == "chars":
+        return list(text)
+    if mode == "tokens":
+        size = draw(st.integers(1, 6))
+        return [text[i : i + size] for i in range(0, len(text), size)]
+    cuts = draw(st.lists(st.integers(1, max(1, len(text) - 1)), max_size=min(40, len(text))))
+    return split_at(text, cuts)

@@ -1,0 +1,162 @@
+"""The contract, property-tested for every dialect that has a renderer.
+
+Split invariance (byte-equal arguments), stream equals batch, round trip
+through the dialect's renderer, OpenAI wire shape, prompt emission, and
+never raising on arbitrary text.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import streamparse
+from streamparse.registry import get_dialect
+from streamparse.testing import (
+    RENDERERS,
+    check_wire_shape,
+    contents,
+    forbidden_in,
+    pieces,
+    render,
+    run_stream,
+    samples,
+    split_at,
+)
+
+DIALECTS = sorted(RENDERERS)
+
+
+def test_every_dialect_has_a_renderer() -> None:
+    assert DIALECTS == streamparse.dialects()
+
+
+def comparable(result: streamparse.ParseResult) -> tuple[object, ...]:
+    return (
+        result.content,
+        result.reasoning_content,
+        [(c.id, c.function.name, c.function.arguments) for c in result.tool_calls],
+        result.finish_reason,
+    )
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@given(data=st.data())
+def test_round_trip_split_invariance_and_wire_shape(dialect: str, data: st.DataObject) -> None:
+    sample = data.draw(samples(dialect))
+    rendered = render(dialect, sample)
+    batch = streamparse.parse(rendered.text, dialect, id_seed=0)
+
+    assert (batch.content or "") == rendered.content
+    assert (batch.reasoning_content or "") == rendered.reasoning
+    assert len(batch.tool_calls) == len(rendered.calls)
+    for got, want, spec in zip(batch.tool_calls, rendered.calls, sample.calls):
+        assert got.function.name == want.name
+        assert got.function.arguments == want.arguments
+        assert json.loads(got.function.arguments) == json.loads(spec.encoded())
+        if want.id is not None:
+            assert got.id == want.id
+    assert batch.problems == []
+    assert batch.finish_reason == ("tool_calls" if sample.calls else "stop")
+    assert len({c.id for c in batch.tool_calls}) == len(batch.tool_calls)
+
+    for _ in range(2):
+        run = run_stream(dialect, data.draw(pieces(rendered.text)), id_seed=0)
+        check_wire_shape(run.deltas, run.finish_reason)
+        assert comparable(run.result) == comparable(batch)
+
+
+def held_suffix(text: str, markers: tuple[str, ...]) -> int:
+    """The longest suffix of ``text`` that is a proper prefix of a marker."""
+    for k in range(min(len(text), max(map(len, markers)) - 1), 0, -1):
+        tail = text[-k:]
+        if any(len(m) > k and m.startswith(tail) for m in markers):
+            return k
+    return 0
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@given(data=st.data())
+def test_prompt_emission_of_content(dialect: str, data: st.DataObject) -> None:
+    markers = forbidden_in(dialect, "content")
+    text = data.draw(contents(markers, max_size=80))
+    parser = streamparse.StreamParser(dialect)
+    fed = ""
+    emitted = ""
+    for piece in data.draw(pieces(text)):
+        fed += piece
+        delta = parser.feed(piece)
+        if delta is not None:
+            assert set(delta) == {"content"}
+            emitted += delta["content"]
+        assert emitted == fed[: len(fed) - held_suffix(fed, markers)]
+    delta = parser.finish()
+    emitted += (delta or {}).get("content", "")
+    assert emitted == text
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@given(data=st.data())
+def test_prompt_emission_of_arguments(dialect: str, data: st.DataObject) -> None:
+    sample = data.draw(samples(dialect).filter(lambda s: bool(s.calls)))
+    rendered = render(dialect, sample)
+    which = data.draw(st.integers(0, len(rendered.calls) - 1))
+    start, end = rendered.argument_spans[which]
+    cut = data.draw(st.integers(start, end))
+    prefix = rendered.text[:cut]
+
+    parser = streamparse.StreamParser(dialect, id_seed=0)
+    deltas = [parser.feed(piece) for piece in data.draw(pieces(prefix))]
+    sent = "".join(
+        chunk["function"].get("arguments", "")
+        for delta in deltas
+        if delta
+        for chunk in delta.get("tool_calls", ())
+        if chunk["index"] == which
+    )
+    available = prefix[start:]
+    assert available.startswith(sent)
+    arguments_markers = forbidden_in(dialect, "arguments")
+    allowance = len(available) - len(available.rstrip())
+    if arguments_markers:
+        allowance += held_suffix(available.rstrip(), arguments_markers)
+    assert len(available) - len(sent) <= allowance, (available, sent)
+
+
+def _soup(dialect: str) -> st.SearchStrategy[str]:
+    machine = get_dialect(dialect)
+    markers = sorted({m for spec in machine.STATES.values() for m in getattr(spec, "actions", {})})
+    fragments = st.one_of(
+        st.sampled_from(markers),
+        st.sampled_from([m[: len(m) // 2] for m in markers if len(m) > 1]),
+        st.text(max_size=8),
+        st.sampled_from(['{"name": "f", "arguments": {"a": 1}}', '"', "\\", "}", "{", " ", "\n", "functions.f:0"]),
+    )
+    return st.lists(fragments, max_size=30).map("".join)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@given(data=st.data())
+def test_arbitrary_text_never_raises_and_is_split_invariant(dialect: str, data: st.DataObject) -> None:
+    text = data.draw(_soup(dialect))
+    reason = data.draw(st.sampled_from([None, "length"]))
+    batch = streamparse.parse(text, dialect, id_seed=0, finish_reason=reason)
+    run = run_stream(dialect, data.draw(pieces(text)), id_seed=0, reason=reason)
+    check_wire_shape(run.deltas, run.finish_reason)
+    assert comparable(run.result) == comparable(batch)
+    # Nothing invented: content and reasoning are made of input characters, in order.
+    for produced in (batch.content or "", batch.reasoning_content or ""):
+        assert len(produced) <= len(text)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@given(data=st.data())
+def test_content_only_text_is_returned_verbatim(dialect: str, data: st.DataObject) -> None:
+    text = data.draw(contents(forbidden_in(dialect, "content"), max_size=200))
+    assert (streamparse.parse(text, dialect).content or "") == text
+    run = run_stream(dialect, split_at(text, data.draw(st.lists(st.integers(0, len(text))))))
+    assert (run.result.content or "") == text
+    assert run.finish_reason == "stop"
