@@ -1,0 +1,486 @@
+"""Per-delta cost of StreamParser.feed for one large tool call, at two levels, against a floor.
+
+Run from the project root:
+
+    python benchmarks/bench_feed.py            # full run: sizes 500, 5,000, 50,000; best of 5
+    python benchmarks/bench_feed.py --quick    # smoke run: best of 1 (used by tests/test_benchmarks_smoke.py)
+
+What is measured, for each dialect (kimi_k2, minimax_m1) and each arguments size, with the rendered
+response cut into 4-character deltas and, as a second column set, 1-character deltas:
+
+* event: ``StreamParser.feed_events`` over every delta, then ``finish_events``;
+* wire:  ``StreamParser.feed`` over every delta, then ``finish`` (OpenAI delta dicts);
+* floor: a bare loop over the same deltas doing one compiled-``re`` ``.search()`` per delta for the
+  dialect's end marker -- the least any per-delta Python loop can cost on this machine.
+
+Figures are microseconds per delta (total / number of deltas), best of N repeats; a sample of a small
+case covers several whole responses (at least MIN_SAMPLE_DELTAS deltas). The deltas are split before
+timing, the parsers are built before timing (their construction is reported separately) and the
+garbage collector is off inside the timed region. "flatness" is µs/delta at the largest size divided by
+µs/delta at the smallest: the design contract (DESIGN.md §4, linear cost) wants it near 1.0. Peak memory
+is measured with tracemalloc in separate, untimed runs. On a shared or virtualised host the absolute µs
+drift between runs (the whole machine gets faster or slower); the ratios to the floor, measured
+interleaved with the levels, are the figures to compare across runs. Nothing is asserted; the "ok" column reports
+whether the folded output of an untimed run gives back exactly the arguments that were rendered.
+
+Why not pytest-benchmark or pyperf: we want per-delta figures of several levels and a floor measured in
+the same process, in one table, with ratios between them; a small hand-written best-of-N loop over
+``time.perf_counter_ns`` does that directly and without spawning worker processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import json
+import platform
+import re
+import shlex
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import streamparse
+
+DIALECTS = ("kimi_k2", "minimax_m1")
+SIZES = (500, 5_000, 50_000)
+DELTA_WIDTHS = (4, 1)
+LEVELS = ("event", "wire", "floor")
+FUNCTION_NAME = "write_file"
+FILE_PATH = "src/notes/readme.md"
+LEAD_TEXT = "I'll write the file now."
+
+# The marker that ends a call in each dialect: the floor loop searches every delta for it.
+END_MARKERS = {"kimi_k2": "<|tool_call_end|>", "minimax_m1": "</tool_calls>"}
+
+# Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
+# word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji).
+_FILLER = (
+    'The quick brown fox said "hello" to the lazy dog. ',
+    "Streaming parsers must not rescan; ",
+    "naïve café déjà vu, ",
+    "東京 and 北京 are cities, ",
+    'a "quoted phrase" here, ',
+    "numbers 12345 and 67890, ",
+    "emoji 🙂 once in a while. ",
+)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Input
+
+
+def make_arguments(target_chars: int) -> str:
+    """A JSON object ``{"path": ..., "content": ...}`` whose text is ``target_chars`` long (or one
+    less, when the boundary falls on an escaped quote). Non-ASCII is written raw, as models do."""
+    pieces: list[str] = []
+    length = 0
+    index = 0
+    while length < target_chars:
+        piece = _FILLER[index % len(_FILLER)]
+        pieces.append(piece)
+        length += len(piece)
+        index += 1
+    filler = "".join(pieces)
+
+    def dumps(n: int) -> str:
+        return json.dumps({"path": FILE_PATH, "content": filler[:n]}, ensure_ascii=False)
+
+    # Longest prefix of the filler whose JSON text fits in target_chars (length is monotonic in n).
+    low, high = 0, len(filler)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if len(dumps(mid)) <= target_chars:
+            low = mid
+        else:
+            high = mid - 1
+    return dumps(low)
+
+
+def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
+    """One call to ``write_file`` with ``arguments``, after a bit of content, in the dialect's format."""
+    if dialect == "kimi_k2":
+        return (
+            f"{lead}<|tool_calls_section_begin|><|tool_call_begin|>functions.{FUNCTION_NAME}:0"
+            f"<|tool_call_argument_begin|>{arguments}<|tool_call_end|><|tool_calls_section_end|>"
+        )
+    if dialect == "minimax_m1":
+        return f'{lead}\n<tool_calls>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_calls>'
+    raise ValueError(f"no renderer for dialect {dialect!r}")
+
+
+def split(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)]
+
+
+@dataclass
+class Case:
+    dialect: str
+    size: int  # target arguments length
+    arguments: str  # the arguments JSON text as rendered
+    text: str  # the whole rendered response
+    deltas: dict[int, list[str]] = field(default_factory=dict)  # width -> deltas
+
+
+def make_case(dialect: str, size: int, widths: Sequence[int] = DELTA_WIDTHS) -> Case:
+    arguments = make_arguments(size)
+    text = render(dialect, arguments)
+    return Case(dialect, size, arguments, text, {w: split(text, w) for w in widths})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Correctness of the input (untimed): does the parser give back what was rendered?
+
+
+def fold_wire(dialect: str, deltas: Sequence[str]) -> streamparse.ParseResult:
+    parser = streamparse.StreamParser(dialect, id_seed=0)
+    out = [parser.feed(d) for d in deltas]
+    out.append(parser.finish())
+    return streamparse.fold_deltas(out, parser.finish_reason)
+
+
+def event_arguments(dialect: str, deltas: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(names of started calls, concatenated arguments per call) at the event level."""
+    parser = streamparse.StreamParser(dialect, id_seed=0)
+    events: list[Any] = []
+    for d in deltas:
+        events.extend(parser.feed_events(d))
+    events.extend(parser.finish_events())
+    names = [e.name for e in events if isinstance(e, streamparse.CallStart)]
+    args = ["" for _ in names]
+    for e in events:
+        if isinstance(e, streamparse.CallArguments):
+            args[e.index] += e.text
+    return names, args
+
+
+def check_case(case: Case, width: int) -> bool:
+    """True when both levels yield exactly one ``write_file`` call with the rendered arguments."""
+    deltas = case.deltas[width]
+    result = fold_wire(case.dialect, deltas)
+    names, args = event_arguments(case.dialect, deltas)
+    return (
+        len(result.tool_calls) == 1
+        and result.tool_calls[0].function.name == FUNCTION_NAME
+        and result.tool_calls[0].function.arguments == case.arguments
+        and names == [FUNCTION_NAME]
+        and args == [case.arguments]
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Timing
+
+
+# Each sample times `passes` whole responses back to back, each with its own parser built before the
+# clock starts, so that a sample of a small case is long enough (MIN_SAMPLE_DELTAS deltas in all) not to be
+# dominated by timer resolution and scheduler noise. One pass = every delta, then finish().
+MIN_SAMPLE_DELTAS = 20_000
+
+
+def _time_event(dialect: str, deltas: list[str], passes: int) -> int:
+    parsers = [streamparse.StreamParser(dialect, id_seed=0) for _ in range(passes)]
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for parser in parsers:
+            feed = parser.feed_events
+            for d in deltas:
+                feed(d)
+            parser.finish_events()
+        return time.perf_counter_ns() - start
+    finally:
+        gc.enable()
+
+
+def _time_wire(dialect: str, deltas: list[str], passes: int) -> int:
+    parsers = [streamparse.StreamParser(dialect, id_seed=0) for _ in range(passes)]
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for parser in parsers:
+            feed = parser.feed
+            for d in deltas:
+                feed(d)
+            parser.finish()
+        return time.perf_counter_ns() - start
+    finally:
+        gc.enable()
+
+
+def _time_floor(dialect: str, deltas: list[str], passes: int) -> int:
+    search = re.compile(re.escape(END_MARKERS[dialect])).search
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for _ in range(passes):
+            for d in deltas:
+                search(d)
+        return time.perf_counter_ns() - start
+    finally:
+        gc.enable()
+
+
+TIMERS: dict[str, Callable[[str, list[str], int], int]] = {
+    "event": _time_event,
+    "wire": _time_wire,
+    "floor": _time_floor,
+}
+
+
+def best_us_per_delta(dialect: str, deltas: list[str], repeats: int) -> dict[str, float]:
+    """Best-of-``repeats`` µs per delta for every level. The levels take turns within each repeat, so a
+    slow spell of the machine hits all of them alike and the ratios stay meaningful."""
+    passes = max(1, -(-MIN_SAMPLE_DELTAS // len(deltas)))
+    for level in LEVELS:  # warm-up: imports, caches, specialisation
+        TIMERS[level](dialect, deltas, 1)
+    best = dict.fromkeys(LEVELS, float("inf"))
+    for _ in range(repeats):
+        for level in LEVELS:
+            best[level] = min(best[level], TIMERS[level](dialect, deltas, passes))
+    return {level: ns / (passes * len(deltas)) / 1000.0 for level, ns in best.items()}
+
+
+def construction_us(dialect: str, repeats: int, loops: int = 200) -> float:
+    """Best-of-N mean cost of ``StreamParser(dialect, id_seed=0)``, in µs."""
+    best = None
+    for _ in range(repeats):
+        gc.disable()
+        try:
+            start = time.perf_counter_ns()
+            for _ in range(loops):
+                streamparse.StreamParser(dialect, id_seed=0)
+            elapsed = time.perf_counter_ns() - start
+        finally:
+            gc.enable()
+        best = elapsed if best is None else min(best, elapsed)
+    assert best is not None
+    return best / loops / 1000.0
+
+
+def peak_kib(level: str, dialect: str, deltas: list[str]) -> tuple[float, float]:
+    """(peak KiB above the pre-feed baseline during a full feed + finish, KiB still held after it).
+
+    The deltas exist before tracing starts, and outputs are dropped as a streaming server would drop
+    them once sent, so the figures are the parser's own working memory."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        parser = streamparse.StreamParser(dialect, id_seed=0)
+        feed: Callable[[str], object]
+        finish: Callable[[], object]
+        if level == "event":
+            feed, finish = parser.feed_events, parser.finish_events
+        else:
+            feed, finish = parser.feed, parser.finish
+        base, _ = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        for d in deltas:
+            feed(d)
+        finish()
+        current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return (peak - base) / 1024.0, (current - base) / 1024.0
+
+
+# ---------------------------------------------------------------------------------------------------
+# The run
+
+
+@dataclass
+class Row:
+    dialect: str
+    size: int
+    args_chars: int
+    width: int
+    n_deltas: int
+    us: dict[str, float]  # level -> µs/delta
+    ok: bool
+
+    @property
+    def event_ratio(self) -> float:
+        return self.us["event"] / self.us["floor"]
+
+    @property
+    def wire_ratio(self) -> float:
+        return self.us["wire"] / self.us["floor"]
+
+
+@dataclass
+class Report:
+    rows: list[Row]
+    construction: dict[str, float]  # dialect -> µs
+    memory: list[tuple[str, str, int, int, float, float]]  # dialect, level, width, args_chars, peak, held
+    repeats: int
+    command: str
+
+    def row(self, dialect: str, size: int, width: int) -> Row:
+        for r in self.rows:
+            if (r.dialect, r.size, r.width) == (dialect, size, width):
+                return r
+        raise KeyError((dialect, size, width))
+
+
+def run(
+    dialects: Sequence[str] = DIALECTS,
+    sizes: Sequence[int] = SIZES,
+    widths: Sequence[int] = DELTA_WIDTHS,
+    repeats: int = 5,
+    memory: bool = True,
+    command: str = "",
+) -> Report:
+    rows: list[Row] = []
+    mem: list[tuple[str, str, int, int, float, float]] = []
+    construction = {d: construction_us(d, repeats) for d in dialects}
+    for dialect in dialects:
+        for size in sizes:
+            case = make_case(dialect, size, widths)
+            for width in widths:
+                deltas = case.deltas[width]
+                ok = check_case(case, width)
+                us = best_us_per_delta(dialect, deltas, repeats)
+                rows.append(Row(dialect, size, len(case.arguments), width, len(deltas), us, ok))
+        if memory:
+            big = make_case(dialect, max(sizes), widths)
+            for width in widths:
+                for level in ("event", "wire"):
+                    peak, held = peak_kib(level, dialect, big.deltas[width])
+                    mem.append((dialect, level, width, len(big.arguments), peak, held))
+    return Report(rows, construction, mem, repeats, command)
+
+
+def _git_revision() -> str:
+    root = Path(__file__).resolve().parent.parent
+    try:
+        rev = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "streamparse"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return rev + (" (streamparse/ modified)" if dirty else "")
+
+
+def format_report(report: Report) -> str:
+    lines: list[str] = []
+    add = lines.append
+    add("streamparse feed benchmark")
+    add(f"  command:  {report.command}")
+    add(f"  python:   {sys.version.split()[0]} ({platform.python_implementation()}) {sys.executable}")
+    add(f"  platform: {platform.platform()} / {platform.machine()} / {platform.processor() or '?'}")
+    add(f"  date:     {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
+    add(f"  package:  streamparse {streamparse.__version__}, git {_git_revision()}")
+    add(
+        f"  timing:   best of {report.repeats}, perf_counter_ns, GC off, µs per delta (total / deltas),"
+        f" samples of >= {MIN_SAMPLE_DELTAS:,} deltas"
+    )
+    add("")
+
+    widths = sorted({r.width for r in report.rows}, reverse=True)
+    sizes = sorted({r.size for r in report.rows})
+    dialects = list(dict.fromkeys(r.dialect for r in report.rows))
+
+    head1 = f"{'dialect':<11} {'args':>6} |"
+    head2 = f"{'':<11} {'chars':>6} |"
+    for w in widths:
+        head1 += f" {f'{w}-char deltas: µs/delta':^46} |"
+        head2 += f" {'deltas':>6} {'event':>6} {'wire':>6} {'floor':>6} {'ev/fl':>6} {'wi/fl':>6} {'ok':>3} |"
+    add(head1)
+    add(head2)
+    add("-" * len(head2))
+    for dialect in dialects:
+        for size in sizes:
+            first = report.row(dialect, size, widths[0])
+            line = f"{dialect:<11} {first.args_chars:>6} |"
+            for w in widths:
+                r = report.row(dialect, size, w)
+                line += (
+                    f" {r.n_deltas:>6} {r.us['event']:>6.2f} {r.us['wire']:>6.2f} {r.us['floor']:>6.3f}"
+                    f" {r.event_ratio:>6.1f} {r.wire_ratio:>6.1f} {'yes' if r.ok else 'NO':>3} |"
+                )
+            add(line)
+    add("")
+
+    if len(sizes) > 1:
+        lo, hi = sizes[0], sizes[-1]
+        add(f"flatness: µs/delta at {hi:,} ÷ µs/delta at {lo:,} (1.0 = flat); 'vs floor' divides out the")
+        add(
+            "floor's own flatness, i.e. compares the x-floor ratios, which is robust to the host's speed drifting"
+        )
+        head = f"{'dialect':<11} {'level':<6} |" + "".join(
+            f" {f'{w}-char':>7} {'vs floor':>8} |" for w in widths
+        )
+        add(head)
+        add("-" * len(head))
+        for dialect in dialects:
+            for level in LEVELS:
+                line = f"{dialect:<11} {level:<6} |"
+                for w in widths:
+                    big, small = report.row(dialect, hi, w), report.row(dialect, lo, w)
+                    flat = big.us[level] / small.us[level]
+                    floor_flat = big.us["floor"] / small.us["floor"]
+                    rel = "-" if level == "floor" else f"{flat / floor_flat:.2f}"
+                    line += f" {flat:>7.2f} {rel:>8} |"
+                add(line)
+        add("")
+
+    if report.construction:
+        add("construction: StreamParser(dialect, id_seed=0), µs each (not in the figures above)")
+        for dialect, us in report.construction.items():
+            add(f"  {dialect:<11} {us:8.2f}")
+        add("")
+
+    if report.memory:
+        add("peak memory (tracemalloc, untimed): KiB above the pre-feed baseline during feed + finish,")
+        add("outputs dropped as they come; 'held' = KiB still allocated after finish")
+        head = (
+            f"{'dialect':<11} {'level':<6} {'deltas':>7} {'args chars':>10} | {'peak KiB':>9} {'held KiB':>9}"
+        )
+        add(head)
+        add("-" * len(head))
+        for dialect, level, width, chars, peak, held in report.memory:
+            add(f"{dialect:<11} {level:<6} {f'{width}-char':>7} {chars:>10} | {peak:>9.1f} {held:>9.1f}")
+        add("")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> Report:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: best of 1 instead of 5")
+    parser.add_argument("--repeats", type=int, default=None, help="best of N (default 5, or 1 with --quick)")
+    parser.add_argument(
+        "--sizes", default=None, help="comma-separated argument sizes in chars (default 500,5000,50000)"
+    )
+    parser.add_argument("--dialects", default=None, help=f"comma-separated (default {','.join(DIALECTS)})")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    args = parser.parse_args(argv)
+
+    argv_list = list(sys.argv[1:] if argv is None else argv)
+    command = shlex.join(["python", "benchmarks/bench_feed.py", *argv_list])
+    repeats = args.repeats if args.repeats is not None else (1 if args.quick else 5)
+    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else SIZES
+    dialects = tuple(args.dialects.split(",")) if args.dialects else DIALECTS
+    report = run(dialects, sizes, repeats=repeats, memory=not args.no_memory, command=command)
+    print(format_report(report))
+    return report
+
+
+if __name__ == "__main__":
+    main()

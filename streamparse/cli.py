@@ -1,0 +1,411 @@
+"""The ``streamparse`` command: replay bundled examples, parse raw model output.
+
+Verbs::
+
+    streamparse demo [--dialect NAME] [--seed N]
+    streamparse parse [FILE|-] --dialect NAME [--split chars|random|N] [--seed N]
+                      [--format json|sse] [--model NAME] [--finish-reason stop|length]
+                      [--tools FILE.json] [--start-in-reasoning]
+    streamparse dialects
+
+User errors (unknown dialect, unreadable file, bad tools) print one line
+to stderr and exit with status 2. The module holds no parsing logic: it
+cuts text, feeds a :class:`~streamparse.StreamParser` and prints what
+comes out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import string
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, NoReturn, TextIO
+
+from ._wire import ChoiceDelta
+from .errors import UsageError
+from .parser import StreamParser, parse
+from .registry import dialects
+from .result import FinishReason, ParseResult, fold_deltas
+
+__all__ = ["ChunkBuilder", "Example", "completion_chunk", "examples", "main", "split_text", "sse_line"]
+
+_EXIT_USAGE = 2
+_DEMO_MAX_PIECE = 8
+_RANDOM_MAX_PIECE = 16
+_ALPHANUMERIC = string.ascii_letters + string.digits
+
+
+class _CliError(Exception):
+    """A user error: reported as one line on stderr, exit status 2."""
+
+
+# --- bundled examples ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Example:
+    """One bundled raw model output: ``streamparse/examples/<name>.txt``."""
+
+    name: str
+    dialect: str
+    text: str
+
+
+def examples(dialect: str | None = None) -> list[Example]:
+    """The bundled examples, sorted by name, optionally of one dialect only.
+
+    A file belongs to the dialect whose name is its stem or the longest
+    registered name its stem starts with followed by ``_``
+    (``kimi_k2_thinking.txt`` is a ``kimi_k2`` example).
+    """
+    known = dialects()
+    if dialect is not None and dialect not in known:
+        raise UsageError(f"unknown dialect {dialect!r}; choose one of: {', '.join(known)}")
+    found: list[Example] = []
+    folder = resources.files("streamparse") / "examples"
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        if not entry.name.endswith(".txt"):
+            continue
+        stem = entry.name[: -len(".txt")]
+        owners = [name for name in known if stem == name or stem.startswith(name + "_")]
+        if not owners:
+            continue
+        owner = max(owners, key=len)
+        if dialect is None or owner == dialect:
+            # Bytes, not read_text(): the text must reach the parser exactly as written.
+            found.append(Example(stem, owner, entry.read_bytes().decode("utf-8")))
+    return found
+
+
+# --- cutting text into deltas ---------------------------------------------------
+
+
+def split_text(text: str, how: str | int | None, rng: random.Random | None = None) -> list[str]:
+    """Cut ``text`` into the deltas to feed.
+
+    ``how`` is None (the whole text at once), ``"chars"`` (one character at a
+    time), ``"random"`` (random pieces of 1 to 16 characters drawn from
+    ``rng``) or a positive int (pieces of that many characters).
+    """
+    if how is None:
+        return [text] if text else []
+    if how == "chars":
+        return list(text)
+    if how == "random":
+        return _random_pieces(text, rng or random.Random(), _RANDOM_MAX_PIECE)
+    if isinstance(how, int) and not isinstance(how, bool) and how > 0:
+        return [text[start : start + how] for start in range(0, len(text), how)]
+    raise UsageError(f"split must be None, 'chars', 'random' or a positive int, not {how!r}")
+
+
+def _random_pieces(text: str, rng: random.Random, longest: int) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end = start + rng.randint(1, longest)
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+# --- OpenAI chat.completion.chunk and SSE ---------------------------------------
+
+
+def completion_chunk(
+    delta: Mapping[str, Any],
+    *,
+    chunk_id: str,
+    created: int,
+    model: str,
+    finish_reason: FinishReason | None = None,
+) -> dict[str, Any]:
+    """One ``chat.completion.chunk`` object around one delta, ready for ``json.dumps``."""
+    return {
+        "id": chunk_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": [{"index": 0, "delta": dict(delta), "finish_reason": finish_reason}],
+    }
+
+
+def sse_line(payload: Mapping[str, Any] | str) -> str:
+    """``data: <payload>`` plus the blank line that ends an SSE event."""
+    data = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+    return f"data: {data}\n\n"
+
+
+class ChunkBuilder:
+    """Builds the ``chat.completion.chunk`` objects of one streamed response.
+
+    ``chunk(delta)`` wraps a parser delta (the first one also gets
+    ``"role": "assistant"``); ``last(finish_reason)`` is the closing chunk
+    with an empty delta. Every chunk shares one ``id``, ``created`` and
+    ``model``, as OpenAI's do. After the last chunk an SSE stream sends
+    ``sse_line("[DONE]")``.
+    """
+
+    def __init__(
+        self, model: str = "streamparse", *, chunk_id: str | None = None, created: int | None = None
+    ) -> None:
+        self.model = model
+        self.id = (
+            chunk_id if chunk_id is not None else "chatcmpl-" + "".join(random.choices(_ALPHANUMERIC, k=24))
+        )
+        self.created = created if created is not None else int(time.time())
+        self._role_sent = False
+
+    def chunk(self, delta: Mapping[str, Any], finish_reason: FinishReason | None = None) -> dict[str, Any]:
+        if not self._role_sent:
+            delta = {"role": "assistant", **delta}
+            self._role_sent = True
+        return completion_chunk(
+            delta, chunk_id=self.id, created=self.created, model=self.model, finish_reason=finish_reason
+        )
+
+    def last(self, finish_reason: FinishReason) -> dict[str, Any]:
+        return self.chunk({}, finish_reason)
+
+
+# --- verbs ------------------------------------------------------------------------
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _show(delta: ChoiceDelta | None) -> str:
+    return "None" if delta is None else _dumps(delta)
+
+
+def _result_json(result: ParseResult) -> str:
+    fields = {"content", "reasoning_content", "tool_calls", "finish_reason"}
+    if result.problems:
+        fields.add("problems")
+    return json.dumps(result.model_dump(include=fields), ensure_ascii=False, indent=2)
+
+
+def _cmd_dialects(args: argparse.Namespace, out: TextIO) -> int:
+    out.writelines(name + "\n" for name in dialects())
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    chosen = examples(args.dialect)
+    if not chosen:
+        raise _CliError(f"no bundled example for dialect {args.dialect!r}")
+    for number, example in enumerate(chosen):
+        if number:
+            out.write("\n")
+        out.write(f"== {example.name}.txt (dialect {example.dialect}, seed {args.seed})\n")
+        pieces = _random_pieces(example.text, random.Random(args.seed), _DEMO_MAX_PIECE)
+        parser = StreamParser(example.dialect, id_seed=args.seed)
+        deltas = []
+        for piece in pieces:
+            delta = parser.feed(piece)
+            if delta is not None:
+                deltas.append(delta)
+            out.write(f"feed {_dumps(piece):<14} -> {_show(delta)}\n")
+        delta = parser.finish()
+        if delta is not None:
+            deltas.append(delta)
+        out.write(f"{'finish()':<19} -> {_show(delta)}   finish_reason={parser.finish_reason}\n")
+        folded = fold_deltas(deltas, parser.finish_reason)
+        whole = parse(example.text, example.dialect, id_seed=args.seed)
+        same = "yes" if folded == whole else "NO (this is a bug, please report it)"
+        out.write(f"-- folded ({len(pieces)} pieces, {len(deltas)} deltas; same as parse(): {same})\n")
+        out.write(_result_json(folded) + "\n")
+    return 0
+
+
+def _cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
+    text = _read_input(args.file)
+    tools = _read_tools(args.tools) if args.tools is not None else None
+    parser = StreamParser(
+        args.dialect,
+        tools,
+        start_in_reasoning=args.start_in_reasoning,
+        id_seed=args.seed,
+    )
+    pieces = split_text(text, args.split, random.Random(args.seed))
+    builder: ChunkBuilder | None = None
+    if args.format == "sse":
+        chunk_id = None
+        if args.seed is not None:
+            chunk_id = "chatcmpl-" + "".join(random.Random(args.seed).choices(_ALPHANUMERIC, k=24))
+        builder = ChunkBuilder(args.model, chunk_id=chunk_id)
+
+    def emit(delta: ChoiceDelta | None) -> None:
+        if delta is not None:
+            out.write(sse_line(builder.chunk(delta)) if builder is not None else _dumps(delta) + "\n")
+
+    for piece in pieces:
+        emit(parser.feed(piece))
+    emit(parser.finish(args.finish_reason))
+    finish_reason = parser.finish_reason
+    assert finish_reason is not None
+    # Problems come from the batch parse (the same result, by the contract): wire deltas
+    # do not say which calls the text cut short, so a fold of them cannot report "incomplete".
+    problems = parse(
+        text,
+        args.dialect,
+        tools,
+        start_in_reasoning=args.start_in_reasoning,
+        id_seed=args.seed,
+        finish_reason=args.finish_reason,
+    ).problems
+    if builder is not None:
+        out.write(sse_line(builder.last(finish_reason)))
+        out.write(sse_line("[DONE]"))
+        for problem in problems:
+            sys.stderr.write(
+                f"streamparse: warning: call {problem.index}: {problem.kind}: {problem.detail}\n"
+            )
+        return 0
+    final: dict[str, Any] = {"finish_reason": finish_reason}
+    if problems:
+        final["problems"] = [problem.model_dump() for problem in problems]
+    out.write(_dumps(final) + "\n")
+    return 0
+
+
+def _read_input(path: str) -> str:
+    where = "standard input" if path == "-" else path
+    try:
+        if path == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            data: bytes | str = stream.read() if stream is not None else sys.stdin.read()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except OSError as error:
+        raise _CliError(f"cannot read {where}: {error.strerror or error}") from None
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _CliError(f"{where} is not UTF-8 text (byte {error.start}: {error.reason})") from None
+
+
+def _read_tools(path: str) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            tools = json.loads(handle.read().decode("utf-8"))
+    except OSError as error:
+        raise _CliError(f"cannot read tools file {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise _CliError(f"tools file {path} is not valid JSON: {error}") from None
+    if isinstance(tools, dict) and "tools" in tools:
+        tools = tools["tools"]  # a whole request body
+    if not isinstance(tools, list):
+        raise _CliError(
+            f"tools file {path} must hold a JSON list of tools (or an object with a 'tools' list)"
+        )
+    return tools
+
+
+# --- argument parsing ---------------------------------------------------------------
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _CliError(f"{message} (see '{self.prog} --help')")
+
+
+def _split_option(value: str) -> str | int:
+    if value in ("chars", "random"):
+        return value
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size <= 0:
+        raise argparse.ArgumentTypeError(f"expected 'chars', 'random' or a positive number, not {value!r}")
+    return size
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    top = _ArgumentParser(
+        prog="streamparse",
+        description="Parse raw LLM output, streamed as text deltas, into OpenAI chat deltas with tool calls.",
+    )
+    verbs = top.add_subparsers(dest="verb", metavar="{demo,parse,dialects}", parser_class=_ArgumentParser)
+    verbs.required = True
+
+    demo = verbs.add_parser("demo", help="replay the bundled examples cut at random points")
+    demo.add_argument("--dialect", metavar="NAME", help="only the examples of this dialect")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the cuts and generated ids (default 0)")
+    demo.set_defaults(run=_cmd_demo)
+
+    cmd = verbs.add_parser("parse", help="parse raw model output from a file or stdin")
+    cmd.add_argument(
+        "file", nargs="?", default="-", metavar="FILE", help="raw model output; '-' or nothing reads stdin"
+    )
+    cmd.add_argument("--dialect", required=True, metavar="NAME", help="see 'streamparse dialects'")
+    cmd.add_argument(
+        "--split",
+        type=_split_option,
+        default=None,
+        metavar="chars|random|N",
+        help="how to cut the text into deltas (default: the whole text at once)",
+    )
+    cmd.add_argument("--seed", type=int, default=None, help="seed of random cuts and generated ids")
+    cmd.add_argument(
+        "--format",
+        choices=("json", "sse"),
+        default="json",
+        help="json: one delta per line, then the finish reason; sse: OpenAI chat.completion.chunk events",
+    )
+    cmd.add_argument("--model", default="streamparse", help="the model name written in SSE chunks")
+    cmd.add_argument(
+        "--finish-reason",
+        choices=("stop", "length"),
+        default=None,
+        help="how the upstream stream ended ('length': cut by max_tokens)",
+    )
+    cmd.add_argument("--tools", metavar="FILE.json", help="OpenAI tools list (or a request body holding one)")
+    cmd.add_argument(
+        "--start-in-reasoning", action="store_true", help="the prompt already opened the reasoning (<think>)"
+    )
+    cmd.set_defaults(run=_cmd_parse)
+
+    listing = verbs.add_parser("dialects", help="list the dialect names")
+    listing.set_defaults(run=_cmd_dialects)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for user errors)."""
+    out = sys.stdout
+    try:
+        args = _build_parser().parse_args(argv)
+        status: int = args.run(args, out)
+        out.flush()
+        return status
+    except (_CliError, UsageError) as error:
+        sys.stderr.write(f"streamparse: error: {error}\n")
+        return _EXIT_USAGE
+    except SystemExit as stop:  # --help
+        return stop.code if isinstance(stop.code, int) else 0
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, without a second error at exit.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, out.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
