@@ -42,6 +42,11 @@ _SCALAR_STOP = re.compile(r"[^0-9A-Za-z.+\-]")
 _SCALAR_START = frozenset("-0123456789tfnNI")
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
 
+
+def _skip_whitespace(text: str, pos: int) -> int:
+    match = _WHITESPACE.match(text, pos)
+    return match.end() if match is not None else pos
+
 _KIND_CONTAINER, _KIND_STRING, _KIND_SCALAR = 1, 2, 3
 
 
@@ -367,7 +372,7 @@ class CallObjectScanner:
                 if skimmer.status == DONE:
                     self._state = _COLON
                 continue
-            i = _WHITESPACE.match(text, i).end()
+            i = _skip_whitespace(text, i)
             if i >= n:
                 break
             c = text[i]
@@ -397,6 +402,22 @@ class CallObjectScanner:
                 skimmer.reset()
                 self._state = _VALUE_BODY
         return i
+
+    def plain_arguments(self, text: str) -> bool:
+        """Whether all of ``text`` continues the arguments without changing scan state.
+
+        True when the scan is inside a container arguments value and
+        ``text`` holds no quote, backslash, bracket or other structural
+        character (in a string: no quote or backslash). The caller then
+        passes ``text`` on as arguments without calling :meth:`advance`.
+        """
+        if self._state != _VALUE_BODY or self._member != _ARGS:
+            return False
+        skimmer = self._skimmer
+        if skimmer.kind != _KIND_CONTAINER or skimmer.escape:
+            return False
+        stop = _STRING_STOP if skimmer.in_string else _CONTAINER_STOP
+        return stop.search(text) is None
 
     def finish(self) -> None:
         """The text ended inside the object: flush what the decoder holds."""

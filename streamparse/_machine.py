@@ -18,7 +18,8 @@ blocks below (content, reasoning, wrapper gaps, call headers, argument
 streaming, commit and failure) are shared by every dialect.
 
 Lossless failure: text consumed for a construct that is not yet known to
-be a call (a wrapper's begin marker, a call header) is kept in ``_held``.
+be a call (a wrapper's begin marker, a call header) is held (see the
+building blocks below).
 When the call's name is known the construct commits and the held text is
 markup; when it fails, the held text is emitted as content and the
 failing character is read again in the state the failure returns to.
@@ -36,6 +37,7 @@ yields at most one record per kind and call between state changes:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar, Union
@@ -62,14 +64,71 @@ Step = Callable[[Any, str, int, bool], int]
 # Limits on text held while it might still become a call; beyond them the
 # construct is not a call and its text is content.
 MAX_HEADER = 1024
+MAX_PENDING = 8192
+
+
+class Stripper:
+    """Drops the whitespace around a run of text that arrives in pieces.
+
+    Leading whitespace is dropped; trailing whitespace is held until more
+    text follows (then it is inner whitespace) or the run ends (then it is
+    dropped). Used for marker-delimited arguments and for stray text
+    between calls.
+    """
+
+    __slots__ = ("started", "pending")
+
+    def __init__(self) -> None:
+        self.started = False
+        self.pending: list[str] = []
+
+    def reset(self) -> None:
+        self.started = False
+        if self.pending:
+            self.pending = []
+
+    def take(self, text: str) -> str:
+        """The part of ``text`` that can be passed on now."""
+        if not self.started:
+            text = text.lstrip()
+            if not text:
+                return ""
+            self.started = True
+        body = text.rstrip()
+        if len(body) == len(text):
+            if self.pending:
+                text = "".join(self.pending) + text
+                self.pending = []
+            return text
+        if not body:
+            self.pending.append(text)
+            return ""
+        tail = text[len(body) :]
+        if self.pending:
+            body = "".join(self.pending) + body
+        self.pending = [tail]
+        return body
+
+
+FastPath = Callable[[Any, str], "Record | None"]
 
 
 class Lex:
-    """A state whose text runs between literal markers."""
+    """A state whose text runs between literal markers.
 
-    __slots__ = ("text", "actions", "lexer")
+    ``fast`` (optional) handles a whole delta that holds none of the
+    markers' first characters when nothing is buffered, returning its one
+    record, or None to take the general path.
+    """
 
-    def __init__(self, text: TextHandler, actions: Mapping[str | tuple[str, ...], MarkerAction]):
+    __slots__ = ("text", "actions", "lexer", "fast", "first", "first_re")
+
+    def __init__(
+        self,
+        text: TextHandler,
+        actions: Mapping[str | tuple[str, ...], MarkerAction],
+        fast: FastPath | None = None,
+    ):
         flat: dict[str, MarkerAction] = {}
         for key, action in actions.items():
             for marker in (key,) if isinstance(key, str) else key:
@@ -77,18 +136,30 @@ class Lex:
         self.text = text
         self.actions = flat
         self.lexer = MarkerLexer(flat)
+        self.fast = fast if fast is not None else _FAST_PATHS.get(text)
+        self.first: str | None = "".join(sorted({m[0] for m in flat}))
+        self.first_re = re.compile("[" + re.escape(self.first) + "]")
 
 
 class Scan:
-    """A state with its own step: ``step(machine, buf, pos, final) -> new pos``."""
+    """A state with its own step: ``step(machine, buf, pos, final) -> new pos``.
 
-    __slots__ = ("step",)
+    ``fast`` as for :class:`Lex`, but it is offered every delta.
+    """
 
-    def __init__(self, step: Step):
+    __slots__ = ("step", "fast", "first", "first_re")
+
+    def __init__(self, step: Step, fast: FastPath | None = None):
         self.step = step
+        self.fast = fast if fast is not None else _FAST_PATHS.get(step)
+        self.first: str | None = None
+        self.first_re = None
 
 
 StateSpec = Union[Lex, Scan]
+
+# Filled in below the Machine class: text handler or step -> its fast path.
+_FAST_PATHS: dict[Callable[..., Any], FastPath] = {}
 
 _NO_WRAPPER, _WRAPPER_PENDING, _WRAPPER_OPEN = range(3)
 
@@ -109,17 +180,18 @@ class Machine:
         self._run_kind = -1
         self._run_index = -1
         self._run_parts: list[str] = []
-        self._held: list[str] = []
-        self._held_len = 0
         self._wrapper = _NO_WRAPPER
+        self._wrapper_raw: list[str] = []
+        self._wrapper_raw_len = 0
+        self._wrapper_content: list[str] = []
+        self._call_raw: list[str] = []
         self._calls = 0
         self._call_open = False
         self._args_emitted = False
-        self._gap_stray = False
+        self._gap = Stripper()
+        self._args = Stripper()
         self._header: list[str] = []
         self._header_len = 0
-        self._args_started = False
-        self._trailing_ws: list[str] = []
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
         state = self.CONTENT
         if start_in_reasoning and self.REASONING_STATE is not None:
@@ -133,6 +205,19 @@ class Machine:
         return self._calls
 
     def feed(self, text: str) -> list[Record]:
+        if not text:
+            return []
+        if not self._buf:
+            spec = self._spec
+            fast = spec.fast
+            first = spec.first
+            if fast is not None and (
+                first is None
+                or (first not in text if len(first) == 1 else spec.first_re.search(text) is None)
+            ):
+                record = fast(self, text)
+                if record is not None:
+                    return [record]
         buf = self._buf + text if self._buf else text
         self._run(buf, False)
         return self._take_output()
@@ -220,88 +305,106 @@ class Machine:
         return True
 
     # -- building blocks: held text, wrappers, calls -------------------------
+    #
+    # A pending wrapper (begin marker seen, no call committed yet) keeps its
+    # raw text in ``_wrapper_raw`` and, beside it, the part that is content
+    # if a call does commit (stray text, failed calls) in
+    # ``_wrapper_content``. An uncommitted call keeps its raw text in
+    # ``_call_raw``. Commit turns the raw text into markup; failure turns it
+    # into content. Both are bounded (MAX_HEADER, MAX_PENDING).
+
+    WRAPPER_STATE: ClassVar[Enum]
+    HEADER_STATE: ClassVar[Enum]
+    ARGS_STATE: ClassVar[Enum]
 
     def _hold(self, text: str) -> None:
-        self._held.append(text)
-        self._held_len += len(text)
-
-    def _release_held_as_content(self) -> None:
-        if self._held:
-            self._emit(TEXT, -1, "".join(self._held))
-            self._held = []
-            self._held_len = 0
+        self._call_raw.append(text)
+        if self._wrapper == _WRAPPER_PENDING:
+            self._wrapper_raw.append(text)
+            self._wrapper_raw_len += len(text)
 
     def _home(self) -> Enum:
         """The state a call returns to: the wrapper's gap, or content."""
         return self.WRAPPER_STATE if self._wrapper != _NO_WRAPPER else self.CONTENT
 
-    WRAPPER_STATE: ClassVar[Enum]
-
     def open_wrapper(self, marker: str) -> bool:
         """A wrapper begin marker: held until its first call commits."""
         self._wrapper = _WRAPPER_PENDING
-        self._gap_stray = False
-        self._hold(marker)
+        self._wrapper_raw = [marker]
+        self._wrapper_raw_len = len(marker)
+        self._wrapper_content = []
+        self._gap.reset()
         self._enter(self.WRAPPER_STATE)
         return True
 
     def close_wrapper(self, marker: str) -> bool:
         if self._wrapper == _WRAPPER_PENDING:
             # A wrapper that held no call is content in full.
-            self._hold(marker)
-            self._release_held_as_content()
-        self._wrapper = _NO_WRAPPER
-        self._enter(self.CONTENT)
+            self._wrapper_raw.append(marker)
+            self._fail_wrapper()
+        else:
+            self._wrapper = _NO_WRAPPER
+            self._enter(self.CONTENT)
         return True
 
     def _fail_wrapper(self) -> None:
-        self._release_held_as_content()
+        if self._wrapper_raw:
+            self._emit(TEXT, -1, "".join(self._wrapper_raw))
+        self._wrapper_raw = []
+        self._wrapper_raw_len = 0
+        self._wrapper_content = []
+        self._call_raw = []
         self._wrapper = _NO_WRAPPER
         self._enter(self.CONTENT)
+
+    def _pending_room(self, text: str) -> int:
+        """How much of ``text`` a pending wrapper can still hold (all of it otherwise)."""
+        if self._wrapper != _WRAPPER_PENDING:
+            return len(text)
+        return max(0, min(len(text), MAX_PENDING - self._wrapper_raw_len))
 
     def gap(self, text: str) -> int:
         """Text between calls inside a wrapper.
 
-        Whitespace is markup. Other text is content from its first
-        non-whitespace character to the next marker; in a wrapper that has
-        no call yet it means the wrapper is not one, so everything held
-        becomes content and the text is read again as content.
+        Whitespace is markup; other text is content, without the whitespace
+        around it. In a wrapper with no call yet that content is held: it
+        is content only if a call commits, else the whole wrapper is.
         """
-        if self._gap_stray:
-            self._emit(TEXT, -1, text)
-            return len(text)
-        stripped = text.lstrip()
-        if not stripped:
-            if self._wrapper == _WRAPPER_PENDING:
-                self._hold(text)
-            return len(text)
-        skipped = len(text) - len(stripped)
-        if self._wrapper == _WRAPPER_PENDING:
-            self._hold(text[:skipped])
+        room = self._pending_room(text)
+        if room < len(text):
+            text = text[:room]
+            self._wrapper_raw.append(text)
             self._fail_wrapper()
-            return skipped
-        self._gap_stray = True
-        self._emit(TEXT, -1, stripped)
+            return room
+        stray = self._gap.take(text)
+        if self._wrapper == _WRAPPER_PENDING:
+            self._wrapper_raw.append(text)
+            self._wrapper_raw_len += len(text)
+            if stray:
+                self._wrapper_content.append(stray)
+        elif stray:
+            self._emit(TEXT, -1, stray)
         return len(text)
 
     def open_call(self, marker: str) -> bool:
         """A call begin marker whose header (id or name) follows."""
+        self._gap.reset()
+        self._call_raw = []
         self._hold(marker)
         self._header = []
         self._header_len = 0
-        self._gap_stray = False
         self._enter(self.HEADER_STATE)
         return True
 
-    HEADER_STATE: ClassVar[Enum]
-    ARGS_STATE: ClassVar[Enum]
-
     def header(self, text: str) -> int:
         """Collect a call header; one that grows past MAX_HEADER is no header."""
-        room = MAX_HEADER - self._header_len
+        room = min(MAX_HEADER - self._header_len, self._pending_room(text))
         if len(text) > room:
-            self._hold(text[:room])
+            if room:
+                self._hold(text[:room])
             self.fail_call("")
+            if self._wrapper == _WRAPPER_PENDING and self._wrapper_raw_len >= MAX_PENDING:
+                self._fail_wrapper()
             return room
         self._header.append(text)
         self._header_len += len(text)
@@ -314,24 +417,28 @@ class Machine:
     def fail_call(self, marker: str) -> bool:
         """The held call is not one: its text is content; read the marker again."""
         if self._wrapper == _WRAPPER_PENDING:
-            self._fail_wrapper()
-        else:
-            self._release_held_as_content()
-            self._enter(self._home())
+            self._wrapper_content.extend(self._call_raw)
+        elif self._call_raw:
+            self._emit(TEXT, -1, "".join(self._call_raw))
+        self._call_raw = []
+        self._enter(self._home())
         return False
 
     def commit_call(self, name: str, call_id: str | None = None) -> None:
         """The name is known: the call exists from now on."""
         if self._wrapper == _WRAPPER_PENDING:
             self._wrapper = _WRAPPER_OPEN
-        self._held = []
-        self._held_len = 0
+            if self._wrapper_content:
+                self._emit(TEXT, -1, "".join(self._wrapper_content))
+            self._wrapper_raw = []
+            self._wrapper_raw_len = 0
+            self._wrapper_content = []
+        self._call_raw = []
         index = self._calls
         self._calls += 1
         self._call_open = True
         self._args_emitted = False
-        self._args_started = False
-        self._trailing_ws = []
+        self._args.reset()
         self._record((START, index, call_id if call_id is not None else self._ids(), name))
 
     def call_args(self, text: str) -> None:
@@ -341,26 +448,8 @@ class Machine:
 
     def stripped_args(self, text: str) -> int:
         """Arguments delimited by markers, with surrounding whitespace as markup."""
-        consumed = len(text)
-        if not self._args_started:
-            text = text.lstrip()
-            if not text:
-                return consumed
-            self._args_started = True
-        body = text.rstrip()
-        if len(body) < len(text):
-            if body:
-                if self._trailing_ws:
-                    self.call_args("".join(self._trailing_ws))
-                    self._trailing_ws = []
-                self.call_args(body)
-            self._trailing_ws.append(text[len(body) :])
-            return consumed
-        if self._trailing_ws:
-            self.call_args("".join(self._trailing_ws))
-            self._trailing_ws = []
-        self.call_args(text)
-        return consumed
+        self.call_args(self._args.take(text))
+        return len(text)
 
     def end_call(self, complete: bool = True, empty_args: str = "{}") -> None:
         """Close the open call; a call with no arguments gets ``{}``."""
@@ -368,7 +457,7 @@ class Machine:
             return
         if not self._args_emitted and complete:
             self.call_args(empty_args)
-        self._trailing_ws = []
+        self._args.reset()
         self._call_open = False
         self._record((END, self._calls - 1, complete))
 
@@ -389,6 +478,26 @@ class Machine:
         self._enter(self._home())
         return False
 
+    # -- fast paths: a whole delta of plain text in a text state --------------
+
+    def _fast_content(self, text: str) -> Record | None:
+        return (TEXT, -1, text)
+
+    def _fast_reasoning(self, text: str) -> Record | None:
+        return (REASONING, -1, text)
+
+    def _fast_args(self, text: str) -> Record | None:
+        if self._args.started and not self._args.pending and not text[-1].isspace():
+            self._args_emitted = True
+            return (ARGS, self._calls - 1, text)
+        return None
+
+    def _fast_object(self, text: str) -> Record | None:
+        if self._call_open and self._scanner.plain_arguments(text):
+            self._args_emitted = True
+            return (ARGS, self._calls - 1, text)
+        return None
+
     # -- building blocks: JSON call objects ----------------------------------
 
     OBJECT_STATE: ClassVar[Enum | None] = None
@@ -399,8 +508,9 @@ class Machine:
         """``{`` of a ``{"name": ..., "arguments": ...}`` object."""
         assert self.OBJECT_STATE is not None
         self._scanner.reset()
+        self._gap.reset()
+        self._call_raw = []
         self._hold(marker)
-        self._gap_stray = False
         self._enter(self.OBJECT_STATE)
         return True
 
@@ -438,8 +548,10 @@ class Machine:
     def _close(self, truncated: bool) -> None:
         if self._call_open:
             self.end_call(complete=not truncated and self._call_closed_by_eof())
-        if self._held:
-            self._release_held_as_content()
+        elif self._call_raw:
+            self.fail_call("")
+        if self._wrapper == _WRAPPER_PENDING:
+            self._fail_wrapper()
         self._wrapper = _NO_WRAPPER
 
     def _call_closed_by_eof(self) -> bool:
@@ -451,3 +563,13 @@ class Machine:
         if self._state is self.OBJECT_STATE:
             return self._scanner.args_done
         return True
+
+
+_FAST_PATHS.update(
+    {
+        Machine.content: Machine._fast_content,
+        Machine.reasoning: Machine._fast_reasoning,
+        Machine.stripped_args: Machine._fast_args,
+        Machine.call_object: Machine._fast_object,
+    }
+)

@@ -483,11 +483,6 @@ def test_minimax_duplicated_brace_calls_intact() -> None:
     assert (result.content or "").strip() == "}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the newline after a stray '}' inside <tool_calls> is whitespace between calls (markup per DIALECTS.md"
-    " 'Content' convention), but the parser puts it into content ('}\\n' instead of '}')",
-)
 def test_minimax_duplicated_brace_stray_brace_is_content() -> None:
     check_case(
         MINIMAX,

@@ -5,9 +5,6 @@ quirks) and DESIGN.md (contract items 5, 8, 9, 10). Every case runs whole,
 one character at a time and at random splits (``_streamcheck.check_case``),
 never raises, and accounts for its characters; where the spec pins the
 content down, the exact content string is asserted.
-
-Cases marked ``xfail(strict=True)`` assert what the spec says where the
-parser currently does something else; the reason says what is wrong.
 """
 
 from __future__ import annotations
@@ -152,7 +149,11 @@ CASES: dict[str, Case] = {
         MINIMAX, '<tool_calls>\n{"name": 5, "arguments": {}}\n</tool_calls>'
     ),
     "minimax/empty_name": all_content(MINIMAX, '<tool_calls>\n{"name": "", "arguments": {}}\n</tool_calls>'),
-    "minimax/array_instead_of_object": all_content(MINIMAX, '<tool_calls>\n[{"name": "f"}]\n</tool_calls>'),
+    # A call object inside the wrapper is a call even when the model wraps it in an array;
+    # the brackets are stray text between calls, hence content.
+    "minimax/array_instead_of_object": Case(
+        MINIMAX, '<tool_calls>\n[{"name": "f"}]\n</tool_calls>', Expect(content="[]", calls=(Call("f", "{}"),))
+    ),
     # -- a wrapper with no call in it: content in full, markers included -------------------
     "kimi/empty_section": all_content(KIMI, f"A{SB}{SE}B"),
     "kimi/empty_section_whitespace": all_content(KIMI, f"{SB}\n\n{SE}"),
@@ -375,13 +376,6 @@ MINIMAX_FAILED_FIRST = '<tool_calls>\n{"name": 5}\n' + mc("b", "{}") + "\n</tool
 KIMI_STRAY_FIRST = f"{SB}stray{kc('functions.f:0', BEIJING)}{SE}"
 MINIMAX_STRAY_FIRST = "<tool_calls>\nLet me call.\n" + mc("b", "{}") + "\n</tool_calls>"
 
-MINIMAX_LOSES_LATER_CALL = pytest.mark.xfail(
-    strict=True,
-    reason="minimax_m1: when the first object inside <tool_calls> is not a call (or stray text comes first),"
-    " the whole wrapper is abandoned as content and later well-formed call objects become content too",
-)
-
-
 @pytest.mark.parametrize(
     ("dialect", "text", "calls"),
     [
@@ -395,14 +389,12 @@ MINIMAX_LOSES_LATER_CALL = pytest.mark.xfail(
             MINIMAX_FAILED_FIRST,
             [(None, "b", "{}")],
             id="minimax-bad-object-first",
-            marks=MINIMAX_LOSES_LATER_CALL,
         ),
         pytest.param(
             MINIMAX,
             MINIMAX_STRAY_FIRST,
             [(None, "b", "{}")],
             id="minimax-stray-text-first",
-            marks=MINIMAX_LOSES_LATER_CALL,
         ),
     ],
 )
@@ -419,14 +411,6 @@ def test_failed_first_call_later_call_intact(
     assert_accounted(text, result, model_ids=dialect == KIMI)
     for pieces in (list(text), [text[: len(text) // 2], text[len(text) // 2 :]]):
         assert stream_summary(dialect, pieces) == summary(result, with_incomplete=False)
-
-
-WRAPPER_MARKERS_STAY_MARKUP = pytest.mark.xfail(
-    strict=True,
-    reason="when the first call in a wrapper fails, the parser abandons the wrapper: its begin marker (and, for"
-    " kimi_k2, its end marker after the later good call) come out as content, though the wrapper does hold a call;"
-    " for minimax_m1 the later call itself is lost too",
-)
 
 
 @pytest.mark.parametrize(
@@ -464,16 +448,10 @@ WRAPPER_MARKERS_STAY_MARKUP = pytest.mark.xfail(
         ),
     ],
 )
-@WRAPPER_MARKERS_STAY_MARKUP
 def test_failed_first_call_wrapper_markers_stay_markup(dialect: str, text: str, expect: Expect) -> None:
     check_case(dialect, text, expect, seeds=range(2))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kimi_k2: whitespace after stray text between calls in a section is markup per DIALECTS.md"
-    " ('whitespace between calls is markup'), but the parser emits it as content ('stray text\\n')",
-)
 def test_kimi_stray_text_between_calls_trailing_whitespace_is_markup() -> None:
     text = SB + kc("functions.a:0", "{}") + "\nstray text\n" + kc("functions.b:1", "{}") + SE
     check_case(
