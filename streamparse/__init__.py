@@ -1,13 +1,13 @@
 """streamparse: raw LLM text deltas in, OpenAI chat deltas with tool calls out.
 
-    >>> import streamparse
-    >>> p = streamparse.StreamParser("kimi_k2", id_seed=0)
-    >>> p.feed("Checking.<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0")
-    {'content': 'Checking.'}
-    >>> p.feed('<|tool_call_argument_begin|>{"city": "Beijing"}<|tool_call_end|>')
-    {'tool_calls': [{'index': 0, 'id': 'functions.get_weather:0', 'type': 'function', 'function': {'name': 'get_weather', 'arguments': '{"city": "Beijing"}'}}]}
-    >>> p.finish(), p.finish_reason
-    (None, 'tool_calls')
+>>> import streamparse
+>>> p = streamparse.StreamParser("kimi_k2", id_seed=0)
+>>> p.feed("Checking.<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0")
+{'content': 'Checking.'}
+>>> p.feed('<|tool_call_argument_begin|>{"city": "Beijing"}<|tool_call_end|>')
+{'tool_calls': [{'index': 0, 'id': 'functions.get_weather:0', 'type': 'function', 'function': {'name': 'get_weather', 'arguments': '{"city": "Beijing"}'}}]}
+>>> p.finish(), p.finish_reason
+(None, 'tool_calls')
 """
 
 from __future__ import annotations

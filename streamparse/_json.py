@@ -28,6 +28,7 @@ __all__ = [
     "CallObjectScanner",
     "JsonSkimmer",
     "JsonStringDecoder",
+    "JsonStringValue",
     "decode_json_string",
 ]
 
@@ -47,13 +48,14 @@ def _skip_whitespace(text: str, pos: int) -> int:
     match = _WHITESPACE.match(text, pos)
     return match.end() if match is not None else pos
 
+
 _KIND_CONTAINER, _KIND_STRING, _KIND_SCALAR = 1, 2, 3
 
 
 class JsonSkimmer:
     """Finds the end of one JSON value fed in pieces."""
 
-    __slots__ = ("depth", "in_string", "escape", "kind", "status")
+    __slots__ = ("depth", "escape", "in_string", "kind", "status")
 
     def __init__(self) -> None:
         self.depth = 0
@@ -241,6 +243,39 @@ class JsonStringDecoder:
         return self.feed("", final=True)
 
 
+class JsonStringValue:
+    """Decodes one JSON string value, quotes included, fed in pieces.
+
+    For models that double-encode arguments: ``"{\\"city\\": ...}"`` streams
+    as ``{"city": ...}``.
+    """
+
+    __slots__ = ("_decoder", "_skimmer", "_started", "done")
+
+    def __init__(self) -> None:
+        self._skimmer = JsonSkimmer()
+        self._decoder = JsonStringDecoder()
+        self._started = False
+        self.done = False
+
+    def feed(self, text: str) -> tuple[str, int]:
+        """The decoded text, and how much of ``text`` the string used."""
+        if self.done:
+            return "", 0
+        stop = self._skimmer.advance(text, 0)
+        chunk = text[:stop]
+        if not self._started:
+            chunk = chunk[1:]
+            self._started = True
+        if self._skimmer.status == DONE:
+            chunk = chunk[:-1]
+            self.done = True
+        return self._decoder.feed(chunk, final=self.done), stop
+
+    def finish(self) -> str:
+        return "" if self.done else self._decoder.finish()
+
+
 def _could_be_low_escape(text: str) -> bool:
     expected = "\\u"
     for k, ch in enumerate(text):
@@ -297,23 +332,23 @@ class CallObjectScanner:
     """
 
     __slots__ = (
-        "name",
-        "args",
-        "args_seen",
-        "args_done",
-        "captured",
-        "status",
-        "_state",
-        "_member",
+        "_args_keys",
+        "_capture",
+        "_decoder",
         "_key",
         "_key_len",
+        "_max_name",
+        "_member",
         "_raw",
         "_raw_len",
         "_skimmer",
-        "_decoder",
-        "_args_keys",
-        "_capture",
-        "_max_name",
+        "_state",
+        "args",
+        "args_done",
+        "args_seen",
+        "captured",
+        "name",
+        "status",
     )
 
     def __init__(

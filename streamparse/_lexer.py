@@ -31,7 +31,7 @@ Match = tuple[int, int, "str | None"]
 
 
 class MarkerLexer:
-    __slots__ = ("markers", "_pattern", "_first", "_prefixes", "_window", "_extendable", "_first_class")
+    __slots__ = ("_extendable", "_first", "_first_class", "_pattern", "_prefixes", "_window", "markers")
 
     def __init__(self, markers: Iterable[str]) -> None:
         unique = tuple(dict.fromkeys(markers))
@@ -48,9 +48,7 @@ class MarkerLexer:
         self._first_class = re.compile("[" + re.escape(self._first) + "]")
         self._prefixes = frozenset(m[:i] for m in unique for i in range(1, len(m)))
         self._window = max(map(len, unique)) - 1
-        self._extendable = frozenset(
-            m for m in unique if any(o != m and o.startswith(m) for o in unique)
-        )
+        self._extendable = frozenset(m for m in unique if any(o != m and o.startswith(m) for o in unique))
 
     def find(self, buf: str, pos: int, final: bool) -> Match:
         """The earliest marker in ``buf[pos:]``, or where the held suffix starts."""

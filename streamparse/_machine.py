@@ -24,15 +24,12 @@ When the call's name is known the construct commits and the held text is
 markup; when it fails, the held text is emitted as content and the
 failing character is read again in the state the failure returns to.
 
-Output is a list of *records*, plain tuples (measured: a tuple costs
-0.1 µs to build, a NamedTuple 0.7 µs), coalesced so that a ``feed()``
-yields at most one record per kind and call between state changes:
-
-    (TEXT, -1, text)  (REASONING, -1, text)  (START, index, id, name)
-    (ARGS, index, text)  (END, index, complete)
-
-:mod:`streamparse.events` turns them into public event objects and
-:mod:`streamparse._wire` into OpenAI deltas.
+Output is a list of the event objects of :mod:`streamparse.events`,
+coalesced so that a ``feed()`` yields at most one event per kind and call
+between state changes. They are NamedTuples built with ``tuple.__new__``
+(measured: 0.2 µs, against 0.35 µs through the NamedTuple constructor and
+0.45 µs for a slotted class); :mod:`streamparse._wire` turns them into
+OpenAI deltas.
 """
 
 from __future__ import annotations
@@ -40,17 +37,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Any, ClassVar, Union
+from typing import Any, ClassVar
 
-from ._json import BAD, DONE, MORE, CallObjectScanner
+from ._json import DONE, MORE, CallObjectScanner, JsonStringValue
 from ._lexer import MarkerLexer
+from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .ids import IdFactory, IdStyle
 
-__all__ = ["ARGS", "END", "REASONING", "START", "TEXT", "Lex", "Machine", "Record", "Scan"]
+__all__ = ["Lex", "Machine", "Scan"]
 
-TEXT, REASONING, START, ARGS, END = range(5)
-
-Record = tuple[Any, ...]
+# Kinds of coalesced text runs.
+TEXT, REASONING, ARGS = range(3)
+_new = tuple.__new__
+# Exactly the characters str.strip() removes.
+_WHITESPACE = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 
 # A text handler gets the text between markers and returns how much of it
 # it consumed; less than all means it changed state and the rest must be
@@ -76,7 +76,7 @@ class Stripper:
     between calls.
     """
 
-    __slots__ = ("started", "pending")
+    __slots__ = ("pending", "started")
 
     def __init__(self) -> None:
         self.started = False
@@ -110,18 +110,18 @@ class Stripper:
         return body
 
 
-FastPath = Callable[[Any, str], "Record | None"]
+FastPath = Callable[[Any, str], "list[Event] | None"]
 
 
 class Lex:
     """A state whose text runs between literal markers.
 
     ``fast`` (optional) handles a whole delta that holds none of the
-    markers' first characters when nothing is buffered, returning its one
-    record, or None to take the general path.
+    markers' first characters when nothing is buffered, returning its
+    events, or None to take the general path.
     """
 
-    __slots__ = ("text", "actions", "lexer", "fast", "first", "first_re")
+    __slots__ = ("actions", "fast", "first_re", "lexer", "quiet_char", "text")
 
     def __init__(
         self,
@@ -137,8 +137,10 @@ class Lex:
         self.actions = flat
         self.lexer = MarkerLexer(flat)
         self.fast = fast if fast is not None else _FAST_PATHS.get(text)
-        self.first: str | None = "".join(sorted({m[0] for m in flat}))
-        self.first_re = re.compile("[" + re.escape(self.first) + "]")
+        first = "".join(sorted({m[0] for m in flat}))
+        # A delta without any of these characters holds no marker and no part of one.
+        self.quiet_char = first if len(first) == 1 and self.fast is not None else None
+        self.first_re: re.Pattern[str] | None = re.compile("[" + re.escape(first) + "]")
 
 
 class Scan:
@@ -147,16 +149,16 @@ class Scan:
     ``fast`` as for :class:`Lex`, but it is offered every delta.
     """
 
-    __slots__ = ("step", "fast", "first", "first_re")
+    __slots__ = ("fast", "first_re", "quiet_char", "step")
 
     def __init__(self, step: Step, fast: FastPath | None = None):
         self.step = step
         self.fast = fast if fast is not None else _FAST_PATHS.get(step)
-        self.first: str | None = None
-        self.first_re = None
+        self.quiet_char: str | None = None
+        self.first_re: re.Pattern[str] | None = None
 
 
-StateSpec = Union[Lex, Scan]
+StateSpec = Lex | Scan
 
 # Filled in below the Machine class: text handler or step -> its fast path.
 _FAST_PATHS: dict[Callable[..., Any], FastPath] = {}
@@ -176,7 +178,7 @@ class Machine:
     def __init__(self, *, ids: IdFactory | None = None, start_in_reasoning: bool = False) -> None:
         self._ids = ids if ids is not None else IdFactory(self.id_style)
         self._buf = ""
-        self._out: list[Record] = []
+        self._out: list[Event] = []
         self._run_kind = -1
         self._run_index = -1
         self._run_parts: list[str] = []
@@ -186,10 +188,12 @@ class Machine:
         self._wrapper_content: list[str] = []
         self._call_raw: list[str] = []
         self._calls = 0
+        self._call_index = -1
         self._call_open = False
         self._args_emitted = False
         self._gap = Stripper()
         self._args = Stripper()
+        self._args_string: JsonStringValue | None = None
         self._header: list[str] = []
         self._header_len = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
@@ -204,25 +208,35 @@ class Machine:
     def calls_started(self) -> int:
         return self._calls
 
-    def feed(self, text: str) -> list[Record]:
+    def feed(self, text: str) -> list[Event]:
         if not text:
             return []
         if not self._buf:
             spec = self._spec
-            fast = spec.fast
-            first = spec.first
-            if fast is not None and (
-                first is None
-                or (first not in text if len(first) == 1 else spec.first_re.search(text) is None)
-            ):
-                record = fast(self, text)
-                if record is not None:
-                    return [record]
+            char = spec.quiet_char
+            if char is not None:
+                if char not in text:
+                    # Inlined _fast_args: the per-token path of a long call (a Python call costs
+                    # about a tenth of the per-delta budget).
+                    if spec.fast is _fast_args:
+                        args = self._args
+                        if args.started and text[-1] not in _WHITESPACE:
+                            if args.pending:
+                                text = "".join(args.pending) + text
+                                args.pending = []
+                            return [_new(CallArguments, (self._call_index, text))]
+                    events = spec.fast(self, text)  # type: ignore[misc]
+                    if events is not None:
+                        return events
+            elif spec.fast is not None and (spec.first_re is None or spec.first_re.search(text) is None):
+                events = spec.fast(self, text)
+                if events is not None:
+                    return events
         buf = self._buf + text if self._buf else text
         self._run(buf, False)
         return self._take_output()
 
-    def finish(self, truncated: bool = False) -> list[Record]:
+    def finish(self, truncated: bool = False) -> list[Event]:
         self._run(self._buf, True)
         self._close(truncated)
         return self._take_output()
@@ -258,7 +272,7 @@ class Machine:
         self._state = state
         self._spec = self.STATES[state]
 
-    def _take_output(self) -> list[Record]:
+    def _take_output(self) -> list[Event]:
         self._flush_run()
         out = self._out
         self._out = []
@@ -277,13 +291,19 @@ class Machine:
         parts = self._run_parts
         if parts:
             text = parts[0] if len(parts) == 1 else "".join(parts)
-            self._out.append((self._run_kind, self._run_index, text))
+            kind = self._run_kind
+            if kind == ARGS:
+                self._out.append(_new(CallArguments, (self._run_index, text)))
+            elif kind == TEXT:
+                self._out.append(_new(Text, (text,)))
+            else:
+                self._out.append(_new(Reasoning, (text,)))
             self._run_parts = []
         self._run_kind = -1
 
-    def _record(self, record: Record) -> None:
+    def _record(self, event: Event) -> None:
         self._flush_run()
-        self._out.append(record)
+        self._out.append(event)
 
     # -- building blocks: content and reasoning ----------------------------
 
@@ -436,30 +456,51 @@ class Machine:
         self._call_raw = []
         index = self._calls
         self._calls += 1
+        self._call_index = index
         self._call_open = True
         self._args_emitted = False
         self._args.reset()
-        self._record((START, index, call_id if call_id is not None else self._ids(), name))
+        self._record(CallStart(index, call_id if call_id is not None else self._ids(), name))
 
     def call_args(self, text: str) -> None:
         if text:
             self._args_emitted = True
-            self._emit(ARGS, self._calls - 1, text)
+            self._emit(ARGS, self._call_index, text)
 
     def stripped_args(self, text: str) -> int:
-        """Arguments delimited by markers, with surrounding whitespace as markup."""
-        self.call_args(self._args.take(text))
-        return len(text)
+        """Arguments delimited by markers, with surrounding whitespace as markup.
+
+        Arguments written as a JSON string (double-encoded) are decoded as
+        they stream; anything after the string's closing quote is passed on
+        as written.
+        """
+        consumed = len(text)
+        value = self._args_string
+        if value is None and not self._args.started:
+            body = text.lstrip()
+            if body[:1] == '"':
+                text = body
+                value = self._args_string = JsonStringValue()
+        if value is not None and not value.done:
+            decoded, used = value.feed(text)
+            self.call_args(decoded)
+            text = text[used:]
+        if text:
+            self.call_args(self._args.take(text))
+        return consumed
 
     def end_call(self, complete: bool = True, empty_args: str = "{}") -> None:
         """Close the open call; a call with no arguments gets ``{}``."""
         if not self._call_open:
             return
+        if self._args_string is not None:
+            self.call_args(self._args_string.finish())
+            self._args_string = None
         if not self._args_emitted and complete:
             self.call_args(empty_args)
         self._args.reset()
         self._call_open = False
-        self._record((END, self._calls - 1, complete))
+        self._record(CallEnd(self._call_index, complete))
 
     def close_call(self, marker: str) -> bool:
         """The call's end marker."""
@@ -480,22 +521,29 @@ class Machine:
 
     # -- fast paths: a whole delta of plain text in a text state --------------
 
-    def _fast_content(self, text: str) -> Record | None:
-        return (TEXT, -1, text)
+    def _fast_content(self, text: str) -> list[Event] | None:
+        return [_new(Text, (text,))]
 
-    def _fast_reasoning(self, text: str) -> Record | None:
-        return (REASONING, -1, text)
+    def _fast_reasoning(self, text: str) -> list[Event] | None:
+        return [_new(Reasoning, (text,))]
 
-    def _fast_args(self, text: str) -> Record | None:
-        if self._args.started and not self._args.pending and not text[-1].isspace():
-            self._args_emitted = True
-            return (ARGS, self._calls - 1, text)
-        return None
+    def _fast_args(self, text: str) -> list[Event] | None:
+        args = self._args
+        if not args.started:
+            return None
+        if not args.pending and not text[-1].isspace():
+            # started implies that arguments were emitted already
+            return [_new(CallArguments, (self._call_index, text))]
+        text = args.take(text)
+        if not text:
+            return []
+        self._args_emitted = True
+        return [_new(CallArguments, (self._call_index, text))]
 
-    def _fast_object(self, text: str) -> Record | None:
+    def _fast_object(self, text: str) -> list[Event] | None:
         if self._call_open and self._scanner.plain_arguments(text):
-            self._args_emitted = True
-            return (ARGS, self._calls - 1, text)
+            # inside the arguments value: its first character was emitted already
+            return [_new(CallArguments, (self._call_index, text))]
         return None
 
     # -- building blocks: JSON call objects ----------------------------------
@@ -565,6 +613,7 @@ class Machine:
         return True
 
 
+_fast_args = Machine._fast_args
 _FAST_PATHS.update(
     {
         Machine.content: Machine._fast_content,

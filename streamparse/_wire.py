@@ -1,4 +1,4 @@
-"""The OpenAI layer: records -> ``ChoiceDelta`` dicts, and deltas -> a result.
+"""The OpenAI layer: events -> ``ChoiceDelta`` dicts.
 
 Deltas are plain dicts in the wire shape of OpenAI's ``ChoiceDelta``
 (``content``, ``reasoning_content``, ``tool_calls``), ready for
@@ -9,12 +9,12 @@ of 2 µs, so pydantic stays at the edges (tools, results).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Literal, TypedDict
 
-from ._machine import ARGS, REASONING, START, TEXT, Record
+from .events import CallArguments, CallStart, Event, Reasoning, Text
 
-__all__ = ["ChoiceDelta", "FunctionDelta", "ToolCallDelta", "records_to_delta"]
+__all__ = ["ChoiceDelta", "FunctionDelta", "ToolCallDelta", "events_to_delta"]
 
 
 class FunctionDelta(TypedDict, total=False):
@@ -35,46 +35,54 @@ class ChoiceDelta(TypedDict, total=False):
     tool_calls: list[ToolCallDelta]
 
 
-def records_to_delta(records: Iterable[Record]) -> ChoiceDelta | None:
-    """Merge one feed's records into one delta (None when there is nothing).
+def events_to_delta(events: Sequence[Event]) -> ChoiceDelta | None:
+    """Merge one feed's events into one delta (None when there is nothing).
 
     A call's first delta carries ``index``, ``id``, ``type`` and the whole
     ``function.name`` with ``arguments`` (possibly ``""``, as OpenAI sends);
     later ones carry ``index`` and ``function.arguments`` only.
     """
+    if len(events) == 1:
+        # The common case: one fragment of arguments or of content.
+        event = events[0]
+        if type(event) is CallArguments:
+            return {"tool_calls": [{"index": event[0], "function": {"arguments": event[1]}}]}
+        if type(event) is Text:
+            return {"content": event[0]}
+    elif not events:
+        return None
     content: list[str] | None = None
     reasoning: list[str] | None = None
     calls: dict[int, ToolCallDelta] | None = None
-    for record in records:
-        kind = record[0]
-        if kind == ARGS:
+    for event in events:
+        if type(event) is CallArguments:
             if calls is None:
                 calls = {}
-            entry = calls.get(record[1])
+            entry = calls.get(event[0])
             if entry is None:
-                calls[record[1]] = {"index": record[1], "function": {"arguments": record[2]}}
+                calls[event[0]] = {"index": event[0], "function": {"arguments": event[1]}}
             else:
                 function = entry["function"]
-                function["arguments"] = function.get("arguments", "") + record[2]
-        elif kind == TEXT:
+                function["arguments"] = function.get("arguments", "") + event[1]
+        elif type(event) is Text:
             if content is None:
-                content = [record[2]]
+                content = [event[0]]
             else:
-                content.append(record[2])
-        elif kind == START:
+                content.append(event[0])
+        elif type(event) is CallStart:
             if calls is None:
                 calls = {}
-            calls[record[1]] = {
-                "index": record[1],
-                "id": record[2],
+            calls[event[0]] = {
+                "index": event[0],
+                "id": event[1],
                 "type": "function",
-                "function": {"name": record[3], "arguments": ""},
+                "function": {"name": event[2], "arguments": ""},
             }
-        elif kind == REASONING:
+        elif type(event) is Reasoning:
             if reasoning is None:
-                reasoning = [record[2]]
+                reasoning = [event[0]]
             else:
-                reasoning.append(record[2])
+                reasoning.append(event[0])
     if content is None and reasoning is None and calls is None:
         return None
     delta: ChoiceDelta = {}

@@ -2,14 +2,14 @@
 
 Servers that build their own wire objects use :meth:`StreamParser.feed_events`
 and :meth:`StreamParser.finish_events`. Each ``feed()`` yields at most one
-event of a kind per call between state changes, in input order.
+event of a kind per call between state changes, in input order. Events
+are NamedTuples: immutable, cheap, and positional (``CallArguments`` is
+``(index, text)``).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, Union
-
-from ._machine import ARGS, END, REASONING, START, TEXT, Record
+from typing import NamedTuple
 
 __all__ = [
     "CallArguments",
@@ -18,7 +18,6 @@ __all__ = [
     "Event",
     "Reasoning",
     "Text",
-    "to_events",
 ]
 
 
@@ -37,7 +36,7 @@ class Reasoning(NamedTuple):
 class CallStart(NamedTuple):
     """A call exists: its index (0, 1, ... in order), id and complete name."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as the wire field is named
     id: str
     name: str
 
@@ -45,32 +44,15 @@ class CallStart(NamedTuple):
 class CallArguments(NamedTuple):
     """A fragment of a call's arguments; the fragments concatenate to the arguments."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as the wire field is named
     text: str
 
 
 class CallEnd(NamedTuple):
     """A call is over. ``complete`` is False when the text ended inside it."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as the wire field is named
     complete: bool
 
 
-Event = Union[Text, Reasoning, CallStart, CallArguments, CallEnd]
-
-
-def to_events(records: list[Record]) -> list[Event]:
-    events: list[Event] = []
-    for record in records:
-        kind = record[0]
-        if kind == TEXT:
-            events.append(Text(record[2]))
-        elif kind == REASONING:
-            events.append(Reasoning(record[2]))
-        elif kind == ARGS:
-            events.append(CallArguments(record[1], record[2]))
-        elif kind == START:
-            events.append(CallStart(record[1], record[2], record[3]))
-        elif kind == END:
-            events.append(CallEnd(record[1], record[2]))
-    return events
+Event = Text | Reasoning | CallStart | CallArguments | CallEnd

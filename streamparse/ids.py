@@ -23,7 +23,7 @@ class IdFactory:
     with ``factory`` every id comes from that callable instead.
     """
 
-    __slots__ = ("_style", "_random", "_factory")
+    __slots__ = ("_factory", "_random", "_style")
 
     def __init__(
         self,

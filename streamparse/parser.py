@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from ._machine import Machine, Record
-from ._wire import ChoiceDelta, records_to_delta
+from ._machine import Machine
+from ._wire import ChoiceDelta, events_to_delta
 from .errors import UsageError
-from .events import Event, to_events
+from .events import Event
 from .ids import IdFactory
 from .registry import get_dialect
 from .result import FinishReason, ParseResult, _Builder
@@ -67,39 +67,46 @@ class StreamParser:
         return self._finish_reason is not None
 
     def feed(self, text: str) -> ChoiceDelta | None:
-        return records_to_delta(self._feed(text))
+        # The checks of _feed, inlined: this runs once per token of every stream.
+        if type(text) is str and self._finish_reason is None:
+            return events_to_delta(self._machine.feed(text))
+        return events_to_delta(self._feed(text))
 
     def feed_events(self, text: str) -> list[Event]:
-        return to_events(self._feed(text))
+        if type(text) is str and self._finish_reason is None:
+            return self._machine.feed(text)
+        return self._feed(text)
 
     def finish(self, reason: StopReason | None = None) -> ChoiceDelta | None:
-        return records_to_delta(self._finish(reason))
+        return events_to_delta(self._finish(reason))
 
     def finish_events(self, reason: StopReason | None = None) -> list[Event]:
-        return to_events(self._finish(reason))
+        return self._finish(reason)
 
-    def _feed(self, text: str) -> list[Record]:
+    def _feed(self, text: str) -> list[Event]:
         if self._finish_reason is not None:
             raise UsageError("feed() after finish(): create a new StreamParser for each response")
         if not isinstance(text, str):
             if isinstance(text, (bytes, bytearray)):
-                raise UsageError("feed() takes str; decode the bytes first (e.g. with an incremental UTF-8 decoder)")
+                raise UsageError(
+                    "feed() takes str; decode the bytes first (e.g. with an incremental UTF-8 decoder)"
+                )
             raise UsageError(f"feed() takes str, not {type(text).__name__}")
         if not text:
             return []
         return self._machine.feed(text)
 
-    def _finish(self, reason: StopReason | None) -> list[Record]:
+    def _finish(self, reason: StopReason | None) -> list[Event]:
         if self._finish_reason is not None:
             raise UsageError("finish() was already called: create a new StreamParser for each response")
         if reason not in (None, "stop", "length"):
             raise UsageError(f"finish(reason=...) takes 'stop' or 'length', not {reason!r}")
-        records = self._machine.finish(truncated=reason == "length")
+        events = self._machine.finish(truncated=reason == "length")
         if reason == "length":
             self._finish_reason = "length"
         else:
             self._finish_reason = "tool_calls" if self._machine.calls_started else "stop"
-        return records
+        return events
 
 
 def parse(
@@ -117,7 +124,7 @@ def parse(
         dialect, tools, start_in_reasoning=start_in_reasoning, id_seed=id_seed, id_factory=id_factory
     )
     builder = _Builder()
-    builder.add_records(parser._feed(text))
-    builder.add_records(parser._finish(finish_reason))
+    builder.add_events(parser._feed(text))
+    builder.add_events(parser._finish(finish_reason))
     assert parser.finish_reason is not None
     return builder.result(parser.finish_reason, parser.tools)

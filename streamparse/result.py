@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._machine import ARGS, END, REASONING, START, TEXT, Record
+from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .tools import FunctionSpec
 
 __all__ = ["CallProblem", "FinishReason", "Function", "ParseResult", "ToolCall", "fold_deltas"]
@@ -77,22 +77,21 @@ class _Builder:
             self.names.append("")
             self.arguments.append([])
 
-    def add_records(self, records: Iterable[Record]) -> None:
-        for record in records:
-            kind = record[0]
-            if kind == TEXT:
-                self.content.append(record[2])
-            elif kind == REASONING:
-                self.reasoning.append(record[2])
-            elif kind == START:
-                self.call(record[1])
-                self.ids[record[1]] = record[2]
-                self.names[record[1]] = record[3]
-            elif kind == ARGS:
-                self.call(record[1])
-                self.arguments[record[1]].append(record[2])
-            elif kind == END and not record[2]:
-                self.incomplete.add(record[1])
+    def add_events(self, events: Iterable[Event]) -> None:
+        for event in events:
+            if isinstance(event, Text):
+                self.content.append(event.text)
+            elif isinstance(event, Reasoning):
+                self.reasoning.append(event.text)
+            elif isinstance(event, CallStart):
+                self.call(event.index)
+                self.ids[event.index] = event.id
+                self.names[event.index] = event.name
+            elif isinstance(event, CallArguments):
+                self.call(event.index)
+                self.arguments[event.index].append(event.text)
+            elif isinstance(event, CallEnd) and not event.complete:
+                self.incomplete.add(event.index)
 
     def result(
         self,
@@ -106,13 +105,19 @@ class _Builder:
         problems: list[CallProblem] = []
         for index, call in enumerate(calls):
             if finish_reason == "length" and index in self.incomplete:
-                problems.append(CallProblem(index=index, kind="incomplete", detail="the text ended inside this call"))
+                problems.append(
+                    CallProblem(index=index, kind="incomplete", detail="the text ended inside this call")
+                )
             detail = _arguments_problem(call.function.arguments)
             if detail is not None:
                 problems.append(CallProblem(index=index, kind="invalid_arguments", detail=detail))
             if tools is not None and call.function.name not in tools:
                 problems.append(
-                    CallProblem(index=index, kind="unknown_tool", detail=f"{call.function.name!r} is not among the tools given")
+                    CallProblem(
+                        index=index,
+                        kind="unknown_tool",
+                        detail=f"{call.function.name!r} is not among the tools given",
+                    )
                 )
         return ParseResult(
             content="".join(self.content) or None,

@@ -41,12 +41,16 @@ def normalize_tools(tools: Iterable[Any] | None) -> dict[str, FunctionSpec] | No
     if tools is None:
         return None
     if isinstance(tools, (str, bytes, Mapping)):
-        raise UsageError("tools must be a list of tool definitions, e.g. [{'type': 'function', 'function': {'name': ...}}]")
+        raise UsageError(
+            "tools must be a list of tool definitions, e.g. [{'type': 'function', 'function': {'name': ...}}]"
+        )
     by_name: dict[str, FunctionSpec] = {}
     for position, raw in enumerate(tools):
         entry = raw.model_dump() if isinstance(raw, BaseModel) else raw
         if not isinstance(entry, Mapping):
-            raise UsageError(f"tools[{position}] is {type(raw).__name__}, expected a dict with a 'function' member")
+            raise UsageError(
+                f"tools[{position}] is {type(raw).__name__}, expected a dict with a 'function' member"
+            )
         try:
             if "function" in entry:
                 function = ToolSpec.model_validate(entry).function

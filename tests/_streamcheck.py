@@ -35,6 +35,20 @@ GENERATED_ID = re.compile(r"call_[A-Za-z0-9]{24}")
 KIMI = "kimi_k2"
 MINIMAX = "minimax_m1"
 
+# Kimi-K2's special tokens, spelled out (the tests do not take them from the parser).
+SB = "<|tool_calls_section_begin|>"
+SE = "<|tool_calls_section_end|>"
+SB1 = "<|tool_call_section_begin|>"  # singular variants
+SE1 = "<|tool_call_section_end|>"
+CB = "<|tool_call_begin|>"
+AB = "<|tool_call_argument_begin|>"
+CE = "<|tool_call_end|>"
+
+
+def kimi_call(call_id: str, arguments: str) -> str:
+    return f"{CB}{call_id}{AB}{arguments}{CE}"
+
+
 # Every marker of each dialect, for the split-at-every-position tests.
 MARKERS: dict[str, tuple[str, ...]] = {
     KIMI: (

@@ -1,6 +1,9 @@
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+pytest.register_assert_rewrite("_streamcheck")
 
 # "ci" keeps the whole suite within a few minutes on 2 cores; "fuzz" is for long runs:
 #   HYPOTHESIS_PROFILE=fuzz pytest -q tests/test_properties.py

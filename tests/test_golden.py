@@ -12,24 +12,9 @@ one character at a time and at seeded random splits (``_streamcheck.check_case``
 from __future__ import annotations
 
 import pytest
+from _streamcheck import AB, CB, CE, KIMI, MINIMAX, SB, SB1, SE, SE1, Call, Expect, check_case, kimi_call
 
 import streamparse
-
-pytest.register_assert_rewrite("_streamcheck")
-from _streamcheck import KIMI, MINIMAX, Call, Expect, check_case
-
-SB = "<|tool_calls_section_begin|>"
-SE = "<|tool_calls_section_end|>"
-SB1 = "<|tool_call_section_begin|>"  # singular variants
-SE1 = "<|tool_call_section_end|>"
-CB = "<|tool_call_begin|>"
-AB = "<|tool_call_argument_begin|>"
-CE = "<|tool_call_end|>"
-
-
-def kimi_call(call_id: str, arguments: str) -> str:
-    return f"{CB}{call_id}{AB}{arguments}{CE}"
-
 
 # Kimi-K2 guide: "Preparing Tools" (OpenAI shape).
 KIMI_GUIDE_TOOLS = [

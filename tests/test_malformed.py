@@ -10,15 +10,17 @@ content down, the exact content string is asserted.
 from __future__ import annotations
 
 import pytest
-
-import streamparse
-from streamparse import StreamParser, UsageError
-
-pytest.register_assert_rewrite("_streamcheck")
 from _streamcheck import (
+    AB,
+    CB,
+    CE,
     KIMI,
     MARKERS,
     MINIMAX,
+    SB,
+    SB1,
+    SE,
+    SE1,
     Call,
     Expect,
     assert_accounted,
@@ -26,18 +28,12 @@ from _streamcheck import (
     stream_summary,
     summary,
 )
+from _streamcheck import (
+    kimi_call as kc,
+)
 
-SB = "<|tool_calls_section_begin|>"
-SE = "<|tool_calls_section_end|>"
-SB1 = "<|tool_call_section_begin|>"
-SE1 = "<|tool_call_section_end|>"
-CB = "<|tool_call_begin|>"
-AB = "<|tool_call_argument_begin|>"
-CE = "<|tool_call_end|>"
-
-
-def kc(call_id: str, arguments: str) -> str:
-    return f"{CB}{call_id}{AB}{arguments}{CE}"
+import streamparse
+from streamparse import StreamParser, UsageError
 
 
 def mc(name: str, arguments: str) -> str:
@@ -109,13 +105,16 @@ CASES: dict[str, Case] = {
         SB + kc("functions.f:0", "[1, 2]") + SE,
         Expect(calls=(Call("f", "[1, 2]", "functions.f:0"),), problems=((0, "invalid_arguments"),)),
     ),
+    # Double-encoded arguments (DIALECTS.md §1 quirks) are decoded, as minimax_m1 does.
     "kimi/arguments_double_encoded": Case(
         KIMI,
-        SB + kc("functions.f:0", '"{\\"city\\": \\"Beijing\\"}"') + SE,
-        Expect(
-            calls=(Call("f", '"{\\"city\\": \\"Beijing\\"}"', "functions.f:0"),),
-            problems=((0, "invalid_arguments"),),
-        ),
+        SB + kc("functions.f:0", '"{\\"city\\": \\"Beijing \\\\u5317\\"}"') + SE,
+        Expect(calls=(Call("f", '{"city": "Beijing \\u5317"}', "functions.f:0"),)),
+    ),
+    "kimi/arguments_double_encoded_spaced": Case(
+        KIMI,
+        SB + kc("functions.f:0", ' \n"{\\"a\\": [1, 2]}"\n ') + SE,
+        Expect(calls=(Call("f", '{"a": [1, 2]}', "functions.f:0"),)),
     ),
     "minimax/invalid_json_trailing_comma": Case(
         MINIMAX,
@@ -152,7 +151,9 @@ CASES: dict[str, Case] = {
     # A call object inside the wrapper is a call even when the model wraps it in an array;
     # the brackets are stray text between calls, hence content.
     "minimax/array_instead_of_object": Case(
-        MINIMAX, '<tool_calls>\n[{"name": "f"}]\n</tool_calls>', Expect(content="[]", calls=(Call("f", "{}"),))
+        MINIMAX,
+        '<tool_calls>\n[{"name": "f"}]\n</tool_calls>',
+        Expect(content="[]", calls=(Call("f", "{}"),)),
     ),
     # -- a wrapper with no call in it: content in full, markers included -------------------
     "kimi/empty_section": all_content(KIMI, f"A{SB}{SE}B"),
@@ -375,6 +376,7 @@ KIMI_GARBAGE_HEADER_FIRST = f"{SB}{CB}garbage" + kc("functions.b:0", "{}") + SE
 MINIMAX_FAILED_FIRST = '<tool_calls>\n{"name": 5}\n' + mc("b", "{}") + "\n</tool_calls>"
 KIMI_STRAY_FIRST = f"{SB}stray{kc('functions.f:0', BEIJING)}{SE}"
 MINIMAX_STRAY_FIRST = "<tool_calls>\nLet me call.\n" + mc("b", "{}") + "\n</tool_calls>"
+
 
 @pytest.mark.parametrize(
     ("dialect", "text", "calls"),

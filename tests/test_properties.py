@@ -133,7 +133,9 @@ def _soup(dialect: str) -> st.SearchStrategy[str]:
         st.sampled_from(markers),
         st.sampled_from([m[: len(m) // 2] for m in markers if len(m) > 1]),
         st.text(max_size=8),
-        st.sampled_from(['{"name": "f", "arguments": {"a": 1}}', '"', "\\", "}", "{", " ", "\n", "functions.f:0"]),
+        st.sampled_from(
+            ['{"name": "f", "arguments": {"a": 1}}', '"', "\\", "}", "{", " ", "\n", "functions.f:0"]
+        ),
     )
     return st.lists(fragments, max_size=30).map("".join)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..parser import StreamParser, StopReason
+from ..parser import StopReason, StreamParser
 from ..result import ParseResult, fold_deltas
 from .renderers import RENDERERS, ExpectedCall, Rendered, Sample, ToolCallSpec, render
 from .strategies import (
@@ -94,8 +94,12 @@ def check_wire_shape(deltas: Iterable[Mapping[str, Any] | None], finish_reason: 
                 assert index == len(seen), f"delta {position}: index {index} before {len(seen)}"
                 seen.add(index)
                 assert chunk.get("type") == "function", f"delta {position}: first chunk of {index} lacks type"
-                assert isinstance(chunk.get("id"), str) and chunk["id"], f"delta {position}: no id for {index}"
-                assert isinstance(function.get("name"), str) and function["name"], f"delta {position}: no name"
+                assert isinstance(chunk.get("id"), str) and chunk["id"], (
+                    f"delta {position}: no id for {index}"
+                )
+                assert isinstance(function.get("name"), str) and function["name"], (
+                    f"delta {position}: no name"
+                )
             else:
                 assert set(chunk) == {"index", "function"}, f"delta {position}: repeats header {chunk}"
                 assert set(function) == {"arguments"}, f"delta {position}: repeats name {chunk}"

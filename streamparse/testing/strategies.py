@@ -45,7 +45,7 @@ _TRICKY = [
 
 _TEXT = st.one_of(
     st.text(max_size=12),
-    st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12),
     st.lists(st.sampled_from(_TRICKY), max_size=4).map("".join),
 )
 
@@ -119,7 +119,9 @@ def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
         content=draw(contents(content_forbidden)),
         calls=tuple(calls),
         reasoning=draw(contents(reasoning_forbidden)) if has_reasoning else None,
-        content_after=draw(contents(content_forbidden, max_size=10)) if calls and draw(st.booleans()) else "",
+        content_after=draw(contents(content_forbidden, max_size=10))
+        if bool(calls) and draw(st.booleans())
+        else "",
         compact=compact,
         ensure_ascii=ensure_ascii,
         first_index=draw(st.integers(0, 20)),
