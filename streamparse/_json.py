@@ -439,20 +439,29 @@ class CallObjectScanner:
         return i
 
     def plain_arguments(self, text: str) -> bool:
-        """Whether all of ``text`` continues the arguments without changing scan state.
+        """Whether all of ``text`` continues the arguments value without ending it.
 
         True when the scan is inside a container arguments value and
-        ``text`` holds no quote, backslash, bracket or other structural
-        character (in a string: no quote or backslash). The caller then
-        passes ``text`` on as arguments without calling :meth:`advance`.
+        ``text`` neither closes that value nor breaks it; the skimmer has
+        then consumed ``text`` and the caller passes it on as arguments
+        without calling :meth:`advance`. False leaves the state unchanged.
         """
         if self._state != _VALUE_BODY or self._member != _ARGS:
             return False
         skimmer = self._skimmer
-        if skimmer.kind != _KIND_CONTAINER or skimmer.escape:
+        if skimmer.kind != _KIND_CONTAINER:
             return False
-        stop = _STRING_STOP if skimmer.in_string else _CONTAINER_STOP
-        return stop.search(text) is None
+        if not skimmer.escape:
+            stop = _STRING_STOP if skimmer.in_string else _CONTAINER_STOP
+            if stop.search(text) is None:
+                return True
+        depth, in_string, escape = skimmer.depth, skimmer.in_string, skimmer.escape
+        skimmer.advance(text, 0)
+        if skimmer.status == MORE:
+            return True
+        skimmer.depth, skimmer.in_string, skimmer.escape = depth, in_string, escape
+        skimmer.status = MORE
+        return False
 
     def finish(self) -> None:
         """The text ended inside the object: flush what the decoder holds."""
