@@ -567,8 +567,6 @@ class Machine:
         scanner = self._scanner
         stop = scanner.advance(buf, pos)
         status = scanner.status
-        if final and status == MORE:
-            scanner.finish()
         if not self._call_open:
             if stop > pos:
                 self._hold(buf[pos:stop])
@@ -594,6 +592,12 @@ class Machine:
     # -- end of stream -------------------------------------------------------
 
     def _close(self, truncated: bool) -> None:
+        if self._call_open and self._state is self.OBJECT_STATE:
+            # The text ended inside the object: what its decoder holds is arguments too.
+            self._scanner.finish()
+            for fragment in self._scanner.args:
+                self.call_args(fragment)
+            self._scanner.args.clear()
         if self._call_open:
             self.end_call(complete=not truncated and self._call_closed_by_eof())
         elif self._call_raw:

@@ -116,6 +116,21 @@ CASES: dict[str, Case] = {
         SB + kc("functions.f:0", ' \n"{\\"a\\": [1, 2]}"\n ') + SE,
         Expect(calls=(Call("f", '{"a": [1, 2]}', "functions.f:0"),)),
     ),
+    # The text ends inside a double-encoded value, in the middle of an escape: nothing is lost.
+    "minimax/double_encoded_cut_in_escape": Case(
+        MINIMAX,
+        '<tool_calls>\n{"name": "f", "arguments": "{\\"a\\": \\"x\\u00',
+        Expect(
+            calls=(Call("f", '{"a": "x\\u00'),),
+            problems=((0, "invalid_arguments"),),
+            incomplete=frozenset({0}),
+        ),
+    ),
+    "minimax/scalar_arguments_at_end": Case(
+        MINIMAX,
+        '<tool_calls>\n{"name": "f", "arguments": 5',
+        Expect(calls=(Call("f", "5"),), problems=((0, "invalid_arguments"),)),
+    ),
     "minimax/invalid_json_trailing_comma": Case(
         MINIMAX,
         "<tool_calls>\n" + mc("f", '{"a": 1,}') + "\n</tool_calls>",
