@@ -48,7 +48,7 @@ from typing import Any
 
 import streamparse
 
-DIALECTS = ("kimi_k2", "minimax_m1")
+DIALECTS = ("kimi_k2", "minimax_m1", "hermes")
 SIZES = (500, 5_000, 50_000)
 DELTA_WIDTHS = (4, 1)
 LEVELS = ("event", "wire", "floor")
@@ -57,7 +57,7 @@ FILE_PATH = "src/notes/readme.md"
 LEAD_TEXT = "I'll write the file now."
 
 # The marker that ends a call in each dialect: the floor loop searches every delta for it.
-END_MARKERS = {"kimi_k2": "<|tool_call_end|>", "minimax_m1": "</tool_calls>"}
+END_MARKERS = {"kimi_k2": "<|tool_call_end|>", "minimax_m1": "</tool_calls>", "hermes": "</tool_call>"}
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji).
@@ -112,6 +112,8 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         )
     if dialect == "minimax_m1":
         return f'{lead}\n<tool_calls>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_calls>'
+    if dialect == "hermes":
+        return f'{lead}\n<tool_call>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_call>'
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

@@ -367,6 +367,15 @@ class Machine:
             self._enter(self.CONTENT)
         return True
 
+    def close_wrapper_and_reread(self, marker: str) -> bool:
+        """A marker that cannot be inside the wrapper ends it (its end marker is missing)."""
+        if self._wrapper == _WRAPPER_PENDING:
+            self._fail_wrapper()
+        else:
+            self._wrapper = _NO_WRAPPER
+            self._enter(self.CONTENT)
+        return False
+
     def _fail_wrapper(self) -> None:
         if self._wrapper_raw:
             self._emit(TEXT, -1, "".join(self._wrapper_raw))

@@ -15,6 +15,8 @@ import pytest
 
 import streamparse
 
+DIALECTS = ("kimi_k2", "minimax_m1", "hermes")
+
 BENCH_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_feed.py"
 
 
@@ -42,7 +44,7 @@ def test_arguments_are_the_requested_size_and_shape(bench: ModuleType, size: int
     assert any(ord(c) > 127 for c in content) and any(ord(c) > 0xFFFF for c in content)
 
 
-@pytest.mark.parametrize("dialect", ["kimi_k2", "minimax_m1"])
+@pytest.mark.parametrize("dialect", list(DIALECTS))
 @pytest.mark.parametrize("width", [4, 1])
 def test_rendered_case_parses_to_the_rendered_arguments(bench: ModuleType, dialect: str, width: int) -> None:
     case = bench.make_case(dialect, 500)
@@ -74,17 +76,15 @@ def test_quick_run_produces_rows(bench: ModuleType, capsys: pytest.CaptureFixtur
     report = bench.main(["--quick", "--sizes", "500"])
     out = capsys.readouterr().out
 
-    assert {(r.dialect, r.width) for r in report.rows} == {
-        (d, w) for d in ("kimi_k2", "minimax_m1") for w in (4, 1)
-    }
+    assert {(r.dialect, r.width) for r in report.rows} == {(d, w) for d in DIALECTS for w in (4, 1)}
     for row in report.rows:
         assert row.ok, row
         assert row.size == 500 and 499 <= row.args_chars <= 500
         assert row.n_deltas > 0
         assert set(row.us) == {"event", "wire", "floor"}
         assert all(v > 0 for v in row.us.values())  # measured something; no timing thresholds
-    assert set(report.construction) == {"kimi_k2", "minimax_m1"}
-    assert len(report.memory) == 8
+    assert set(report.construction) == set(DIALECTS)
+    assert len(report.memory) == 4 * len(DIALECTS)
 
     assert "python benchmarks/bench_feed.py --quick --sizes 500" in out
     assert "kimi_k2" in out and "minimax_m1" in out and "µs/delta" in out

@@ -101,7 +101,8 @@ def test_prompt_emission_of_content(dialect: str, data: st.DataObject) -> None:
 @pytest.mark.parametrize("dialect", DIALECTS)
 @given(data=st.data())
 def test_prompt_emission_of_arguments(dialect: str, data: st.DataObject) -> None:
-    sample = data.draw(samples(dialect).filter(lambda s: bool(s.calls)))
+    # Arguments written before the name are held until the name is known (documented).
+    sample = data.draw(samples(dialect).filter(lambda s: bool(s.calls) and not s.arguments_first))
     rendered = render(dialect, sample)
     which = data.draw(st.integers(0, len(rendered.calls) - 1))
     start, end = rendered.argument_spans[which]

@@ -20,6 +20,7 @@ __all__ = [
     "Sample",
     "ToolCallSpec",
     "render",
+    "render_hermes",
     "render_kimi_k2",
     "render_minimax_m1",
 ]
@@ -51,6 +52,7 @@ class Sample:
     compact: bool = False
     ensure_ascii: bool = False
     first_index: int = 0  # Kimi's conversation-wide call counter
+    arguments_first: bool = False  # JSON call objects: {"arguments": ..., "name": ...}
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,20 @@ def render_kimi_k2(sample: Sample) -> Rendered:
     )
 
 
+def _write_call_object(out: _Writer, call: ToolCallSpec, sample: Sample) -> ExpectedCall:
+    arguments = call.encoded(sample.compact, sample.ensure_ascii)
+    name = json.dumps(call.name, ensure_ascii=sample.ensure_ascii)
+    if sample.arguments_first:
+        out.write('{"arguments": ')
+        out.write_arguments(arguments)
+        out.write(', "name": ' + name + "}")
+    else:
+        out.write('{"name": ' + name + ', "arguments": ')
+        out.write_arguments(arguments)
+        out.write("}")
+    return ExpectedCall(None, call.name, arguments)
+
+
 def render_minimax_m1(sample: Sample) -> Rendered:
     """MiniMax-M1: ``<think>\\n...\\n</think>\\ncontent<tool_calls>\\n{"name": ..., "arguments": ...}\\n</tool_calls>``."""
     out = _Writer()
@@ -128,18 +144,38 @@ def render_minimax_m1(sample: Sample) -> Rendered:
     if sample.calls:
         out.write("<tool_calls>\n")
         for call in sample.calls:
-            arguments = call.encoded(sample.compact, sample.ensure_ascii)
-            name = json.dumps(call.name, ensure_ascii=sample.ensure_ascii)
-            out.write('{"name": ' + name + ', "arguments": ')
-            out.write_arguments(arguments)
-            out.write("}\n")
-            expected.append(ExpectedCall(None, call.name, arguments))
+            expected.append(_write_call_object(out, call, sample))
+            out.write("\n")
         out.write("</tool_calls>")
     out.write(sample.content_after)
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
 
 
+def render_hermes(sample: Sample) -> Rendered:
+    """Hermes / Qwen: ``content\n<tool_call>\n{"name": ..., "arguments": ...}\n</tool_call>`` per call.
+
+    The newline before each block is content (blocks have no wrapper around them).
+    """
+    out = _Writer()
+    content = ""
+    if sample.reasoning is not None:
+        out.write("<think>\n" + sample.reasoning + "\n</think>\n\n")
+        content = "\n\n"
+    out.write(sample.content)
+    content += sample.content
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write("\n<tool_call>\n")
+        expected.append(_write_call_object(out, call, sample))
+        out.write("\n</tool_call>")
+        content += "\n"
+    out.write(sample.content_after)
+    reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
+    return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
+    "hermes": render_hermes,
     "kimi_k2": render_kimi_k2,
     "minimax_m1": render_minimax_m1,
 }

@@ -125,6 +125,7 @@ def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
         compact=compact,
         ensure_ascii=ensure_ascii,
         first_index=draw(st.integers(0, 20)),
+        arguments_first=draw(st.booleans()),
     )
 
 

@@ -1,0 +1,71 @@
+"""``hermes``: Qwen2.5, Qwen3 (incl. 2507), QwQ, NousResearch Hermes 2 Pro / 3.
+
+One ``<tool_call>`` block per call, holding a JSON object; Qwen's template
+puts newlines inside the block and between blocks::
+
+    I'll look both up.
+    <tool_call>
+    {"name": "get_weather", "arguments": {"city": "Beijing"}}
+    </tool_call>
+    <tool_call>
+    {"name": "get_weather", "arguments": {"city": "Shanghai"}}
+    </tool_call>
+
+The object is scanned as JSON: ``</tool_call>`` inside a string is string
+text, the name is emitted when its string closes, and arguments written
+before the name (the Hermes 2 Pro prompt's order) are held until it is
+known. ``parameters`` is accepted for ``arguments``; a string value is
+decoded (double-encoded arguments). Each block is a wrapper of its own: a
+block without a call object is content in full, and the newline between
+blocks is content, as DIALECTS.md says. A ``<tool_call>`` while a block is
+still open ends that block. ``<think>`` ... ``</think>`` is reasoning, and
+``<tool_call>`` inside it is reasoning text.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from .._machine import Lex, Machine, Scan
+from ..registry import register
+
+CALL_BEGIN = "<tool_call>"
+CALL_END = "</tool_call>"
+OBJECT_BEGIN = "{"
+THINK_OPEN = "<think>"
+THINK_CLOSE = "</think>"
+
+
+class State(Enum):
+    CONTENT = "content"
+    REASONING = "reasoning"
+    BLOCK = "block"
+    OBJECT = "object"
+
+
+class Hermes(Machine):
+    name = "hermes"
+    CONTENT = State.CONTENT
+    REASONING_STATE = State.REASONING
+    WRAPPER_STATE = State.BLOCK
+    OBJECT_STATE = State.OBJECT
+
+    STATES = {
+        State.CONTENT: Lex(
+            Machine.content,
+            {THINK_OPEN: Machine.to_reasoning, CALL_BEGIN: Machine.open_wrapper},
+        ),
+        State.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
+        State.BLOCK: Lex(
+            Machine.gap,
+            {
+                CALL_END: Machine.close_wrapper,
+                OBJECT_BEGIN: Machine.open_call_object,
+                CALL_BEGIN: Machine.close_wrapper_and_reread,
+            },
+        ),
+        State.OBJECT: Scan(Machine.call_object),
+    }
+
+
+register(Hermes)
