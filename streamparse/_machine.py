@@ -320,6 +320,10 @@ class Machine:
         self._enter(self.REASONING_STATE)
         return True
 
+    def markup(self, marker: str) -> bool:
+        """A marker that is recognised and dropped (an end-of-turn token)."""
+        return True
+
     def to_content(self, marker: str) -> bool:
         self._enter(self.CONTENT)
         return True
@@ -442,6 +446,20 @@ class Machine:
 
     def header_text(self) -> str:
         return "".join(self._header)
+
+    def name_and_id(self, header: str) -> tuple[str, str | None]:
+        """A committed header's name and model-given id (None: generate one)."""
+        return header, None
+
+    def commit_header(self, marker: str) -> bool:
+        """The header's end marker: a non-empty header names the call."""
+        header = self.header_text().strip()
+        if not header:
+            return self.fail_call(marker)
+        name, call_id = self.name_and_id(header)
+        self.commit_call(name, call_id)
+        self._enter(self.ARGS_STATE)
+        return True
 
     def fail_call(self, marker: str) -> bool:
         """The held call is not one: its text is content; read the marker again."""

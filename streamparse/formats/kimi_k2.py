@@ -57,13 +57,8 @@ class KimiK2(Machine):
     HEADER_STATE = State.HEADER
     ARGS_STATE = State.ARGUMENTS
 
-    def commit_header(self, marker: str) -> bool:
-        call_id = self.header_text().strip()
-        if not call_id:
-            return self.fail_call(marker)
-        self.commit_call(name_from_id(call_id), call_id)
-        self._enter(State.ARGUMENTS)
-        return True
+    def name_and_id(self, header: str) -> tuple[str, str | None]:
+        return name_from_id(header), header
 
     STATES = {
         State.CONTENT: Lex(
@@ -89,7 +84,7 @@ class KimiK2(Machine):
         State.HEADER: Lex(
             Machine.header,
             {
-                ARGUMENT_BEGIN: commit_header,
+                ARGUMENT_BEGIN: Machine.commit_header,
                 (CALL_BEGIN, CALL_END, *SECTION_END, *SECTION_BEGIN): Machine.fail_call,
             },
         ),

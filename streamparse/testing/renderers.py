@@ -20,6 +20,7 @@ __all__ = [
     "Sample",
     "ToolCallSpec",
     "render",
+    "render_deepseek_v31",
     "render_hermes",
     "render_kimi_k2",
     "render_minimax_m1",
@@ -174,7 +175,34 @@ def render_hermes(sample: Sample) -> Rendered:
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
 
 
+def render_deepseek_v31(sample: Sample) -> Rendered:
+    """DeepSeek-V3.1: ``content<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>NAME<｜tool▁sep｜>ARGS<｜tool▁call▁end｜>...<｜tool▁calls▁end｜>``."""
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write("<think>" + sample.reasoning + "</think>")
+    out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    if sample.calls:
+        out.write("<｜tool▁calls▁begin｜>")
+        for call in sample.calls:
+            arguments = call.encoded(sample.compact, sample.ensure_ascii)
+            out.write("<｜tool▁call▁begin｜>" + call.name + "<｜tool▁sep｜>")
+            out.write_arguments(arguments)
+            out.write("<｜tool▁call▁end｜>")
+            expected.append(ExpectedCall(None, call.name, arguments or "{}"))
+        out.write("<｜tool▁calls▁end｜>")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
+    "deepseek_v31": render_deepseek_v31,
     "hermes": render_hermes,
     "kimi_k2": render_kimi_k2,
     "minimax_m1": render_minimax_m1,
