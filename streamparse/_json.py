@@ -155,6 +155,26 @@ class JsonSkimmer:
         self.depth = depth
         return i
 
+    def take_plain(self, text: str) -> bool:
+        """Whether all of ``text`` continues an open container value without ending it.
+
+        True: ``text`` was consumed (the state is updated). False: the state
+        is unchanged and the caller takes the general path.
+        """
+        if self.kind != _KIND_CONTAINER or self.status != MORE:
+            return False
+        if not self.escape:
+            stop = _STRING_STOP if self.in_string else _CONTAINER_STOP
+            if stop.search(text) is None:
+                return True
+        depth, in_string, escape = self.depth, self.in_string, self.escape
+        self.advance(text, 0)
+        if self.status == MORE:
+            return True
+        self.depth, self.in_string, self.escape = depth, in_string, escape
+        self.status = MORE
+        return False
+
     def finish(self) -> None:
         """The text ended: a bare scalar is complete, anything open is not."""
         if self.kind == _KIND_SCALAR and self.status == MORE:
@@ -448,20 +468,7 @@ class CallObjectScanner:
         """
         if self._state != _VALUE_BODY or self._member != _ARGS:
             return False
-        skimmer = self._skimmer
-        if skimmer.kind != _KIND_CONTAINER:
-            return False
-        if not skimmer.escape:
-            stop = _STRING_STOP if skimmer.in_string else _CONTAINER_STOP
-            if stop.search(text) is None:
-                return True
-        depth, in_string, escape = skimmer.depth, skimmer.in_string, skimmer.escape
-        skimmer.advance(text, 0)
-        if skimmer.status == MORE:
-            return True
-        skimmer.depth, skimmer.in_string, skimmer.escape = depth, in_string, escape
-        skimmer.status = MORE
-        return False
+        return self._skimmer.take_plain(text)
 
     def finish(self) -> None:
         """The text ended inside the object: flush what the decoder holds."""

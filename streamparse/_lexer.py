@@ -15,7 +15,8 @@ characters with ``str.find``, confirms complete markers with one compiled
 Assumption checked at construction: no marker occurs inside another one
 except as its prefix (``<tool_call>`` / ``<tool_calls>`` is fine). A
 complete marker that is a prefix of a longer one is held while the longer
-one may still follow.
+one may still follow, that is while the rest of the buffer is a prefix
+of the longer one.
 """
 
 from __future__ import annotations
@@ -63,8 +64,11 @@ class MarkerLexer:
         m = self._pattern.search(buf, i)
         if m is not None:
             marker = m.group()
-            if not final and m.end() == n and marker in self._extendable:
-                return m.start(), m.start(), None
+            if not final and marker in self._extendable:
+                tail = buf[m.start() :]
+                if tail == marker or tail in self._prefixes:
+                    # A longer marker that starts with this one may still be arriving.
+                    return m.start(), m.start(), None
             return m.start(), m.end(), marker
         if final:
             return n, n, None

@@ -39,7 +39,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar
 
-from ._json import DONE, MORE, CallObjectScanner, JsonStringValue
+from ._json import DONE, MORE, CallObjectScanner, JsonSkimmer, JsonStringValue
 from ._lexer import MarkerLexer
 from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .ids import IdFactory, IdStyle
@@ -197,6 +197,7 @@ class Machine:
         self._header: list[str] = []
         self._header_len = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
+        self._value = JsonSkimmer()
         state = self.CONTENT
         if start_in_reasoning and self.REASONING_STATE is not None:
             state = self.REASONING_STATE
@@ -444,6 +445,21 @@ class Machine:
         self._hold(text)
         return len(text)
 
+    NAME_STATE: ClassVar[Enum]
+
+    def restart_header(self, marker: str) -> bool:
+        """A separator in the header: the name follows it (what came before is held all the same)."""
+        self._hold(marker)
+        self._header = []
+        self._header_len = 0
+        self._enter(self.NAME_STATE)
+        return True
+
+    def commit_header_and_reread(self, marker: str) -> bool:
+        """A marker that ends the name and belongs to what follows it."""
+        self.commit_header(marker)
+        return False
+
     def header_text(self) -> str:
         return "".join(self._header)
 
@@ -526,6 +542,7 @@ class Machine:
         if not self._args_emitted and complete:
             self.call_args(empty_args)
         self._args.reset()
+        self._gap.reset()
         self._call_open = False
         self._record(CallEnd(self._call_index, complete))
 
@@ -566,6 +583,11 @@ class Machine:
             return []
         self._args_emitted = True
         return [_new(CallArguments, (self._call_index, text))]
+
+    def _fast_json_args(self, text: str) -> list[Event] | None:
+        if self._value.take_plain(text):
+            return [_new(CallArguments, (self._call_index, text))]
+        return None
 
     def _fast_object(self, text: str) -> list[Event] | None:
         if self._call_open and self._scanner.plain_arguments(text):
@@ -616,6 +638,33 @@ class Machine:
     def after_call_object(self) -> None:
         self._enter(self._home())
 
+    # -- building blocks: a bare JSON value as arguments ---------------------
+
+    JSON_ARGS_STATE: ClassVar[Enum | None] = None
+    AFTER_JSON_ARGS_STATE: ClassVar[Enum]
+
+    def start_json_args(self, marker: str) -> bool:
+        """The first character of the arguments value: read it again in the JSON state."""
+        assert self.JSON_ARGS_STATE is not None
+        self._value.reset()
+        self._gap.reset()
+        self._enter(self.JSON_ARGS_STATE)
+        return False
+
+    def json_args(self, buf: str, pos: int, final: bool) -> int:
+        """Stream a JSON value's raw text as the open call's arguments, up to where it ends.
+
+        A character that cannot continue the value (a marker's ``<``, say)
+        ends it; what follows is read in ``AFTER_JSON_ARGS_STATE``.
+        """
+        value = self._value
+        stop = value.advance(buf, pos)
+        if stop > pos:
+            self.call_args(buf[pos:stop])
+        if value.status != MORE:
+            self._enter(self.AFTER_JSON_ARGS_STATE)
+        return stop
+
     # -- end of stream -------------------------------------------------------
 
     def _close(self, truncated: bool) -> None:
@@ -641,6 +690,9 @@ class Machine:
         """
         if self._state is self.OBJECT_STATE:
             return self._scanner.args_done
+        if self._state is self.JSON_ARGS_STATE:
+            self._value.finish()
+            return self._value.status == DONE
         return True
 
 
@@ -651,5 +703,6 @@ _FAST_PATHS.update(
         Machine.reasoning: Machine._fast_reasoning,
         Machine.stripped_args: Machine._fast_args,
         Machine.call_object: Machine._fast_object,
+        Machine.json_args: Machine._fast_json_args,
     }
 )

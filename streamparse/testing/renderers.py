@@ -20,6 +20,7 @@ __all__ = [
     "Sample",
     "ToolCallSpec",
     "render",
+    "render_deepseek_v3",
     "render_deepseek_v31",
     "render_hermes",
     "render_kimi_k2",
@@ -175,6 +176,34 @@ def render_hermes(sample: Sample) -> Rendered:
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
 
 
+def render_deepseek_v3(sample: Sample) -> Rendered:
+    """DeepSeek-V3 / R1: ``...<｜tool▁call▁begin｜>function<｜tool▁sep｜>NAME\n```json\nARGS\n```<｜tool▁call▁end｜>...``."""
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write("<think>" + sample.reasoning + "</think>")
+    out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    if sample.calls:
+        out.write("<｜tool▁calls▁begin｜>")
+        for position, call in enumerate(sample.calls):
+            arguments = call.encoded(sample.compact, sample.ensure_ascii)
+            if position:
+                out.write("\n")
+            out.write("<｜tool▁call▁begin｜>function<｜tool▁sep｜>" + call.name + "\n```json\n")
+            out.write_arguments(arguments)
+            out.write("\n```<｜tool▁call▁end｜>")
+            expected.append(ExpectedCall(None, call.name, arguments))
+        out.write("<｜tool▁calls▁end｜>")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
 def render_deepseek_v31(sample: Sample) -> Rendered:
     """DeepSeek-V3.1: ``content<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>NAME<｜tool▁sep｜>ARGS<｜tool▁call▁end｜>...<｜tool▁calls▁end｜>``."""
     out = _Writer()
@@ -202,6 +231,7 @@ def render_deepseek_v31(sample: Sample) -> Rendered:
 
 
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
+    "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
     "hermes": render_hermes,
     "kimi_k2": render_kimi_k2,

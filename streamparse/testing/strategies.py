@@ -6,6 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from .._machine import Machine
 from ..registry import get_dialect
 from .renderers import Sample, ToolCallSpec
 
@@ -89,6 +90,8 @@ def forbidden_in(dialect: str, state: str) -> tuple[str, ...]:
     if key is None or key not in machine.STATES:
         return ()
     spec = machine.STATES[key]
+    if state == "arguments" and getattr(spec, "text", None) is not Machine.stripped_args:
+        return ()  # JSON-scanned arguments: markers inside them are string text
     return tuple(getattr(spec, "actions", {}))
 
 

@@ -1,0 +1,113 @@
+"""``deepseek_v3``: DeepSeek-V3, V3-0324, R1, R1-0528 (JSON in a markdown fence).
+
+The same special tokens as ``deepseek_v31`` (bars U+FF5C, separators
+U+2581); ``<｜tool▁sep｜>`` separates the type word from the name, the name
+ends at the newline, and the arguments are a fenced JSON block::
+
+    <｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather
+    ```json
+    {"city": "Beijing"}
+    ```<｜tool▁call▁end｜>
+    <｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather
+    ```json
+    {"city": "Shanghai"}
+    ```<｜tool▁call▁end｜><｜tool▁calls▁end｜>
+
+The arguments are the JSON value, scanned: three backticks inside a JSON
+string are string text, and the value ends where its brackets balance.
+Newlines around the fence may be missing. A trailing
+``<｜end▁of▁sentence｜>`` is markup; R1's ``<think>`` ... ``</think>`` is
+reasoning (newer R1 templates open it in the prompt: ``start_in_reasoning``).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from .._machine import Lex, Machine, MarkerAction, Scan
+from ..registry import register
+from .deepseek_v31 import (
+    CALL_BEGIN,
+    CALL_END,
+    CALLS_BEGIN,
+    CALLS_END,
+    END_OF_SENTENCE,
+    SEPARATOR,
+    THINK_CLOSE,
+    THINK_OPEN,
+)
+
+FENCE = "```"
+JSON_FENCE = "```json"
+NAME_END = "\n"
+
+
+class State(Enum):
+    CONTENT = "content"
+    REASONING = "reasoning"
+    CALLS = "calls"
+    TYPE = "type"
+    NAME = "name"
+    FENCE_OPEN = "fence_open"
+    ARGUMENTS = "arguments"
+    FENCE_CLOSE = "fence_close"
+
+
+_LEAVE_CALL: dict[str | tuple[str, ...], MarkerAction] = {
+    CALL_END: Machine.close_call,
+    CALLS_END: Machine.close_call_and_wrapper,
+    (CALL_BEGIN, CALLS_BEGIN): Machine.close_call_and_reread,
+}
+
+
+class DeepSeekV3(Machine):
+    name = "deepseek_v3"
+    CONTENT = State.CONTENT
+    REASONING_STATE = State.REASONING
+    WRAPPER_STATE = State.CALLS
+    HEADER_STATE = State.TYPE
+    NAME_STATE = State.NAME
+    ARGS_STATE = State.FENCE_OPEN
+    JSON_ARGS_STATE = State.ARGUMENTS
+    AFTER_JSON_ARGS_STATE = State.FENCE_CLOSE
+
+    STATES = {
+        State.CONTENT: Lex(
+            Machine.content,
+            {
+                CALLS_BEGIN: Machine.open_wrapper,
+                CALL_BEGIN: Machine.open_call,
+                THINK_OPEN: Machine.to_reasoning,
+                END_OF_SENTENCE: Machine.markup,
+            },
+        ),
+        State.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
+        State.CALLS: Lex(
+            Machine.gap,
+            {CALL_BEGIN: Machine.open_call, CALLS_END: Machine.close_wrapper},
+        ),
+        State.TYPE: Lex(
+            Machine.header,
+            {
+                SEPARATOR: Machine.restart_header,
+                (CALL_BEGIN, CALL_END, CALLS_END, CALLS_BEGIN): Machine.fail_call,
+            },
+        ),
+        State.NAME: Lex(
+            Machine.header,
+            {
+                NAME_END: Machine.commit_header,
+                (FENCE, CALL_END): Machine.commit_header_and_reread,
+                (CALL_BEGIN, CALLS_END, CALLS_BEGIN, SEPARATOR): Machine.fail_call,
+            },
+        ),
+        State.FENCE_OPEN: Lex(
+            Machine.gap,
+            {(JSON_FENCE, FENCE): Machine.markup, ("{", "["): Machine.start_json_args, **_LEAVE_CALL},
+        ),
+        State.ARGUMENTS: Scan(Machine.json_args),
+        State.FENCE_CLOSE: Lex(Machine.gap, {FENCE: Machine.markup, **_LEAVE_CALL}),
+    }
+
+
+register(DeepSeekV3)
