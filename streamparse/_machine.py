@@ -364,22 +364,21 @@ class Machine:
 
     def close_wrapper(self, marker: str) -> bool:
         if self._wrapper == _WRAPPER_PENDING:
-            # A wrapper that held no call is content in full.
-            self._wrapper_raw.append(marker)
-            self._fail_wrapper()
-        else:
-            self._wrapper = _NO_WRAPPER
-            self._enter(self.CONTENT)
+            self._wrapper_raw.append(marker)  # a wrapper that held no call is content in full
+        self._end_wrapper()
         return True
 
     def close_wrapper_and_reread(self, marker: str) -> bool:
         """A marker that cannot be inside the wrapper ends it (its end marker is missing)."""
+        self._end_wrapper()
+        return False
+
+    def _end_wrapper(self) -> None:
         if self._wrapper == _WRAPPER_PENDING:
             self._fail_wrapper()
         else:
             self._wrapper = _NO_WRAPPER
             self._enter(self.CONTENT)
-        return False
 
     def _fail_wrapper(self) -> None:
         if self._wrapper_raw:
