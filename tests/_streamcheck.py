@@ -45,6 +45,15 @@ AB = "<|tool_call_argument_begin|>"
 CE = "<|tool_call_end|>"
 
 
+# DeepSeek's special tokens (bars U+FF5C, separators U+2581), spelled out likewise.
+DS_CALLS_BEGIN = "<｜tool▁calls▁begin｜>"
+DS_CALLS_END = "<｜tool▁calls▁end｜>"
+DS_CALL_BEGIN = "<｜tool▁call▁begin｜>"
+DS_SEP = "<｜tool▁sep｜>"
+DS_CALL_END = "<｜tool▁call▁end｜>"
+DS_END_OF_SENTENCE = "<｜end▁of▁sentence｜>"
+
+
 def kimi_call(call_id: str, arguments: str) -> str:
     return f"{CB}{call_id}{AB}{arguments}{CE}"
 

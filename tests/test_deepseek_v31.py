@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from _streamcheck import DS_CALL_BEGIN as CALL_BEGIN
+from _streamcheck import DS_CALL_END as CALL_END
+from _streamcheck import DS_CALLS_BEGIN as CALLS_BEGIN
+from _streamcheck import DS_CALLS_END as CALLS_END
+from _streamcheck import DS_END_OF_SENTENCE as EOS
+from _streamcheck import DS_SEP as SEP
 from _streamcheck import Call, Expect, check_case
 
 import streamparse
 
 DS = "deepseek_v31"
-CALLS_BEGIN = "<｜tool▁calls▁begin｜>"
-CALLS_END = "<｜tool▁calls▁end｜>"
-CALL_BEGIN = "<｜tool▁call▁begin｜>"
-SEP = "<｜tool▁sep｜>"
-CALL_END = "<｜tool▁call▁end｜>"
-EOS = "<｜end▁of▁sentence｜>"
 BEIJING = '{"city": "Beijing"}'
 SHANGHAI = '{"city": "Shanghai"}'
 

@@ -91,23 +91,32 @@ class _Writer:
         return "".join(self.parts)
 
 
-def render_kimi_k2(sample: Sample) -> Rendered:
-    """Kimi-K2: ``content<|tool_calls_section_begin|><|tool_call_begin|>functions.NAME:IDX<|tool_call_argument_begin|>ARGS<|tool_call_end|>...<|tool_calls_section_end|>``."""
+def _render_special_token_section(
+    sample: Sample,
+    begin: str,
+    end: str,
+    write_call: Callable[[_Writer, int, ToolCallSpec, str], str | None],
+    between: str = "",
+) -> Rendered:
+    """``<think>R</think>`` content, then ``begin`` calls ``end``, then trailing content.
+
+    ``write_call(out, position, call, arguments)`` writes one call around
+    ``out.write_arguments(arguments)`` and returns the model-given id, if any.
+    """
     out = _Writer()
     if sample.reasoning is not None:
         out.write("<think>" + sample.reasoning + "</think>")
     out.write(sample.content)
     expected: list[ExpectedCall] = []
     if sample.calls:
-        out.write("<|tool_calls_section_begin|>")
-        for offset, call in enumerate(sample.calls):
-            call_id = f"functions.{call.name}:{sample.first_index + offset}"
+        out.write(begin)
+        for position, call in enumerate(sample.calls):
+            if position:
+                out.write(between)
             arguments = call.encoded(sample.compact, sample.ensure_ascii)
-            out.write("<|tool_call_begin|>" + call_id + "<|tool_call_argument_begin|>")
-            out.write_arguments(arguments)
-            out.write("<|tool_call_end|>")
+            call_id = write_call(out, position, call, arguments)
             expected.append(ExpectedCall(call_id, call.name, arguments or "{}"))
-        out.write("<|tool_calls_section_end|>")
+        out.write(end)
     out.write(sample.content_after)
     return Rendered(
         out.text(),
@@ -115,6 +124,21 @@ def render_kimi_k2(sample: Sample) -> Rendered:
         sample.reasoning or "",
         tuple(expected),
         tuple(out.spans),
+    )
+
+
+def render_kimi_k2(sample: Sample) -> Rendered:
+    """Kimi-K2: ``content<|tool_calls_section_begin|><|tool_call_begin|>functions.NAME:IDX<|tool_call_argument_begin|>ARGS<|tool_call_end|>...<|tool_calls_section_end|>``."""
+
+    def write_call(out: _Writer, position: int, call: ToolCallSpec, arguments: str) -> str:
+        call_id = f"functions.{call.name}:{sample.first_index + position}"
+        out.write("<|tool_call_begin|>" + call_id + "<|tool_call_argument_begin|>")
+        out.write_arguments(arguments)
+        out.write("<|tool_call_end|>")
+        return call_id
+
+    return _render_special_token_section(
+        sample, "<|tool_calls_section_begin|>", "<|tool_calls_section_end|>", write_call
     )
 
 
@@ -178,56 +202,26 @@ def render_hermes(sample: Sample) -> Rendered:
 
 def render_deepseek_v3(sample: Sample) -> Rendered:
     """DeepSeek-V3 / R1: ``...<｜tool▁call▁begin｜>function<｜tool▁sep｜>NAME\n```json\nARGS\n```<｜tool▁call▁end｜>...``."""
-    out = _Writer()
-    if sample.reasoning is not None:
-        out.write("<think>" + sample.reasoning + "</think>")
-    out.write(sample.content)
-    expected: list[ExpectedCall] = []
-    if sample.calls:
-        out.write("<｜tool▁calls▁begin｜>")
-        for position, call in enumerate(sample.calls):
-            arguments = call.encoded(sample.compact, sample.ensure_ascii)
-            if position:
-                out.write("\n")
-            out.write("<｜tool▁call▁begin｜>function<｜tool▁sep｜>" + call.name + "\n```json\n")
-            out.write_arguments(arguments)
-            out.write("\n```<｜tool▁call▁end｜>")
-            expected.append(ExpectedCall(None, call.name, arguments))
-        out.write("<｜tool▁calls▁end｜>")
-    out.write(sample.content_after)
-    return Rendered(
-        out.text(),
-        sample.content + sample.content_after,
-        sample.reasoning or "",
-        tuple(expected),
-        tuple(out.spans),
+
+    def write_call(out: _Writer, position: int, call: ToolCallSpec, arguments: str) -> None:
+        out.write("<｜tool▁call▁begin｜>function<｜tool▁sep｜>" + call.name + "\n```json\n")
+        out.write_arguments(arguments)
+        out.write("\n```<｜tool▁call▁end｜>")
+
+    return _render_special_token_section(
+        sample, "<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", write_call, between="\n"
     )
 
 
 def render_deepseek_v31(sample: Sample) -> Rendered:
     """DeepSeek-V3.1: ``content<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>NAME<｜tool▁sep｜>ARGS<｜tool▁call▁end｜>...<｜tool▁calls▁end｜>``."""
-    out = _Writer()
-    if sample.reasoning is not None:
-        out.write("<think>" + sample.reasoning + "</think>")
-    out.write(sample.content)
-    expected: list[ExpectedCall] = []
-    if sample.calls:
-        out.write("<｜tool▁calls▁begin｜>")
-        for call in sample.calls:
-            arguments = call.encoded(sample.compact, sample.ensure_ascii)
-            out.write("<｜tool▁call▁begin｜>" + call.name + "<｜tool▁sep｜>")
-            out.write_arguments(arguments)
-            out.write("<｜tool▁call▁end｜>")
-            expected.append(ExpectedCall(None, call.name, arguments or "{}"))
-        out.write("<｜tool▁calls▁end｜>")
-    out.write(sample.content_after)
-    return Rendered(
-        out.text(),
-        sample.content + sample.content_after,
-        sample.reasoning or "",
-        tuple(expected),
-        tuple(out.spans),
-    )
+
+    def write_call(out: _Writer, position: int, call: ToolCallSpec, arguments: str) -> None:
+        out.write("<｜tool▁call▁begin｜>" + call.name + "<｜tool▁sep｜>")
+        out.write_arguments(arguments)
+        out.write("<｜tool▁call▁end｜>")
+
+    return _render_special_token_section(sample, "<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", write_call)
 
 
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
