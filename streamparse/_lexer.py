@@ -84,7 +84,3 @@ class MarkerLexer:
                 return j
             m = search(buf, j + 1)
         return len(buf)
-
-    def held_length(self, text: str) -> int:
-        """How many characters at the end of ``text`` could start a marker."""
-        return len(text) - self._held_from(text, max(0, len(text) - self._window))

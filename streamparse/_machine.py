@@ -574,13 +574,10 @@ class Machine:
         args = self._args
         if not args.started:
             return None
-        if not args.pending and not text[-1].isspace():
-            # started implies that arguments were emitted already
-            return [_new(CallArguments, (self._call_index, text))]
+        # feed() has already handled a delta that does not end in whitespace.
         text = args.take(text)
         if not text:
             return []
-        self._args_emitted = True
         return [_new(CallArguments, (self._call_index, text))]
 
     def _fast_json_args(self, text: str) -> list[Event] | None:

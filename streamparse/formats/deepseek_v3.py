@@ -29,12 +29,12 @@ from ..registry import register
 from .deepseek_v31 import (
     CALL_BEGIN,
     CALL_END,
+    CALLS_ACTIONS,
     CALLS_BEGIN,
     CALLS_END,
-    END_OF_SENTENCE,
+    CONTENT_ACTIONS,
+    REASONING_ACTIONS,
     SEPARATOR,
-    THINK_CLOSE,
-    THINK_OPEN,
 )
 
 FENCE = "```"
@@ -72,20 +72,9 @@ class DeepSeekV3(Machine):
     AFTER_JSON_ARGS_STATE = State.FENCE_CLOSE
 
     STATES = {
-        State.CONTENT: Lex(
-            Machine.content,
-            {
-                CALLS_BEGIN: Machine.open_wrapper,
-                CALL_BEGIN: Machine.open_call,
-                THINK_OPEN: Machine.to_reasoning,
-                END_OF_SENTENCE: Machine.markup,
-            },
-        ),
-        State.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
-        State.CALLS: Lex(
-            Machine.gap,
-            {CALL_BEGIN: Machine.open_call, CALLS_END: Machine.close_wrapper},
-        ),
+        State.CONTENT: Lex(Machine.content, CONTENT_ACTIONS),
+        State.REASONING: Lex(Machine.reasoning, REASONING_ACTIONS),
+        State.CALLS: Lex(Machine.gap, CALLS_ACTIONS),
         State.TYPE: Lex(
             Machine.header,
             {

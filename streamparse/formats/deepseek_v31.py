@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .._machine import Lex, Machine
+from .._machine import Lex, Machine, MarkerAction
 from ..registry import register
 
 CALLS_BEGIN = "<｜tool▁calls▁begin｜>"
@@ -27,6 +27,20 @@ CALL_END = "<｜tool▁call▁end｜>"
 END_OF_SENTENCE = "<｜end▁of▁sentence｜>"
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
+
+
+# The states outside a call, shared with deepseek_v3.
+CONTENT_ACTIONS: dict[str | tuple[str, ...], MarkerAction] = {
+    CALLS_BEGIN: Machine.open_wrapper,
+    CALL_BEGIN: Machine.open_call,
+    THINK_OPEN: Machine.to_reasoning,
+    END_OF_SENTENCE: Machine.markup,
+}
+REASONING_ACTIONS: dict[str | tuple[str, ...], MarkerAction] = {THINK_CLOSE: Machine.to_content}
+CALLS_ACTIONS: dict[str | tuple[str, ...], MarkerAction] = {
+    CALL_BEGIN: Machine.open_call,
+    CALLS_END: Machine.close_wrapper,
+}
 
 
 class State(Enum):
@@ -46,20 +60,9 @@ class DeepSeekV31(Machine):
     ARGS_STATE = State.ARGUMENTS
 
     STATES = {
-        State.CONTENT: Lex(
-            Machine.content,
-            {
-                CALLS_BEGIN: Machine.open_wrapper,
-                CALL_BEGIN: Machine.open_call,
-                THINK_OPEN: Machine.to_reasoning,
-                END_OF_SENTENCE: Machine.markup,
-            },
-        ),
-        State.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
-        State.CALLS: Lex(
-            Machine.gap,
-            {CALL_BEGIN: Machine.open_call, CALLS_END: Machine.close_wrapper},
-        ),
+        State.CONTENT: Lex(Machine.content, CONTENT_ACTIONS),
+        State.REASONING: Lex(Machine.reasoning, REASONING_ACTIONS),
+        State.CALLS: Lex(Machine.gap, CALLS_ACTIONS),
         State.HEADER: Lex(
             Machine.header,
             {
