@@ -174,6 +174,10 @@ class Machine:
     CONTENT: ClassVar[Enum]
     REASONING_STATE: ClassVar[Enum | None] = None
     id_style: ClassVar[IdStyle] = "call"
+    # Characters that open a call when they are the first non-whitespace
+    # character of the output (bare JSON and pythonic dialects): text that
+    # starts with one is held until it is known whether it is a call.
+    OPENING: ClassVar[str] = ""
 
     def __init__(self, *, ids: IdFactory | None = None, start_in_reasoning: bool = False) -> None:
         self._ids = ids if ids is not None else IdFactory(self.id_style)

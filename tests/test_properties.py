@@ -20,6 +20,7 @@ from streamparse.testing import (
     check_wire_shape,
     contents,
     forbidden_in,
+    opening_characters,
     pieces,
     render,
     run_stream,
@@ -82,7 +83,7 @@ def held_suffix(text: str, markers: tuple[str, ...]) -> int:
 @given(data=st.data())
 def test_prompt_emission_of_content(dialect: str, data: st.DataObject) -> None:
     markers = forbidden_in(dialect, "content")
-    text = data.draw(contents(markers, max_size=80))
+    text = data.draw(contents(markers, max_size=80, opening=opening_characters(dialect)))
     parser = streamparse.StreamParser(dialect)
     fed = ""
     emitted = ""
@@ -158,7 +159,9 @@ def test_arbitrary_text_never_raises_and_is_split_invariant(dialect: str, data: 
 @pytest.mark.parametrize("dialect", DIALECTS)
 @given(data=st.data())
 def test_content_only_text_is_returned_verbatim(dialect: str, data: st.DataObject) -> None:
-    text = data.draw(contents(forbidden_in(dialect, "content"), max_size=200))
+    text = data.draw(
+        contents(forbidden_in(dialect, "content"), max_size=200, opening=opening_characters(dialect))
+    )
     assert (streamparse.parse(text, dialect).content or "") == text
     run = run_stream(dialect, split_at(text, data.draw(st.lists(st.integers(0, len(text))))))
     assert (run.result.content or "") == text

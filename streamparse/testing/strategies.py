@@ -15,6 +15,7 @@ __all__ = [
     "contents",
     "forbidden_in",
     "json_values",
+    "opening_characters",
     "pieces",
     "samples",
     "split_at",
@@ -95,14 +96,29 @@ def forbidden_in(dialect: str, state: str) -> tuple[str, ...]:
     return tuple(getattr(spec, "actions", {}))
 
 
-def contents(forbidden: tuple[str, ...] = (), max_size: int = 40) -> st.SearchStrategy[str]:
-    """Free text that contains none of ``forbidden``; often with marker look-alikes."""
+def opening_characters(dialect: str) -> str:
+    """Characters that open a call at the start of ``dialect``'s output (content must not start with one)."""
+    return get_dialect(dialect).OPENING
+
+
+def _opens_call(text: str, opening: str) -> bool:
+    head = text.lstrip()[:1]
+    return bool(head) and head in opening
+
+
+def contents(
+    forbidden: tuple[str, ...] = (), max_size: int = 40, opening: str = ""
+) -> st.SearchStrategy[str]:
+    """Free text that contains none of ``forbidden`` and does not start with one of ``opening``.
+
+    Often with marker look-alikes.
+    """
     look_alikes = [f[: max(1, len(f) // 2)] for f in forbidden] + ["<", "<|", "{", "}", " ", "\n"]
     text = st.one_of(
         st.text(max_size=max_size),
         st.lists(st.one_of(st.text(max_size=6), st.sampled_from(look_alikes)), max_size=8).map("".join),
     )
-    return text.filter(lambda s: not any(f in s for f in forbidden))
+    return text.filter(lambda s: not any(f in s for f in forbidden) and not _opens_call(s, opening))
 
 
 @st.composite
@@ -119,7 +135,7 @@ def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
     calls = draw(st.lists(call, max_size=max_calls))
     has_reasoning = bool(reasoning_forbidden) and draw(st.booleans())
     return Sample(
-        content=draw(contents(content_forbidden)),
+        content=draw(contents(content_forbidden, opening=opening_characters(dialect))),
         calls=tuple(calls),
         reasoning=draw(contents(reasoning_forbidden)) if has_reasoning else None,
         content_after=draw(contents(content_forbidden, max_size=10))
