@@ -36,13 +36,15 @@ class MarkerLexer:
 
     def __init__(self, markers: Iterable[str]) -> None:
         unique = tuple(dict.fromkeys(markers))
-        if not unique or any(not m for m in unique):
-            raise ValueError("a lexer needs at least one non-empty marker")
+        if any(not m for m in unique):
+            raise ValueError("markers must be non-empty")
         for inner in unique:
             for outer in unique:
                 if inner != outer and inner in outer[1:]:
                     raise ValueError(f"marker {inner!r} occurs inside {outer!r}")
         self.markers = unique
+        if not unique:
+            unique = ("\x00",)  # never found: no marker is held or reported (see find)
         longest_first = sorted(unique, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, longest_first)))
         self._first = "".join(sorted({m[0] for m in unique}))
@@ -54,6 +56,8 @@ class MarkerLexer:
     def find(self, buf: str, pos: int, final: bool) -> Match:
         """The earliest marker in ``buf[pos:]``, or where the held suffix starts."""
         n = len(buf)
+        if not self.markers:
+            return n, n, None
         first = self._first
         if len(first) == 1:
             i = buf.find(first, pos)

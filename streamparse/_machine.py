@@ -140,7 +140,7 @@ class Lex:
         first = "".join(sorted({m[0] for m in flat}))
         # A delta without any of these characters holds no marker and no part of one.
         self.quiet_char = first if len(first) == 1 and self.fast is not None else None
-        self.first_re: re.Pattern[str] | None = re.compile("[" + re.escape(first) + "]")
+        self.first_re: re.Pattern[str] | None = re.compile("[" + re.escape(first) + "]") if first else None
 
 
 class Scan:
@@ -173,6 +173,8 @@ class Machine:
     STATES: ClassVar[Mapping[Enum, StateSpec]]
     CONTENT: ClassVar[Enum]
     REASONING_STATE: ClassVar[Enum | None] = None
+    # Where the output starts, if not in CONTENT.
+    INITIAL_STATE: ClassVar[Enum | None] = None
     id_style: ClassVar[IdStyle] = "call"
     # Characters that open a call when they are the first non-whitespace
     # character of the output (bare JSON and pythonic dialects): text that
@@ -202,7 +204,7 @@ class Machine:
         self._header_len = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
         self._value = JsonSkimmer()
-        state = self.CONTENT
+        state = self.INITIAL_STATE or self.CONTENT
         if start_in_reasoning and self.REASONING_STATE is not None:
             state = self.REASONING_STATE
         self._enter(state)
@@ -212,6 +214,10 @@ class Machine:
     @property
     def calls_started(self) -> int:
         return self._calls
+
+    @property
+    def in_wrapper(self) -> bool:
+        return self._wrapper != _NO_WRAPPER
 
     def feed(self, text: str) -> list[Event]:
         if not text:
@@ -333,6 +339,54 @@ class Machine:
         self._enter(self.CONTENT)
         return True
 
+    # -- building blocks: calls at the start of the output (bare JSON, pythonic) --
+
+    def leading(self, text: str) -> int:
+        """Text before anything that opens a call at the start of the output.
+
+        Whitespace is held (markup if a call follows); anything else means
+        the output is content, read again from there in the content state.
+        """
+        body = text.lstrip()
+        space = len(text) - len(body)
+        if space:
+            self._hold(text[:space])
+            self._header_len += space
+        if body or self._header_len > MAX_HEADER:
+            self.fail_call("")
+            self._enter(self.CONTENT)
+        return space
+
+    def expect_call(self, text: str) -> int:
+        """Text where a call must begin (after a marker that only introduces calls).
+
+        Whitespace is held with the pending wrapper; anything else means the
+        marker introduced no call: it is content, and so is the text.
+        """
+        body = text.lstrip()
+        space = min(len(text) - len(body), self._pending_room(text))
+        if space:
+            self._wrapper_raw.append(text[:space])
+            self._wrapper_raw_len += space
+        if space < len(text):
+            self._fail_wrapper()
+        return space
+
+    def trailing(self, text: str) -> int:
+        """Text after a run of calls: whitespace is markup; the first other character starts content."""
+        body = text.lstrip()
+        if not body:
+            return len(text)
+        self._enter(self.CONTENT)
+        return len(text) - len(body)
+
+    def separator(self, marker: str) -> bool:
+        """A separator between calls (``,`` in an array): markup, held with a pending wrapper."""
+        if self._wrapper == _WRAPPER_PENDING:
+            self._wrapper_raw.append(marker)
+            self._wrapper_raw_len += len(marker)
+        return True
+
     # -- building blocks: held text, wrappers, calls -------------------------
     #
     # A pending wrapper (begin marker seen, no call committed yet) keeps its
@@ -357,10 +411,15 @@ class Machine:
         return self.WRAPPER_STATE if self._wrapper != _NO_WRAPPER else self.CONTENT
 
     def open_wrapper(self, marker: str) -> bool:
-        """A wrapper begin marker: held until its first call commits."""
+        """A wrapper begin marker: held until its first call commits.
+
+        Text already held for a call (leading whitespace, a ``[TOOL_CALLS]``
+        before an array) is held with it.
+        """
         self._wrapper = _WRAPPER_PENDING
-        self._wrapper_raw = [marker]
-        self._wrapper_raw_len = len(marker)
+        self._wrapper_raw = [*self._call_raw, marker]
+        self._wrapper_raw_len = sum(map(len, self._wrapper_raw))
+        self._call_raw = []
         self._wrapper_content = []
         self._gap.reset()
         self._enter(self.WRAPPER_STATE)
@@ -377,12 +436,15 @@ class Machine:
         self._end_wrapper()
         return False
 
+    # Where the text after a wrapper that held calls goes, if not to CONTENT.
+    AFTER_WRAPPER_STATE: ClassVar[Enum | None] = None
+
     def _end_wrapper(self) -> None:
         if self._wrapper == _WRAPPER_PENDING:
             self._fail_wrapper()
         else:
             self._wrapper = _NO_WRAPPER
-            self._enter(self.CONTENT)
+            self._enter(self.AFTER_WRAPPER_STATE or self.CONTENT)
 
     def _fail_wrapper(self) -> None:
         if self._wrapper_raw:
@@ -433,9 +495,15 @@ class Machine:
         self._enter(self.HEADER_STATE)
         return True
 
+    # Characters that cannot be in a header: one of them means it is no header.
+    HEADER_INVALID: ClassVar[re.Pattern[str] | None] = None
+
     def header(self, text: str) -> int:
         """Collect a call header; one that grows past MAX_HEADER is no header."""
         room = min(MAX_HEADER - self._header_len, self._pending_room(text))
+        invalid = self.HEADER_INVALID
+        if invalid is not None and (bad := invalid.search(text, 0, room)) is not None:
+            room = bad.start()
         if len(text) > room:
             if room:
                 self._hold(text[:room])
@@ -449,6 +517,28 @@ class Machine:
         return len(text)
 
     NAME_STATE: ClassVar[Enum]
+
+    def header_start(self, text: str) -> int:
+        """Text right after a call marker: whitespace is held; the name starts at the first other character."""
+        body = text.lstrip()
+        space = min(len(text) - len(body), MAX_HEADER - self._header_len)
+        if space:
+            self._hold(text[:space])
+            self._header_len += space
+        if body:
+            self._header = []
+            self._header_len = 0
+            self._enter(self.NAME_STATE)
+        elif space < len(text):
+            self.fail_call("")
+        return space
+
+    def keep_in_header(self, marker: str) -> bool:
+        """A marker inside the header (between name and id); ``name_and_id`` splits on it."""
+        self._header.append(marker)
+        self._header_len += len(marker)
+        self._hold(marker)
+        return True
 
     def restart_header(self, marker: str) -> bool:
         """A separator in the header: the name follows it (what came before is held all the same)."""
@@ -466,16 +556,17 @@ class Machine:
     def header_text(self) -> str:
         return "".join(self._header)
 
-    def name_and_id(self, header: str) -> tuple[str, str | None]:
-        """A committed header's name and model-given id (None: generate one)."""
+    def name_and_id(self, header: str) -> tuple[str, str | None] | None:
+        """A committed header's name and model-given id (None: generate one); None: no call."""
         return header, None
 
     def commit_header(self, marker: str) -> bool:
         """The header's end marker: a non-empty header names the call."""
         header = self.header_text().strip()
-        if not header:
+        parsed = self.name_and_id(header) if header else None
+        if parsed is None or not parsed[0]:
             return self.fail_call(marker)
-        name, call_id = self.name_and_id(header)
+        name, call_id = parsed
         self.commit_call(name, call_id)
         self._enter(self.ARGS_STATE)
         return True
@@ -606,7 +697,6 @@ class Machine:
         assert self.OBJECT_STATE is not None
         self._scanner.reset()
         self._gap.reset()
-        self._call_raw = []
         self._hold(marker)
         self._enter(self.OBJECT_STATE)
         return True
@@ -642,6 +732,8 @@ class Machine:
 
     JSON_ARGS_STATE: ClassVar[Enum | None] = None
     AFTER_JSON_ARGS_STATE: ClassVar[Enum]
+    # Whether the call ends with its arguments value (no end marker follows).
+    JSON_ARGS_END_CALL: ClassVar[bool] = False
 
     def start_json_args(self, marker: str) -> bool:
         """The first character of the arguments value: read it again in the JSON state."""
@@ -662,6 +754,8 @@ class Machine:
         if stop > pos:
             self.call_args(buf[pos:stop])
         if value.status != MORE:
+            if self.JSON_ARGS_END_CALL:
+                self.end_call(complete=value.status == DONE)
             self._enter(self.AFTER_JSON_ARGS_STATE)
         return stop
 

@@ -30,7 +30,8 @@ import streamparse
 from streamparse import CallArguments, CallEnd, CallStart, Reasoning, StreamParser, Text
 from streamparse.tools import normalize_tools
 
-GENERATED_ID = re.compile(r"call_[A-Za-z0-9]{24}")
+# call_ + 24 alphanumerics, or 9 alphanumerics (Mistral style).
+GENERATED_ID = re.compile(r"call_[A-Za-z0-9]{24}|[A-Za-z0-9]{9}")
 
 KIMI = "kimi_k2"
 MINIMAX = "minimax_m1"

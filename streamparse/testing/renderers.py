@@ -23,8 +23,11 @@ __all__ = [
     "render_deepseek_v3",
     "render_deepseek_v31",
     "render_hermes",
+    "render_json_array",
     "render_kimi_k2",
+    "render_llama3_json",
     "render_minimax_m1",
+    "render_mistral",
 ]
 
 
@@ -142,18 +145,31 @@ def render_kimi_k2(sample: Sample) -> Rendered:
     )
 
 
-def _write_call_object(out: _Writer, call: ToolCallSpec, sample: Sample) -> ExpectedCall:
+def _write_call_object(
+    out: _Writer, call: ToolCallSpec, sample: Sample, key: str = "arguments"
+) -> ExpectedCall:
     arguments = call.encoded(sample.compact, sample.ensure_ascii)
     name = json.dumps(call.name, ensure_ascii=sample.ensure_ascii)
     if sample.arguments_first:
-        out.write('{"arguments": ')
+        out.write('{"' + key + '": ')
         out.write_arguments(arguments)
         out.write(', "name": ' + name + "}")
     else:
-        out.write('{"name": ' + name + ', "arguments": ')
+        out.write('{"name": ' + name + ', "' + key + '": ')
         out.write_arguments(arguments)
         out.write("}")
     return ExpectedCall(None, call.name, arguments)
+
+
+def _write_call_objects(
+    out: _Writer, sample: Sample, separator: str, key: str = "arguments"
+) -> tuple[ExpectedCall, ...]:
+    expected = []
+    for position, call in enumerate(sample.calls):
+        if position:
+            out.write(separator)
+        expected.append(_write_call_object(out, call, sample, key))
+    return tuple(expected)
 
 
 def render_minimax_m1(sample: Sample) -> Rendered:
@@ -224,12 +240,94 @@ def render_deepseek_v31(sample: Sample) -> Rendered:
     return _render_special_token_section(sample, "<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", write_call)
 
 
+def render_llama3_json(sample: Sample) -> Rendered:
+    """Llama 3.x: ``[content<|python_tag|>]{"name": ..., "parameters": ...}; {...}``.
+
+    Content before calls needs ``<|python_tag|>`` (a call is recognised at
+    the start of the output or after the tag); without content the tag is
+    written for every other sample. Text after the calls is not written
+    (the template allows one reply: the calls).
+    """
+    out = _Writer()
+    key = "arguments" if sample.compact else "parameters"
+    if not sample.calls:
+        out.write(sample.content)
+        return Rendered(out.text(), sample.content, "", (), ())
+    out.write(sample.content)
+    if sample.content or sample.first_index % 2:
+        out.write("<|python_tag|>")
+    expected = _write_call_objects(out, sample, "; ", key)
+    # Whitespace before the first call is markup, with or without the tag.
+    content = sample.content if sample.content.strip() else ""
+    return Rendered(out.text(), content, "", expected, tuple(out.spans))
+
+
+def render_json_array(sample: Sample) -> Rendered:
+    """Forced tool choice: ``[{"name": ..., "parameters": ...}, ...]``, or one bare object.
+
+    The output is the calls alone (content only when there are none); text
+    after them is content from its first non-whitespace character.
+    """
+    out = _Writer()
+    if not sample.calls:
+        out.write(sample.content)
+        return Rendered(out.text(), sample.content, "", (), ())
+    key = "arguments" if sample.compact else "parameters"
+    if len(sample.calls) == 1 and sample.first_index % 2:
+        expected = _write_call_objects(out, sample, "", key)
+    else:
+        out.write("[" if sample.compact else "[\n  ")
+        expected = _write_call_objects(out, sample, "," if sample.compact else ",\n  ", key)
+        out.write("]" if sample.compact else "\n]")
+    out.write(sample.content_after)
+    return Rendered(out.text(), sample.content_after.lstrip(), "", expected, tuple(out.spans))
+
+
+def render_mistral(sample: Sample) -> Rendered:
+    """Mistral: ``[THINK]R[/THINK]content`` then pre-v11 ``[TOOL_CALLS] [{...}, ...]``
+    or v11 ``[TOOL_CALLS]NAME[CALL_ID]ID[ARGS]{...}`` per call (by ``first_index``).
+    """
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write("[THINK]" + sample.reasoning + "[/THINK]")
+    out.write(sample.content)
+    expected: tuple[ExpectedCall, ...] = ()
+    if sample.calls and sample.first_index % 2:
+        out.write("[TOOL_CALLS] [")
+        expected = _write_call_objects(out, sample, ", ")
+        out.write("]")
+    elif sample.calls:
+        calls = []
+        for position, call in enumerate(sample.calls):
+            call_id = None
+            out.write("[TOOL_CALLS]" + call.name)
+            if sample.first_index % 4 == 2:
+                call_id = f"c{sample.first_index:02d}{position:06d}"
+                out.write("[CALL_ID]" + call_id)
+            out.write("[ARGS]")
+            arguments = call.encoded(sample.compact, sample.ensure_ascii)
+            out.write_arguments(arguments)
+            calls.append(ExpectedCall(call_id, call.name, arguments))
+        expected = tuple(calls)
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        expected,
+        tuple(out.spans),
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
     "hermes": render_hermes,
+    "json_array": render_json_array,
     "kimi_k2": render_kimi_k2,
+    "llama3_json": render_llama3_json,
     "minimax_m1": render_minimax_m1,
+    "mistral": render_mistral,
 }
 
 
