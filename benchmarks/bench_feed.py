@@ -48,7 +48,9 @@ from typing import Any
 
 import streamparse
 
-DIALECTS = ("kimi_k2", "minimax_m1", "hermes")
+DIALECTS = ("kimi_k2", "minimax_m1", "hermes", "hermes_args_first", "mistral", "llama3_json", "json_array")
+# Cases that are a dialect written another way.
+VARIANTS = {"hermes_args_first": "hermes"}
 SIZES = (500, 5_000, 50_000)
 DELTA_WIDTHS = (4, 1)
 LEVELS = ("event", "wire", "floor")
@@ -57,7 +59,16 @@ FILE_PATH = "src/notes/readme.md"
 LEAD_TEXT = "I'll write the file now."
 
 # The marker that ends a call in each dialect: the floor loop searches every delta for it.
-END_MARKERS = {"kimi_k2": "<|tool_call_end|>", "minimax_m1": "</tool_calls>", "hermes": "</tool_call>"}
+# Dialects without one use the marker (or character) that follows the call.
+END_MARKERS = {
+    "kimi_k2": "<|tool_call_end|>",
+    "minimax_m1": "</tool_calls>",
+    "hermes": "</tool_call>",
+    "hermes_args_first": "</tool_call>",
+    "mistral": "[TOOL_CALLS]",
+    "llama3_json": "<|eom_id|>",
+    "json_array": "]",
+}
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji).
@@ -114,7 +125,20 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f'{lead}\n<tool_calls>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_calls>'
     if dialect == "hermes":
         return f'{lead}\n<tool_call>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_call>'
+    if dialect == "hermes_args_first":
+        # Arguments before the name: held until the name arrives, then released at once.
+        return f'{lead}\n<tool_call>\n{{"arguments": {arguments}, "name": "{FUNCTION_NAME}"}}\n</tool_call>'
+    if dialect == "mistral":
+        return f"{lead}[TOOL_CALLS]{FUNCTION_NAME}[ARGS]{arguments}"
+    if dialect == "llama3_json":
+        return f'{lead}<|python_tag|>{{"name": "{FUNCTION_NAME}", "parameters": {arguments}}}'
+    if dialect == "json_array":  # the calls alone: no content
+        return f'[{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}]'
     raise ValueError(f"no renderer for dialect {dialect!r}")
+
+
+def dialect_of(case: str) -> str:
+    return VARIANTS.get(case, case)
 
 
 def split(text: str, width: int) -> list[str]:
@@ -141,7 +165,7 @@ def make_case(dialect: str, size: int, widths: Sequence[int] = DELTA_WIDTHS) -> 
 
 
 def fold_wire(dialect: str, deltas: Sequence[str]) -> streamparse.ParseResult:
-    parser = streamparse.StreamParser(dialect, id_seed=0)
+    parser = streamparse.StreamParser(dialect_of(dialect), id_seed=0)
     out = [parser.feed(d) for d in deltas]
     out.append(parser.finish())
     return streamparse.fold_deltas(out, parser.finish_reason)
@@ -149,7 +173,7 @@ def fold_wire(dialect: str, deltas: Sequence[str]) -> streamparse.ParseResult:
 
 def event_arguments(dialect: str, deltas: Sequence[str]) -> tuple[list[str], list[str]]:
     """(names of started calls, concatenated arguments per call) at the event level."""
-    parser = streamparse.StreamParser(dialect, id_seed=0)
+    parser = streamparse.StreamParser(dialect_of(dialect), id_seed=0)
     events: list[Any] = []
     for d in deltas:
         events.extend(parser.feed_events(d))
@@ -188,7 +212,7 @@ MIN_SAMPLE_DELTAS = 20_000
 
 def _time_level(level: str, dialect: str, deltas: list[str], passes: int) -> int:
     """Nanoseconds to feed and finish ``passes`` responses at ``level`` ("event" or "wire")."""
-    parsers = [streamparse.StreamParser(dialect, id_seed=0) for _ in range(passes)]
+    parsers = [streamparse.StreamParser(dialect_of(dialect), id_seed=0) for _ in range(passes)]
     gc.disable()
     try:
         start = time.perf_counter_ns()
@@ -254,7 +278,7 @@ def construction_us(dialect: str, repeats: int, loops: int = 200) -> float:
         try:
             start = time.perf_counter_ns()
             for _ in range(loops):
-                streamparse.StreamParser(dialect, id_seed=0)
+                streamparse.StreamParser(dialect_of(dialect), id_seed=0)
             elapsed = time.perf_counter_ns() - start
         finally:
             gc.enable()
@@ -271,7 +295,7 @@ def peak_kib(level: str, dialect: str, deltas: list[str]) -> tuple[float, float]
     gc.collect()
     tracemalloc.start()
     try:
-        parser = streamparse.StreamParser(dialect, id_seed=0)
+        parser = streamparse.StreamParser(dialect_of(dialect), id_seed=0)
         feed: Callable[[str], object]
         finish: Callable[[], object]
         if level == "event":
