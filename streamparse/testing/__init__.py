@@ -14,6 +14,7 @@ from typing import Any
 
 from ..parser import StopReason, StreamParser
 from ..result import ParseResult, fold_deltas
+from .checker import ParserLike, ParserMismatch, check_parser
 from .renderers import RENDERERS, ExpectedCall, Rendered, Sample, ToolCallSpec, render
 from .strategies import (
     arguments,
@@ -30,11 +31,14 @@ from .strategies import (
 __all__ = [
     "RENDERERS",
     "ExpectedCall",
+    "ParserLike",
+    "ParserMismatch",
     "Rendered",
     "Sample",
     "StreamRun",
     "ToolCallSpec",
     "arguments",
+    "check_parser",
     "check_wire_shape",
     "contents",
     "forbidden_in",
