@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from ._wire import ChoiceDelta, FunctionDelta, ToolCallDelta
+from .detect import Detection, detect, detection
 from .errors import StreamParseError, UsageError
 from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .ids import IdFactory
@@ -27,6 +28,7 @@ __all__ = [
     "CallProblem",
     "CallStart",
     "ChoiceDelta",
+    "Detection",
     "Event",
     "FinishReason",
     "Function",
@@ -42,6 +44,8 @@ __all__ = [
     "ToolCallDelta",
     "ToolSpec",
     "UsageError",
+    "detect",
+    "detection",
     "dialects",
     "fold_deltas",
     "parse",

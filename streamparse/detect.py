@@ -1,0 +1,225 @@
+"""Choosing a dialect: ``detect()`` reads a model id and/or its chat template.
+
+A chat template writes the exact tool-call markup the model was trained on
+(the assistant branch renders earlier calls, and the system prompt often
+spells the format out), so its markers are the stronger evidence; a model
+id is a family name, second. When both are given and disagree, the template
+wins and the reason says so. Only registered dialects are returned
+(``streamparse.dialects()`` at call time): evidence for a format this
+version does not parse gives ``None`` with a reason naming the format.
+``json_array`` (forced ``tool_choice``) is never detected.
+
+Chat template rules, first match wins; a rule matches when the template
+text contains every one of its markers:
+
+=============== ===========================================================
+dialect         markers
+=============== ===========================================================
+deepseek_v32    ``DSML`` and ``function_calls`` (DeepSeek-V3.2 / V4 DSML:
+                not supported)
+kimi_k2         ``<|tool_calls_section_begin|>``
+gpt_oss         ``<|channel|>`` (harmony)
+minimax_m2      ``<minimax:tool_call>``
+deepseek_v3     ``<｜tool▁sep｜>`` and a ```` ```json ```` fence (V3 writes
+                the type word, the name, then fenced JSON)
+deepseek_v31    ``<｜tool▁sep｜>`` (V3.1 writes the name before it, raw JSON
+                after)
+qwen3_coder     ``<tool_call>`` and ``<function=``
+glm45           ``<tool_call>`` and ``<arg_key>``
+hermes          ``<tool_call>``
+minimax_m1      ``<tool_calls>``
+mistral         ``[TOOL_CALLS]``
+pythonic        ``[func_name1(`` (the pythonic prompt's format line)
+llama3_json     ``dictionary of argument name and its value`` (Meta's JSON
+                prompt line)
+llama3_json     ``<|python_tag|>``
+=============== ===========================================================
+
+The order settles the overlaps: Qwen3-Coder and GLM templates also contain
+hermes's ``<tool_call>``; DeepSeek V3 and V3.1 share every special token;
+a Llama template with the pythonic prompt may still mention
+``<|python_tag|>``.
+
+Model id rules, first match wins. The id is lowercased, everything up to its
+last ``/`` (the organisation, or a local directory) is dropped, and ``-``,
+``_`` and spaces are removed, so ``Qwen/Qwen3-8B``, ``qwen3_8b`` and the
+Ollama tag ``qwen3:8b`` all read ``qwen3...``. A rule matches when the
+squeezed id contains one of its names:
+
+=============== ===========================================================
+dialect         names
+=============== ===========================================================
+deepseek_v31    ``deepseekv3.1``, ``deepseekv3.2exp``
+deepseek_v32    ``deepseekv3.2``, ``deepseekv4`` (DSML: not supported)
+deepseek_v3     ``deepseekv3``, ``deepseekr1`` (R1 distills use R1's
+                template)
+kimi_k2         ``kimik2``
+minimax_m2      ``minimaxm2``
+minimax_m1      ``minimaxm1``
+gpt_oss         ``gptoss``
+glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
+qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``
+hermes          ``hermes``, ``qwq``, ``qwen2.5``, ``qwen3``
+pythonic        ``llama4``
+llama3_json     ``llama3.1``, ``llama3.2``, ``llama3.3``
+mistral         ``mistral``, ``mixtral``, ``magistral``, ``devstral``,
+                ``ministral``, ``codestral``, ``pixtral``
+=============== ===========================================================
+
+Here the order settles fine-tunes named after two families:
+``Hermes-3-Llama-3.1-8B`` is hermes and ``DeepSeek-R1-Distill-Qwen-7B`` is
+deepseek_v3, because their templates are those of the first name.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .errors import UsageError
+from .registry import dialects
+
+__all__ = ["Detection", "detect", "detection"]
+
+
+class Detection(NamedTuple):
+    """What :func:`detection` decided and the evidence it rests on."""
+
+    dialect: str | None
+    """A registered dialect name, or ``None`` when none fits."""
+    reason: str
+    """The evidence that decided it (``chat template contains '...'``), or why nothing was decided."""
+
+
+class _TemplateRule(NamedTuple):
+    dialect: str
+    markers: tuple[str, ...]  # all of them
+
+
+class _ModelRule(NamedTuple):
+    dialect: str
+    names: tuple[str, ...]  # any of them
+
+
+_TEMPLATE_RULES = (
+    _TemplateRule("deepseek_v32", ("DSML", "function_calls")),
+    _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
+    _TemplateRule("gpt_oss", ("<|channel|>",)),
+    _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
+    _TemplateRule("deepseek_v3", ("<｜tool▁sep｜>", "```json")),
+    _TemplateRule("deepseek_v31", ("<｜tool▁sep｜>",)),
+    _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
+    _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
+    _TemplateRule("hermes", ("<tool_call>",)),
+    _TemplateRule("minimax_m1", ("<tool_calls>",)),
+    _TemplateRule("mistral", ("[TOOL_CALLS]",)),
+    _TemplateRule("pythonic", ("[func_name1(",)),
+    _TemplateRule("llama3_json", ("dictionary of argument name and its value",)),
+    _TemplateRule("llama3_json", ("<|python_tag|>",)),
+)
+
+_MODEL_RULES = (
+    _ModelRule("deepseek_v31", ("deepseekv3.1", "deepseekv3.2exp")),
+    _ModelRule("deepseek_v32", ("deepseekv3.2", "deepseekv4")),
+    _ModelRule("deepseek_v3", ("deepseekv3", "deepseekr1")),
+    _ModelRule("kimi_k2", ("kimik2",)),
+    _ModelRule("minimax_m2", ("minimaxm2",)),
+    _ModelRule("minimax_m1", ("minimaxm1",)),
+    _ModelRule("gpt_oss", ("gptoss",)),
+    _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
+    _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
+    _ModelRule("hermes", ("hermes", "qwq", "qwen2.5", "qwen3")),
+    _ModelRule("pythonic", ("llama4",)),
+    _ModelRule("llama3_json", ("llama3.1", "llama3.2", "llama3.3")),
+    _ModelRule(
+        "mistral", ("mistral", "mixtral", "magistral", "devstral", "ministral", "codestral", "pixtral")
+    ),
+)
+
+
+def detection(model: str | None = None, chat_template: str | None = None) -> Detection:
+    """The dialect a model writes, from its id and/or chat template text, with the reason.
+
+    ``model`` is a model id such as ``"Qwen/Qwen3-8B"``; ``chat_template`` is
+    the template text (``tokenizer.chat_template``). The template's markers
+    decide when they match; the model id decides otherwise.
+    """
+    if model is None and chat_template is None:
+        raise UsageError(
+            "detect() needs evidence: pass model='org/Model-Name' and/or chat_template=<the template text>"
+        )
+    _require_text("model", model, "the model id, e.g. 'Qwen/Qwen3-8B'")
+    _require_text(
+        "chat_template",
+        chat_template,
+        "the template text; for a tokenizer with several named templates, pass the 'tool_use' one",
+    )
+    by_template = None if chat_template is None else _match_template(chat_template)
+    by_model = None if model is None else _match_model(model)
+
+    note = ""
+    if by_template is not None:
+        dialect, evidence = by_template
+        if by_model is not None:
+            if by_model[0] == dialect:
+                note = f"; model id {model!r} agrees"
+            else:
+                note = f"; the template outranks model id {model!r}, which matches {by_model[1]!r} ({by_model[0]})"
+    elif by_model is not None:
+        dialect, name = by_model
+        evidence = f"model id {model!r} matches {name!r}"
+        if chat_template is not None:
+            note = "; the chat template has no tool-call markers streamparse knows"
+    else:
+        return Detection(None, _nothing_found(model, chat_template))
+
+    registered = dialects()
+    if dialect not in registered:
+        return Detection(
+            None,
+            f"{evidence}: looks like {dialect}, which this version of streamparse does not support "
+            f"(it has: {', '.join(registered)}){note}",
+        )
+    return Detection(dialect, evidence + note)
+
+
+def detect(model: str | None = None, chat_template: str | None = None) -> str | None:
+    """The dialect name a model writes, or ``None``; ``detection()`` says why."""
+    return detection(model, chat_template).dialect
+
+
+def _require_text(argument: str, value: object, fix: str) -> None:
+    if value is not None and not isinstance(value, str):
+        raise UsageError(f"{argument} must be a str or None, not {type(value).__name__}: pass {fix}")
+
+
+def _match_template(chat_template: str) -> tuple[str, str] | None:
+    """(dialect, the evidence)."""
+    for rule in _TEMPLATE_RULES:
+        if all(marker in chat_template for marker in rule.markers):
+            quoted = " and ".join(repr(marker) for marker in rule.markers)
+            return rule.dialect, f"chat template contains {quoted}"
+    return None
+
+
+def _match_model(model: str) -> tuple[str, str] | None:
+    """(dialect, the name that matched)."""
+    squeezed = _squeeze(model)
+    for rule in _MODEL_RULES:
+        for name in rule.names:
+            if name in squeezed:
+                return rule.dialect, name
+    return None
+
+
+def _squeeze(model: str) -> str:
+    name = model.lower().rsplit("/", 1)[-1]
+    return name.replace("-", "").replace("_", "").replace(" ", "")
+
+
+def _nothing_found(model: str | None, chat_template: str | None) -> str:
+    parts = []
+    if chat_template is not None:
+        parts.append("the chat template has no tool-call markers streamparse knows")
+    if model is not None:
+        parts.append(f"model id {model!r} matches no model family streamparse knows")
+    return " and ".join(parts) + "; pass the dialect name explicitly (streamparse.dialects() lists them)"

@@ -1,0 +1,526 @@
+"""``streamparse.detect()``: a dialect from a model id and/or chat template markers.
+
+The template snippets are minimal stand-ins written for these tests: the
+few lines of each real template that carry its tool-call markup (checked
+against the vendors' templates), not copies of them. Dialects are still
+landing in parallel, so each case runs three ways: against the real
+registry (the name when it is registered, else ``None`` with a reason),
+and against a patched registry with and without the expected dialect.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+
+import streamparse
+from streamparse import Detection, UsageError
+
+DETECT = importlib.import_module("streamparse.detect")
+
+# DIALECTS.md's summary table; json_array (forced tool_choice) is never detected.
+SUMMARY = (
+    "kimi_k2",
+    "minimax_m1",
+    "hermes",
+    "qwen3_coder",
+    "llama3_json",
+    "mistral",
+    "deepseek_v3",
+    "deepseek_v31",
+    "glm45",
+    "gpt_oss",
+    "minimax_m2",
+    "pythonic",
+)
+# Formats detection recognises so that it can say they are not supported, instead of guessing.
+KNOWN_UNSUPPORTED = ("deepseek_v32",)
+NEVER_DETECTED = ("json_array",)
+
+TEMPLATES: dict[str, dict[str, str]] = {
+    "kimi_k2": {
+        "history": (
+            "{%- if message.tool_calls -%}<|tool_calls_section_begin|>"
+            "{%- for tc in message.tool_calls -%}<|tool_call_begin|>{{ tc.id }}"
+            "<|tool_call_argument_begin|>{{ tc.function.arguments }}<|tool_call_end|>"
+            "{%- endfor -%}<|tool_calls_section_end|>{%- endif -%}"
+        ),
+        "thinking": "<|im_assistant|>assistant<|im_middle|><think>{{ rc }}</think>"
+        "<|tool_calls_section_begin|>",
+    },
+    "minimax_m1": {
+        "system_prompt": (
+            "<beginning_of_sentence>system tool_setting=tools\n<tools>\n{{ tools }}\n</tools>\n"
+            "To call tools, answer inside <tool_calls></tool_calls>, one object per line:\n"
+            '<tool_calls>\n{"name": <tool-name>, "arguments": <args-json-object>}\n</tool_calls>'
+        ),
+    },
+    "hermes": {
+        "qwen": (
+            "<tools>\n{{ tool | tojson }}\n</tools>\n"
+            "Return each call as JSON inside <tool_call></tool_call> tags:\n"
+            '<tool_call>\n{"name": <function-name>, "arguments": <args-json-object>}\n</tool_call>'
+        ),
+        "qwen3_thinking": (
+            "<|im_start|>assistant\n<think>\n{{ reasoning }}\n</think>\n\n"
+            '{{- "<tool_call>\\n" + (tool_call | tojson) + "\\n</tool_call>" }}<tool_response>'
+        ),
+        "hermes_2_pro": '<tool_call>\n{"arguments": <args-dict>, "name": <function-name>}\n</tool_call>',
+    },
+    "qwen3_coder": {
+        "prompt_and_history": (
+            "<tools>\n<function>\n<name>{{ tool.name }}</name>\n</function>\n</tools>\n"
+            "Reply in this format:\n<tool_call>\n<function=example_function_name>\n"
+            "<parameter=example_parameter_1>\nvalue_1\n</parameter>\n</function>\n</tool_call>"
+        ),
+        "history_only": "{{- '\\n<tool_call>\\n<function=' + tc.name + '>\\n' }}"
+        "{{- '<parameter=' + k + '>\\n' + v + '\\n</parameter>\\n' }}",
+    },
+    "llama3_json": {
+        "meta_3_1": (
+            "Environment: ipython\n{%- if builtin_tools is defined %}<|python_tag|>"
+            "{{ tool_call.name }}.call(...){%- endif %}"
+            'Respond in the format {"name": function name, "parameters": dictionary of argument '
+            "name and its value}. Do not use variables.<|eom_id|>"
+        ),
+        "json_prompt_only": (
+            "<|header_start|>user<|header_end|>\n\nGiven the following functions, respond with JSON. "
+            'Respond in the format {"name": function name, "parameters": dictionary of argument '
+            "name and its value}.<|eot|>"
+        ),
+        "python_tag_only": "<|start_header_id|>assistant<|end_header_id|>\n\n<|python_tag|>{{ call }}<|eom_id|>",
+    },
+    "mistral": {
+        "pre_v11": (
+            "[AVAILABLE_TOOLS] {{ tools | tojson }}[/AVAILABLE_TOOLS]"
+            "{{- '[TOOL_CALLS] [' }}{%- for tc in message.tool_calls %}{{ tc | tojson }}"
+            "{%- endfor %}{{- ']' + eos_token }}"
+        ),
+        "v11": "[TOOL_CALLS]{{ tc.function.name }}[CALL_ID]{{ tc.id }}[ARGS]{{ tc.function.arguments }}",
+        "magistral": "[SYSTEM_PROMPT][THINK]{{ thought }}[/THINK][TOOL_CALLS]{{ name }}[ARGS]{{ args }}",
+    },
+    "deepseek_v3": {
+        "r1_history": (
+            "{{'<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>' + tool['type'] + '<｜tool▁sep｜>' "
+            "+ tool['function']['name'] + '\\n' + '```json' + '\\n' + tool['function']['arguments'] "
+            "+ '\\n' + '```' + '<｜tool▁call▁end｜>'}}"
+        ),
+        "prompt": (
+            "When a tool is needed, write:\n<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function"
+            '<｜tool▁sep｜>FUNCTION_NAME\n```json\n{"param": "value"}\n```<｜tool▁call▁end｜>'
+            "<｜tool▁calls▁end｜>"
+        ),
+    },
+    "deepseek_v31": {
+        "prompt": (
+            "IMPORTANT: ALWAYS use this format:\n<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>"
+            "tool_call_name<｜tool▁sep｜>tool_call_arguments<｜tool▁call▁end｜><｜tool▁calls▁end｜>"
+        ),
+        "history": (
+            "{{'<｜tool▁call▁begin｜>' + tool['function']['name'] + '<｜tool▁sep｜>' "
+            "+ tool['function']['arguments'] + '<｜tool▁call▁end｜>'}}<｜end▁of▁sentence｜>"
+        ),
+    },
+    "glm45": {
+        "glm_4_5": (
+            "<tool_call>{{ tc.name }}\n{% for k, v in args.items() %}<arg_key>{{ k }}</arg_key>\n"
+            "<arg_value>{{ v }}</arg_value>\n{% endfor %}</tool_call>"
+        ),
+        "glm_4_7": "<tool_call>{{ tc.name }}{% for k, v in args.items() %}<arg_key>{{ k }}</arg_key>"
+        "<arg_value>{{ v }}</arg_value>{% endfor %}</tool_call>",
+    },
+    "gpt_oss": {
+        "harmony": (
+            "<|start|>assistant<|channel|>analysis<|message|>{{ thinking }}<|end|>"
+            "<|start|>assistant to=functions.{{ name }}<|channel|>commentary <|constrain|>json"
+            "<|message|>{{ args }}<|call|>"
+        ),
+    },
+    "minimax_m2": {
+        "history": (
+            "]~b]ai\n<think>\n{{ reasoning }}\n</think>\n\n<minimax:tool_call>\n"
+            '<invoke name="{{ name }}">\n<parameter name="{{ k }}">{{ v }}</parameter>\n</invoke>\n'
+            "</minimax:tool_call>[e~[\n"
+        ),
+        # The model sometimes writes M1's wrapper; a template that mentions it is still M2's.
+        "mentions_m1_wrapper": "Use <minimax:tool_call>, never <tool_calls>.",
+    },
+    "pythonic": {
+        "llama_3_2": (
+            "To call functions, respond with a python list of the calls. Respond in the format "
+            "[func_name1(params_name1=params_value1, params_name2=params_value2...), func_name2(params)] "
+            "Do not use variables."
+        ),
+        # A Llama template carrying the pythonic prompt can still mention the JSON-era tag.
+        "with_python_tag": (
+            "Environment: ipython\n<|python_tag|>\n"
+            "Use exact format: [func_name1(param1=value1, param2=value2), func_name2(...)]"
+        ),
+    },
+}
+
+TEMPLATE_CASES = [
+    pytest.param(dialect, text, id=f"{dialect}-{name}")
+    for dialect, snippets in TEMPLATES.items()
+    for name, text in snippets.items()
+]
+
+MODELS: dict[str, tuple[str, ...]] = {
+    "kimi_k2": (
+        "moonshotai/Kimi-K2-Instruct",
+        "moonshotai/Kimi-K2-Instruct-0905",
+        "moonshotai/Kimi-K2-Thinking",
+        "Kimi-K2.5",
+    ),
+    "minimax_m1": ("MiniMaxAI/MiniMax-M1-80k", "MiniMax-M1-40k"),
+    "minimax_m2": ("MiniMaxAI/MiniMax-M2", "minimax-m2.5"),
+    "hermes": (
+        "Qwen/Qwen2.5-7B-Instruct",
+        "Qwen3-8B",
+        "Qwen/Qwen3-235B-A22B-Thinking-2507",
+        "Qwen/QwQ-32B",
+        "NousResearch/Hermes-3-Llama-3.1-8B",
+        "NousResearch/Hermes-2-Pro-Mistral-7B",
+        "qwen3:8b",
+    ),
+    "qwen3_coder": (
+        "Qwen/Qwen3-Coder-480B-A35B-Instruct",
+        "Qwen3-Coder-30B-A3B-Instruct",
+        "qwen3-coder:30b",
+        "Qwen/Qwen3.5-397B-A17B",
+    ),
+    "llama3_json": (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "meta-llama/Meta-Llama-3.1-70B-Instruct",
+        "meta-llama/Llama-3.2-3B-Instruct",
+        "meta-llama/Llama-3.3-70B-Instruct",
+        "llama3.1:8b",
+    ),
+    "pythonic": ("meta-llama/Llama-4-Scout-17B-16E-Instruct", "Llama-4-Maverick-17B-128E-Instruct"),
+    "mistral": (
+        "mistralai/Mistral-7B-Instruct-v0.3",
+        "mistralai/Mixtral-8x22B-Instruct-v0.1",
+        "mistralai/Mistral-Small-3.2-24B-Instruct-2506",
+        "mistralai/Magistral-Small-2506",
+        "mistralai/Devstral-Small-2507",
+        "Ministral-8B-Instruct-2410",
+    ),
+    "deepseek_v3": (
+        "deepseek-ai/DeepSeek-V3",
+        "deepseek-ai/DeepSeek-V3-0324",
+        "deepseek-ai/DeepSeek-R1",
+        "deepseek-ai/DeepSeek-R1-0528",
+        "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B",
+    ),
+    "deepseek_v31": (
+        "deepseek-ai/DeepSeek-V3.1",
+        "deepseek-ai/DeepSeek-V3.1-Terminus",
+        "deepseek-ai/DeepSeek-V3.2-Exp",
+    ),
+    "deepseek_v32": ("deepseek-ai/DeepSeek-V3.2", "DeepSeek-V3.2-Speciale"),
+    "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
+    "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
+}
+
+MODEL_CASES = [
+    pytest.param(dialect, model, id=f"{dialect}-{model}")
+    for dialect, models in MODELS.items()
+    for model in models
+]
+
+UNKNOWN_MODELS = (
+    "meta-llama/Meta-Llama-3-8B-Instruct",  # Llama 3.0 had no tool-call format
+    "google/gemma-3-27b-it",
+    "microsoft/phi-4",
+    "",
+)
+
+
+def registry(monkeypatch: pytest.MonkeyPatch, names: set[str]) -> None:
+    """Make detection see exactly these registered dialects."""
+    monkeypatch.setattr(DETECT, "dialects", lambda: sorted(names))
+
+
+def unsupported(name: str) -> str:
+    return f"looks like {name}, which this version of streamparse does not support"
+
+
+def expect(found: Detection, name: str) -> None:
+    """The name when it is registered, else None with a reason that names it."""
+    if name in streamparse.dialects():
+        assert found.dialect == name, found.reason
+        assert unsupported(name) not in found.reason
+    else:
+        assert found.dialect is None
+        assert unsupported(name) in found.reason
+
+
+ALL = set(SUMMARY) | set(KNOWN_UNSUPPORTED)
+
+
+# --- chat templates ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dialect", "template"), TEMPLATE_CASES)
+def test_template_snippet_with_the_real_registry(dialect: str, template: str) -> None:
+    found = streamparse.detection(chat_template=template)
+    expect(found, dialect)
+    assert found.reason.startswith("chat template contains ")
+    assert streamparse.detect(chat_template=template) == found.dialect
+
+
+@pytest.mark.parametrize(("dialect", "template"), TEMPLATE_CASES)
+def test_template_snippet_when_registered(
+    dialect: str, template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry(monkeypatch, ALL)
+    found = streamparse.detection(chat_template=template)
+    assert found.dialect == dialect, found.reason
+    # The reason quotes markers the template really contains.
+    quoted = found.reason.removeprefix("chat template contains ").split(" and ")
+    assert quoted and all(marker.strip("'") in template for marker in quoted)
+
+
+@pytest.mark.parametrize(("dialect", "template"), TEMPLATE_CASES)
+def test_template_snippet_when_not_registered(
+    dialect: str, template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry(monkeypatch, ALL - {dialect})
+    found = streamparse.detection(chat_template=template)
+    # Another dialect's weaker markers must not take over: the template points at one format.
+    assert found.dialect is None, found.reason
+    assert unsupported(dialect) in found.reason
+
+
+@pytest.mark.parametrize(
+    ("template", "also_contains", "dialect"),
+    [
+        (TEMPLATES["qwen3_coder"]["prompt_and_history"], "<tool_call>", "qwen3_coder"),
+        (TEMPLATES["glm45"]["glm_4_5"], "<tool_call>", "glm45"),
+        (TEMPLATES["deepseek_v3"]["r1_history"], "<｜tool▁sep｜>", "deepseek_v3"),
+        (TEMPLATES["minimax_m2"]["mentions_m1_wrapper"], "<tool_calls>", "minimax_m2"),
+        (TEMPLATES["pythonic"]["with_python_tag"], "<|python_tag|>", "pythonic"),
+        (TEMPLATES["kimi_k2"]["thinking"], "<think>", "kimi_k2"),
+    ],
+)
+def test_overlapping_markers_resolve_to_the_specific_format(
+    template: str, also_contains: str, dialect: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert also_contains in template
+    registry(monkeypatch, ALL)
+    assert streamparse.detect(chat_template=template) == dialect
+
+
+def test_deepseek_v31_templates_have_no_fence() -> None:
+    # The one difference detection relies on between the two DeepSeek layouts.
+    for template in TEMPLATES["deepseek_v31"].values():
+        assert "<｜tool▁sep｜>" in template and "```" not in template
+
+
+def test_dsml_template_is_named_and_not_guessed() -> None:
+    template = "{%- set dsml_token = '｜DSML｜' -%}{{ '<' + dsml_token + 'function_calls>' }}"
+    found = streamparse.detection(chat_template=template)
+    assert found.dialect is None
+    assert unsupported("deepseek_v32") in found.reason
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}",
+        "",
+        "<tool_calls",  # half a marker is no marker
+    ],
+)
+def test_template_without_known_markers(template: str) -> None:
+    found = streamparse.detection(chat_template=template)
+    assert found.dialect is None
+    assert "chat template has no tool-call markers" in found.reason
+    assert "streamparse.dialects()" in found.reason
+
+
+# --- model ids --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dialect", "model"), MODEL_CASES)
+def test_model_id_with_the_real_registry(dialect: str, model: str) -> None:
+    found = streamparse.detection(model=model)
+    expect(found, dialect)
+    assert found.reason.startswith(f"model id {model!r} matches ")
+
+
+@pytest.mark.parametrize(("dialect", "model"), MODEL_CASES)
+def test_model_id_when_registered(dialect: str, model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry(monkeypatch, ALL)
+    assert streamparse.detect(model=model) == dialect
+    registry(monkeypatch, ALL - {dialect})
+    found = streamparse.detection(model=model)
+    assert found.dialect is None
+    assert unsupported(dialect) in found.reason
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["QWEN/QWEN3-8B", "qwen/qwen3-8b", "Qwen3-8B", "qwen3_8b", "qwen3 8b", "/models/Qwen3-8B", "qwen3:8b"],
+)
+def test_model_id_ignores_case_organisation_and_separators(
+    spelling: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry(monkeypatch, ALL)
+    assert streamparse.detect(model=spelling) == "hermes"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "dialect"),
+    [
+        ("Qwen3_Coder_30B_A3B", "qwen3_coder"),
+        ("kimi_k2_instruct", "kimi_k2"),
+        ("GPT OSS 120B", "gpt_oss"),
+        ("DeepSeek_V3.1", "deepseek_v31"),
+        ("MiniMax M2", "minimax_m2"),
+    ],
+)
+def test_separators_inside_a_family_name(
+    spelling: str, dialect: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry(monkeypatch, ALL)
+    assert streamparse.detect(model=spelling) == dialect
+
+
+def test_organisation_is_not_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry(monkeypatch, ALL)
+    assert streamparse.detect(model="mistralai/unknown-model") is None
+    assert streamparse.detect(model="Qwen/Qwen-7B-Chat") is None
+
+
+@pytest.mark.parametrize("model", UNKNOWN_MODELS)
+def test_unknown_model_id(model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    registry(monkeypatch, ALL)
+    found = streamparse.detection(model=model)
+    assert found.dialect is None
+    assert f"model id {model!r} matches no model family" in found.reason
+
+
+# --- both, and precedence ---------------------------------------------------------------------
+
+
+def test_template_outranks_a_disagreeing_model_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry(monkeypatch, ALL)
+    found = streamparse.detection(
+        model="Qwen/Qwen3-8B", chat_template=TEMPLATES["qwen3_coder"]["history_only"]
+    )
+    assert found.dialect == "qwen3_coder"
+    assert "the template outranks model id 'Qwen/Qwen3-8B'" in found.reason
+    assert "(hermes)" in found.reason
+
+
+def test_template_outranks_the_model_id_even_when_unsupported(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry(monkeypatch, ALL - {"qwen3_coder"})
+    found = streamparse.detection(
+        model="Qwen/Qwen3-8B", chat_template=TEMPLATES["qwen3_coder"]["history_only"]
+    )
+    assert found.dialect is None
+    assert unsupported("qwen3_coder") in found.reason
+    assert "outranks" in found.reason
+
+
+def test_agreeing_evidence_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry(monkeypatch, ALL)
+    found = streamparse.detection(
+        model="moonshotai/Kimi-K2-Instruct", chat_template=TEMPLATES["kimi_k2"]["history"]
+    )
+    assert found == Detection(
+        "kimi_k2",
+        "chat template contains '<|tool_calls_section_begin|>'; model id 'moonshotai/Kimi-K2-Instruct' agrees",
+    )
+
+
+def test_model_id_decides_when_the_template_has_no_markers(monkeypatch: pytest.MonkeyPatch) -> None:
+    registry(monkeypatch, ALL)
+    found = streamparse.detection(model="zai-org/GLM-4.6", chat_template="{{ messages }}")
+    assert found.dialect == "glm45"
+    assert found.reason == (
+        "model id 'zai-org/GLM-4.6' matches 'glm4.6'; the chat template has no tool-call markers streamparse knows"
+    )
+
+
+def test_neither_matches() -> None:
+    found = streamparse.detection(model="acme/Widget-7B", chat_template="{{ messages }}")
+    assert found.dialect is None
+    assert "chat template has no tool-call markers" in found.reason
+    assert "model id 'acme/Widget-7B' matches no model family" in found.reason
+
+
+# --- API --------------------------------------------------------------------------------------
+
+
+def test_detect_is_the_dialect_of_detection() -> None:
+    for model in ("Qwen/Qwen3-8B", "moonshotai/Kimi-K2-Instruct", "acme/Widget-7B"):
+        assert streamparse.detect(model) == streamparse.detection(model).dialect
+
+
+def test_detection_is_an_immutable_pair() -> None:
+    found = streamparse.detection(model="Qwen/Qwen3-8B")
+    dialect, reason = found
+    assert (dialect, reason) == (found.dialect, found.reason)
+    with pytest.raises(AttributeError):
+        found.dialect = "kimi_k2"  # type: ignore[misc]
+
+
+def test_no_evidence_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="model=.*chat_template="):
+        streamparse.detect()
+    with pytest.raises(ValueError):  # UsageError is a ValueError too
+        streamparse.detection(None, None)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fix"),
+    [
+        ({"model": 7}, "model id"),
+        ({"chat_template": [{"name": "tool_use", "template": "..."}]}, "'tool_use'"),
+        ({"model": "Qwen/Qwen3-8B", "chat_template": b"<tool_call>"}, "template text"),
+    ],
+)
+def test_wrong_types_are_usage_errors(kwargs: dict[str, Any], fix: str) -> None:
+    with pytest.raises(UsageError, match=fix):
+        streamparse.detection(**kwargs)
+
+
+# --- the rule tables ---------------------------------------------------------------------------
+
+
+def test_every_summary_dialect_has_template_and_model_rules() -> None:
+    template_dialects = {rule.dialect for rule in DETECT._TEMPLATE_RULES}
+    model_dialects = {rule.dialect for rule in DETECT._MODEL_RULES}
+    assert set(SUMMARY) <= template_dialects
+    assert set(SUMMARY) <= model_dialects
+    assert template_dialects | model_dialects == ALL
+    assert set(TEMPLATES) == set(SUMMARY)
+    assert set(MODELS) == ALL
+
+
+def test_every_registered_dialect_can_be_detected() -> None:
+    detectable = {rule.dialect for rule in DETECT._TEMPLATE_RULES}
+    assert set(streamparse.dialects()) - set(NEVER_DETECTED) <= detectable
+
+
+def test_the_docstring_documents_every_rule() -> None:
+    doc = DETECT.__doc__
+    assert doc is not None
+    for template_rule in DETECT._TEMPLATE_RULES:
+        assert template_rule.dialect in doc
+        for marker in template_rule.markers:
+            assert marker in doc, marker
+    for model_rule in DETECT._MODEL_RULES:
+        for name in model_rule.names:
+            assert f"``{name}``" in doc, name
+
+
+def test_model_names_are_squeezed_lowercase() -> None:
+    # A name with a separator or a capital could never match the squeezed id.
+    for rule in DETECT._MODEL_RULES:
+        for name in rule.names:
+            assert name == name.lower() and not set(name) & set("-_ /"), name
