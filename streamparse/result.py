@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._json import DONE, JsonSkimmer
 from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .tools import FunctionSpec
 
@@ -133,8 +134,22 @@ def _arguments_problem(arguments: str) -> str | None:
         value = json.loads(arguments)
     except ValueError as error:
         return f"not valid JSON: {error}"
+    except RecursionError:
+        # Nesting deeper than json's recursion allows: check the structure without recursing.
+        return _deep_arguments_problem(arguments)
     if not isinstance(value, dict):
         return f"a JSON {type(value).__name__}, not an object"
+    return None
+
+
+def _deep_arguments_problem(arguments: str) -> str | None:
+    text = arguments.strip()
+    skimmer = JsonSkimmer()
+    end = skimmer.advance(text, 0)
+    if skimmer.status != DONE or end != len(text):
+        return "not valid JSON: brackets do not balance"
+    if not text.startswith("{"):
+        return "a deeply nested JSON value, not an object"
     return None
 
 
