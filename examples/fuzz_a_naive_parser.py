@@ -54,9 +54,9 @@ class NaiveHermesParser:
         return None
 
 
-def main() -> ParserMismatch | None:
+def main(max_examples: int = 300) -> ParserMismatch | None:
     try:
-        check_parser(NaiveHermesParser, "hermes", max_examples=300)
+        check_parser(NaiveHermesParser, "hermes", max_examples=max_examples)
     except ParserMismatch as mismatch:
         print("The naive parser fails:\n" + str(mismatch))
         return mismatch

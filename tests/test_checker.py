@@ -25,7 +25,7 @@ def load_example() -> ModuleType:
 
 
 def test_the_naive_parser_gets_a_counterexample(capsys: pytest.CaptureFixture[str]) -> None:
-    mismatch = load_example().main()
+    mismatch = load_example().main(max_examples=60)
     assert isinstance(mismatch, ParserMismatch)
     message = str(mismatch)
     assert "text:" in message and "deltas:" in message
