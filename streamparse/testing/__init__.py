@@ -14,7 +14,7 @@ from typing import Any
 
 from ..parser import StopReason, StreamParser
 from ..result import ParseResult, fold_deltas
-from .renderers import RENDERERS, ExpectedCall, Rendered, Sample, ToolCallSpec, render
+from .renderers import RENDERERS, ExpectedCall, Rendered, Sample, ToolCallSpec, ValueSpan, render
 from .strategies import (
     arguments,
     contents,
@@ -25,6 +25,8 @@ from .strategies import (
     samples,
     split_at,
     tool_names,
+    typed_calls,
+    value_markers,
 )
 
 __all__ = [
@@ -46,6 +48,9 @@ __all__ = [
     "samples",
     "split_at",
     "tool_names",
+    "typed_calls",
+    "value_markers",
+    "ValueSpan",
 ]
 
 
