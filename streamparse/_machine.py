@@ -37,12 +37,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from enum import Enum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ._json import DONE, MORE, CallObjectScanner, JsonSkimmer, JsonStringValue
 from ._lexer import MarkerLexer
 from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .ids import IdFactory, IdStyle
+
+if TYPE_CHECKING:
+    from .tools import FunctionSpec
 
 __all__ = ["Lex", "Machine", "Scan"]
 
@@ -181,8 +184,16 @@ class Machine:
     # starts with one is held until it is known whether it is a call.
     OPENING: ClassVar[str] = ""
 
-    def __init__(self, *, ids: IdFactory | None = None, start_in_reasoning: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        ids: IdFactory | None = None,
+        start_in_reasoning: bool = False,
+        tools: Mapping[str, FunctionSpec] | None = None,
+    ) -> None:
         self._ids = ids if ids is not None else IdFactory(self.id_style)
+        # The request's tools by name, for dialects that type values by their schema.
+        self.tools = tools
         self._buf = ""
         self._out: list[Event] = []
         self._run_kind = -1

@@ -54,7 +54,9 @@ class StreamParser:
         self.dialect = dialect
         self.tools: dict[str, FunctionSpec] | None = normalize_tools(tools)
         ids = IdFactory(machine_class.id_style, seed=id_seed, factory=id_factory)
-        self._machine: Machine = machine_class(ids=ids, start_in_reasoning=start_in_reasoning)
+        self._machine: Machine = machine_class(
+            ids=ids, start_in_reasoning=start_in_reasoning, tools=self.tools
+        )
         self._finish_reason: FinishReason | None = None
 
     @property

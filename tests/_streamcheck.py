@@ -266,8 +266,10 @@ def chunks_of(deltas: Sequence[Mapping[str, Any] | None], finish_reason: str) ->
 # -- event level -----------------------------------------------------------------
 
 
-def run_events(dialect: str, pieces: Sequence[str], finish: str | None = None) -> dict[str, Any]:
-    parser = StreamParser(dialect, id_seed=0)
+def run_events(
+    dialect: str, pieces: Sequence[str], finish: str | None = None, tools: Any = None
+) -> dict[str, Any]:
+    parser = StreamParser(dialect, tools, id_seed=0)
     events = [e for piece in pieces for e in parser.feed_events(piece)]
     events.extend(parser.finish_events(finish))  # type: ignore[arg-type]
     content: list[str] = []
@@ -355,7 +357,7 @@ def check_case(
                 assert call["function"]["name"] in tool_map
                 json.loads(call["function"]["arguments"])
 
-        events = run_events(dialect, pieces, finish)
+        events = run_events(dialect, pieces, finish, tools)
         assert events == {
             "content": expect.content,
             "reasoning_content": expect.reasoning,

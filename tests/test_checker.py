@@ -34,7 +34,7 @@ def test_the_naive_parser_gets_a_counterexample(capsys: pytest.CaptureFixture[st
 
 @pytest.mark.parametrize("dialect", streamparse.dialects())
 def test_streamparse_passes_its_own_checker(dialect: str) -> None:
-    check_parser(lambda: streamparse.StreamParser(dialect), dialect, max_examples=25)
+    check_parser(lambda tools=None: streamparse.StreamParser(dialect, tools), dialect, max_examples=25)
 
 
 def test_a_parser_that_raises_is_reported() -> None:

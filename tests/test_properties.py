@@ -26,7 +26,9 @@ from streamparse.testing import (
     run_stream,
     samples,
     split_at,
+    value_markers,
 )
+from streamparse.testing.renderers import Rendered
 
 DIALECTS = sorted(RENDERERS)
 
@@ -49,7 +51,7 @@ def comparable(result: streamparse.ParseResult) -> tuple[object, ...]:
 def test_round_trip_split_invariance_and_wire_shape(dialect: str, data: st.DataObject) -> None:
     sample = data.draw(samples(dialect))
     rendered = render(dialect, sample)
-    batch = streamparse.parse(rendered.text, dialect, id_seed=0)
+    batch = streamparse.parse(rendered.text, dialect, rendered.tools, id_seed=0)
 
     assert (batch.content or "") == rendered.content
     assert (batch.reasoning_content or "") == rendered.reasoning
@@ -65,7 +67,7 @@ def test_round_trip_split_invariance_and_wire_shape(dialect: str, data: st.DataO
     assert len({c.id for c in batch.tool_calls}) == len(batch.tool_calls)
 
     for _ in range(2):
-        run = run_stream(dialect, data.draw(pieces(rendered.text)), id_seed=0)
+        run = run_stream(dialect, data.draw(pieces(rendered.text)), id_seed=0, tools=rendered.tools)
         check_wire_shape(run.deltas, run.finish_reason)
         assert comparable(run.result) == comparable(batch)
 
@@ -107,12 +109,25 @@ def test_prompt_emission_of_content(dialect: str, data: st.DataObject) -> None:
     assert emitted == text
 
 
+def sent_arguments(deltas: list[streamparse.ChoiceDelta | None], which: int) -> str:
+    return "".join(
+        chunk["function"].get("arguments", "")
+        for delta in deltas
+        if delta
+        for chunk in delta.get("tool_calls", ())
+        if chunk["index"] == which
+    )
+
+
 @pytest.mark.parametrize("dialect", DIALECTS)
 @given(data=st.data())
 def test_prompt_emission_of_arguments(dialect: str, data: st.DataObject) -> None:
     # Arguments written before the name are held until the name is known (documented).
     sample = data.draw(samples(dialect).filter(lambda s: bool(s.calls) and not s.arguments_first))
     rendered = render(dialect, sample)
+    if rendered.value_spans is not None:
+        check_value_emission(dialect, rendered, data)
+        return
     which = data.draw(st.integers(0, len(rendered.calls) - 1))
     start, end = rendered.argument_spans[which]
     cut = data.draw(st.integers(start, end))
@@ -120,13 +135,7 @@ def test_prompt_emission_of_arguments(dialect: str, data: st.DataObject) -> None
 
     parser = streamparse.StreamParser(dialect, id_seed=0)
     deltas = [parser.feed(piece) for piece in data.draw(pieces(prefix))]
-    sent = "".join(
-        chunk["function"].get("arguments", "")
-        for delta in deltas
-        if delta
-        for chunk in delta.get("tool_calls", ())
-        if chunk["index"] == which
-    )
+    sent = sent_arguments(deltas, which)
     available = prefix[start:]
     assert available.startswith(sent)
     arguments_markers = forbidden_in(dialect, "arguments")
@@ -134,6 +143,49 @@ def test_prompt_emission_of_arguments(dialect: str, data: st.DataObject) -> None
     if arguments_markers:
         allowance += held_suffix(available.rstrip(), arguments_markers)
     assert len(available) - len(sent) <= allowance, (available, sent)
+
+
+def held_in_value(text: str, markers: tuple[str, ...], close_tags: tuple[str, ...]) -> int:
+    """How much of the end of a value's text a parser may hold: whitespace (stripped or held
+    while more may follow), a possible marker, and a close tag that is still undecided."""
+    rest = text
+    while True:
+        trimmed = rest.rstrip()
+        trimmed = trimmed[: len(trimmed) - held_suffix(trimmed, markers)]
+        for tag in close_tags:
+            if trimmed.endswith(tag):
+                trimmed = trimmed[: -len(tag)]
+                break
+        if trimmed == rest:
+            return len(text) - len(rest)
+        rest = trimmed
+
+
+def check_value_emission(dialect: str, rendered: Rendered, data: st.DataObject) -> None:
+    """Schema-typed dialects: a string value is streamed as it arrives (escaped as JSON), any
+    other value once it ends; what was sent is always a prefix of the final arguments."""
+    assert rendered.value_spans is not None
+    close_tags, others = value_markers(dialect)
+    values = [(i, span) for i, spans in enumerate(rendered.value_spans) for span in spans]
+    if values:
+        which, span = data.draw(st.sampled_from(values))
+        cut = data.draw(st.integers(span.start, span.end))
+    else:
+        which, span = data.draw(st.integers(0, len(rendered.calls) - 1)), None
+        cut = data.draw(st.integers(0, len(rendered.text)))
+    prefix = rendered.text[:cut]
+    parser = streamparse.StreamParser(dialect, rendered.tools, id_seed=0)
+    deltas = [parser.feed(piece) for piece in data.draw(pieces(prefix))]
+    sent = sent_arguments(deltas, which)
+    assert rendered.calls[which].arguments.startswith(sent), (rendered.calls[which].arguments, sent)
+    if span is None:
+        return
+    required = span.offset
+    if span.streamed:
+        available = prefix[span.start :]
+        available = available[: len(available) - held_in_value(available, close_tags + others, close_tags)]
+        required += len(json.dumps(available, ensure_ascii=False)) - 2
+    assert len(sent) >= required, (prefix[span.start :], sent)
 
 
 def _soup(dialect: str) -> st.SearchStrategy[str]:

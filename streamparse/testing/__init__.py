@@ -15,7 +15,7 @@ from typing import Any
 from ..parser import StopReason, StreamParser
 from ..result import ParseResult, fold_deltas
 from .checker import ParserLike, ParserMismatch, check_parser
-from .renderers import RENDERERS, ExpectedCall, Rendered, Sample, ToolCallSpec, render
+from .renderers import RENDERERS, ExpectedCall, Rendered, Sample, ToolCallSpec, ValueSpan, render
 from .strategies import (
     arguments,
     contents,
@@ -26,6 +26,8 @@ from .strategies import (
     samples,
     split_at,
     tool_names,
+    typed_calls,
+    value_markers,
 )
 
 __all__ = [
@@ -50,6 +52,9 @@ __all__ = [
     "samples",
     "split_at",
     "tool_names",
+    "typed_calls",
+    "value_markers",
+    "ValueSpan",
 ]
 
 

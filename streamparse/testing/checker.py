@@ -14,7 +14,10 @@ and what differed.
 The parser only needs ``feed(text) -> delta | None`` and
 ``finish() -> delta | None`` with deltas shaped like OpenAI's
 ``ChoiceDelta`` (``content``, ``reasoning_content``, ``tool_calls``), and
-optionally a ``finish_reason`` attribute after ``finish()``.
+optionally a ``finish_reason`` attribute after ``finish()``. For dialects
+whose values are typed by the tool's schema (qwen3_coder and the other
+XML dialects) ``make_parser`` is called with the OpenAI ``tools`` list of
+the sample; otherwise with no argument.
 """
 
 from __future__ import annotations
@@ -52,10 +55,10 @@ def _describe(rendered: Rendered, cut: list[str], problem: str) -> str:
     )
 
 
-def _check_one(make_parser: Callable[[], ParserLike], rendered: Rendered, cut: list[str]) -> None:
+def _check_one(make_parser: Callable[..., ParserLike], rendered: Rendered, cut: list[str]) -> None:
     from . import check_wire_shape
 
-    parser = make_parser()
+    parser = make_parser(list(rendered.tools)) if rendered.tools else make_parser()
     try:
         deltas = [parser.feed(piece) for piece in cut]
         deltas.append(parser.finish())
@@ -84,7 +87,7 @@ def _check_one(make_parser: Callable[[], ParserLike], rendered: Rendered, cut: l
 
 
 def check_parser(
-    make_parser: Callable[[], ParserLike],
+    make_parser: Callable[..., ParserLike],
     dialect: str,
     *,
     max_examples: int = 200,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "render_llama3_json",
     "render_minimax_m1",
     "render_mistral",
+    "render_qwen3_coder",
+    "ValueSpan",
 ]
 
 
@@ -38,6 +41,9 @@ class ToolCallSpec:
     name: str
     arguments: Mapping[str, Any] = field(default_factory=dict)
     arguments_text: str | None = None
+    # The function's parameters schema, for dialects whose values are typed by it
+    # (None: the function is not among the tools).
+    schema: Mapping[str, Any] | None = None
 
     def encoded(self, compact: bool = False, ensure_ascii: bool = False) -> str:
         if self.arguments_text is not None:
@@ -58,6 +64,7 @@ class Sample:
     ensure_ascii: bool = False
     first_index: int = 0  # Kimi's conversation-wide call counter
     arguments_first: bool = False  # JSON call objects: {"arguments": ..., "name": ...}
+    python_literals: bool = False  # XML values: True/False/None, as Qwen3-Coder's first template writes them
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,24 @@ class Rendered:
     reasoning: str
     calls: tuple[ExpectedCall, ...]
     argument_spans: tuple[tuple[int, int], ...]  # [start, end) of each call's arguments in text
+    # The tools to give the parser (schema-typed dialects; None: none).
+    tools: tuple[Mapping[str, Any], ...] | None = None
+    # Schema-typed dialects: where each call's parameter values sit, instead of argument_spans.
+    value_spans: tuple[tuple[ValueSpan, ...], ...] | None = None
+
+
+@dataclass(frozen=True)
+class ValueSpan:
+    """A parameter value: ``text[start:end]`` as written; its JSON starts at ``offset`` of the arguments.
+
+    ``streamed``: the value is a string by its schema, so its characters must
+    be emitted as they arrive (``offset`` is then just after the opening quote).
+    """
+
+    start: int
+    end: int
+    offset: int
+    streamed: bool
 
 
 class _Writer:
@@ -193,18 +218,23 @@ def render_minimax_m1(sample: Sample) -> Rendered:
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
 
 
-def render_hermes(sample: Sample) -> Rendered:
-    """Hermes / Qwen: ``content\n<tool_call>\n{"name": ..., "arguments": ...}\n</tool_call>`` per call.
-
-    The newline before each block is content (blocks have no wrapper around them).
-    """
+def _qwen_opening(sample: Sample) -> tuple[_Writer, str]:
+    """Qwen's ``<think>\nR\n</think>\n\n`` and the content; the text so far and its content."""
     out = _Writer()
     content = ""
     if sample.reasoning is not None:
         out.write("<think>\n" + sample.reasoning + "\n</think>\n\n")
         content = "\n\n"
     out.write(sample.content)
-    content += sample.content
+    return out, content + sample.content
+
+
+def render_hermes(sample: Sample) -> Rendered:
+    """Hermes / Qwen: ``content\n<tool_call>\n{"name": ..., "arguments": ...}\n</tool_call>`` per call.
+
+    The newline before each block is content (blocks have no wrapper around them).
+    """
+    out, content = _qwen_opening(sample)
     expected: list[ExpectedCall] = []
     for call in sample.calls:
         out.write("\n<tool_call>\n")
@@ -319,6 +349,123 @@ def render_mistral(sample: Sample) -> Rendered:
     )
 
 
+# -- XML-parameter dialects: values written as the vendor's template writes them ----------------
+
+
+def _xml_value_text(value: Any, python_literals: bool) -> str:
+    """A value as the templates write it: strings raw, containers JSON, scalars JSON or Python."""
+    if isinstance(value, str):
+        return value
+    if python_literals and not isinstance(value, (dict, list)):
+        return str(value)  # Jinja's string filter: True, False, None, 3, 0.5
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _streams(schema: Mapping[str, Any] | None, key: str, untyped_streams: bool) -> bool:
+    """Whether the parser must stream the value of ``key`` (its schema allows strings only)."""
+    properties = (schema or {}).get("properties", {})
+    if key not in properties:
+        return untyped_streams
+    declared = properties[key]
+    if declared.get("type") == "string":
+        return True
+    values = declared.get("enum")
+    return "type" not in declared and isinstance(values, list) and all(isinstance(v, str) for v in values)
+
+
+XmlTags = Callable[[str, str], tuple[str, str]]
+# What writing a call's parameters gives: its expected arguments, and where its values are.
+XmlArguments = tuple[str, tuple[ValueSpan, ...]]
+
+
+def _write_xml_parameters(
+    out: _Writer, call: ToolCallSpec, sample: Sample, tags: XmlTags, untyped_streams: bool
+) -> XmlArguments:
+    """Write each parameter between ``tags(key, text)``; the expected arguments are the values'
+    JSON (``json.dumps``, not ASCII-escaped) joined as ``{"k": v, "k2": v2}``."""
+    parts: list[str] = []
+    spans: list[ValueSpan] = []
+    length = 0
+    for key, value in call.arguments.items():
+        text = _xml_value_text(value, sample.python_literals)
+        before, after = tags(key, text)
+        out.write(before)
+        prefix = ("{" if not parts else ", ") + json.dumps(key, ensure_ascii=False) + ": "
+        streamed = isinstance(value, str) and _streams(call.schema, key, untyped_streams)
+        offset = length + len(prefix) + (1 if streamed else 0)
+        spans.append(ValueSpan(out.length, out.length + len(text), offset, streamed))
+        out.write(text)
+        out.write(after)
+        part = prefix + json.dumps(value, ensure_ascii=False)
+        parts.append(part)
+        length += len(part)
+    return ("".join(parts) + "}" if parts else "{}"), tuple(spans)
+
+
+def _write_xml_calls(
+    out: _Writer,
+    sample: Sample,
+    write_call: Callable[[_Writer, int, ToolCallSpec, Callable[[], XmlArguments]], XmlArguments],
+    tags: XmlTags,
+    untyped_streams: bool,
+) -> tuple[list[ExpectedCall], list[tuple[ValueSpan, ...]]]:
+    """Each call, written by ``write_call(out, position, call, write_parameters)``."""
+    expected: list[ExpectedCall] = []
+    spans: list[tuple[ValueSpan, ...]] = []
+    for position, call in enumerate(sample.calls):
+        write_parameters = partial(_write_xml_parameters, out, call, sample, tags, untyped_streams)
+        arguments, call_spans = write_call(out, position, call, write_parameters)
+        expected.append(ExpectedCall(None, call.name, arguments))
+        spans.append(call_spans)
+    return expected, spans
+
+
+def _tools_of(sample: Sample) -> tuple[Mapping[str, Any], ...]:
+    return tuple(
+        {"type": "function", "function": {"name": call.name, "parameters": call.schema}}
+        for call in sample.calls
+        if call.schema is not None
+    )
+
+
+def render_qwen3_coder(sample: Sample) -> Rendered:
+    """Qwen3-Coder: ``content\n\n<tool_call>\n<function=NAME>\n<parameter=K>\nV\n</parameter>\n</function>\n</tool_call>``.
+
+    As the template writes it: a blank line after non-blank content, a
+    newline between blocks (both content), each value between newlines.
+    """
+    out, content = _qwen_opening(sample)
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        nonlocal content
+        if position:
+            lead = "\n"
+        else:
+            lead = "\n\n" if sample.content.strip() else ""
+        content += lead
+        out.write(lead + "<tool_call>\n<function=" + call.name + ">\n")
+        arguments = write_parameters()
+        out.write("</function>\n</tool_call>")
+        return arguments
+
+    expected, spans = _write_xml_calls(
+        out, sample, write_call, lambda key, text: ("<parameter=" + key + ">\n", "\n</parameter>\n"), True
+    )
+    out.write(sample.content_after)
+    reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
+    return Rendered(
+        out.text(),
+        content + sample.content_after,
+        reasoning,
+        tuple(expected),
+        (),
+        _tools_of(sample),
+        tuple(spans),
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
@@ -328,6 +475,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "llama3_json": render_llama3_json,
     "minimax_m1": render_minimax_m1,
     "mistral": render_mistral,
+    "qwen3_coder": render_qwen3_coder,
 }
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import strategies as st
 
 from .._machine import Machine
+from .._xml import XmlMachine
 from ..registry import get_dialect
 from .renderers import Sample, ToolCallSpec
 
@@ -20,6 +22,8 @@ __all__ = [
     "samples",
     "split_at",
     "tool_names",
+    "typed_calls",
+    "value_markers",
 ]
 
 # Strings that stress escaping and string awareness.
@@ -121,6 +125,118 @@ def contents(
     return text.filter(lambda s: not any(f in s for f in forbidden) and not _opens_call(s, opening))
 
 
+# -- schema-typed (XML-parameter) dialects ---------------------------------------------
+
+_XML_LOOK_ALIKES = [
+    "<",
+    "</",
+    ">",
+    "</parameter",
+    "<parameter",
+    "</arg_value",
+    "<arg_key",
+    "</invoke",
+    "</function",
+    "<function=",
+    "null",
+    "None",
+    "True",
+    "00123",
+    "1e5",
+    " ",
+    "\n",
+    "\\",
+    '"',
+    "😀",
+    "\x00",
+]
+# Words a typed value might be read as (null, boolean); plain words avoid them.
+_VALUE_WORDS = {"null", "none", "nil", "true", "false", "yes", "no"}
+
+
+def value_markers(dialect: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(close tags, other markers) of a schema-typed dialect's value state.
+
+    A value may contain its close tag (followed by text that cannot follow
+    a value) but none of the other markers.
+    """
+    machine = get_dialect(dialect)
+    assert issubclass(machine, XmlMachine)
+    actions = machine.STATES[machine.VALUE_STATE].actions  # type: ignore[union-attr]
+    close = tuple(m for m, action in actions.items() if action is XmlMachine.maybe_end_value)
+    return close, tuple(m for m in actions if m not in close)
+
+
+def _plain_words() -> st.SearchStrategy[str]:
+    """Text no typing rule reads as anything but a string."""
+    return st.from_regex(r"[A-Za-z]|[A-Za-z][A-Za-z ]{0,8}[A-Za-z]", fullmatch=True).filter(
+        lambda w: w.lower() not in _VALUE_WORDS
+    )
+
+
+def _xml_strings(dialect: str) -> st.SearchStrategy[str]:
+    close, others = value_markers(dialect)
+    strip_all = get_dialect(dialect).VALUE_RULES.strip == "whitespace"  # type: ignore[attr-defined]
+    text = st.one_of(
+        _TEXT,
+        st.lists(
+            st.one_of(st.sampled_from(_XML_LOOK_ALIKES + list(close)), st.text(max_size=4)), max_size=6
+        ).map("".join),
+    )
+    return text.filter(lambda s: not any(m in s for m in others) and (not strip_all or s == s.strip()))
+
+
+def _typed_parameters(strings: st.SearchStrategy[str]) -> list[st.SearchStrategy[tuple[Any, Any]]]:
+    """(schema, value) pairs covering every JSON type, enums and unions; schema None: not declared."""
+    finite = st.floats(allow_nan=False, allow_infinity=False)
+    containers = json_values(6)
+    kinds: list[tuple[Any, st.SearchStrategy[Any]]] = [
+        ({"type": "string"}, strings),
+        ({"type": "integer"}, st.integers(-(10**15), 10**15)),
+        ({"type": "number"}, st.one_of(st.integers(-(10**6), 10**6), finite)),
+        ({"type": "boolean"}, st.booleans()),
+        ({"type": "null"}, st.none()),
+        ({"type": "object"}, st.dictionaries(_TEXT, containers, max_size=3)),
+        ({"type": "array", "items": {}}, st.lists(containers, max_size=3)),
+        ({"type": ["string", "null"]}, st.one_of(st.none(), _plain_words())),
+        ({"anyOf": [{"type": "string"}, {"type": "null"}]}, st.one_of(st.none(), _plain_words())),
+        ({"type": ["integer", "string"]}, st.one_of(st.integers(-(10**6), 10**6), _plain_words())),
+        (
+            {"anyOf": [{"type": "boolean"}, {"type": "array"}]},
+            st.one_of(st.booleans(), st.lists(containers, max_size=3)),
+        ),
+        (
+            {"oneOf": [{"type": "number"}, {"type": "object"}, {"type": "null"}]},
+            st.one_of(finite, st.dictionaries(_TEXT, containers, max_size=3), st.none()),
+        ),
+        (None, _plain_words()),  # a parameter the schema does not declare
+    ]
+    enum = st.lists(_plain_words(), min_size=1, max_size=3, unique=True).flatmap(
+        lambda words: st.tuples(st.just({"enum": words}), st.sampled_from(words))
+    )
+    return [st.tuples(st.just(schema), values) for schema, values in kinds] + [enum]
+
+
+@st.composite
+def typed_calls(draw: st.DrawFn, dialect: str) -> ToolCallSpec:
+    """A call with a parameters schema and values of its types."""
+    close, others = value_markers(dialect)
+    parameters = st.one_of(*_typed_parameters(_xml_strings(dialect))).filter(
+        lambda pair: (
+            isinstance(pair[1], str) or not any(m in json.dumps(pair[1], ensure_ascii=False) for m in others)
+        )
+    )
+    keys = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True)
+    drawn = draw(st.lists(st.tuples(keys, parameters), max_size=5, unique_by=lambda p: p[0]))
+    name = draw(tool_names())
+    if draw(st.integers(0, 5)) == 0:
+        # A tool that declares no parameters: every value follows the dialect's untyped rule.
+        return ToolCallSpec(name, {key: draw(_plain_words()) for key, _ in drawn}, schema={"type": "object"})
+    properties = {key: schema for key, (schema, _) in drawn if schema is not None}
+    values = {key: value for key, (_, value) in drawn}
+    return ToolCallSpec(name, values, schema={"type": "object", "properties": properties})
+
+
 @st.composite
 def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
     """A model response of ``dialect``: maybe reasoning, content, calls, trailing content."""
@@ -129,10 +245,15 @@ def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
     arguments_forbidden = forbidden_in(dialect, "arguments")
     compact = draw(st.booleans())
     ensure_ascii = draw(st.booleans())
-    call = st.builds(ToolCallSpec, name=tool_names(), arguments=arguments()).filter(
-        lambda c: not any(m in c.encoded(compact, ensure_ascii) for m in arguments_forbidden)
-    )
-    calls = draw(st.lists(call, max_size=max_calls))
+    typed = issubclass(get_dialect(dialect), XmlMachine)
+    if typed:
+        # Tools are indexed by name: one schema per name.
+        calls = draw(st.lists(typed_calls(dialect), max_size=max_calls, unique_by=lambda c: c.name))
+    else:
+        call = st.builds(ToolCallSpec, name=tool_names(), arguments=arguments()).filter(
+            lambda c: not any(m in c.encoded(compact, ensure_ascii) for m in arguments_forbidden)
+        )
+        calls = draw(st.lists(call, max_size=max_calls))
     has_reasoning = bool(reasoning_forbidden) and draw(st.booleans())
     return Sample(
         content=draw(contents(content_forbidden, opening=opening_characters(dialect))),
@@ -145,6 +266,7 @@ def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
         ensure_ascii=ensure_ascii,
         first_index=draw(st.integers(0, 20)),
         arguments_first=draw(st.booleans()),
+        python_literals=typed and draw(st.booleans()),
     )
 
 

@@ -1,0 +1,206 @@
+"""Building blocks of the XML-parameter dialects (qwen3_coder, seed_oss, minimax_m2, glm45).
+
+A call of these dialects is a name followed by parameters, each a name and
+a raw text value between tags. :class:`XmlMachine` adds to the shared
+:class:`~streamparse._machine.Machine` the states a parameter goes
+through; a dialect names them in its ``STATES`` table:
+
+* ``ARGS_STATE`` — between parameters: whitespace is markup, a parameter
+  opener calls :meth:`open_param`, the call's end markers end the call.
+* ``PARAM_STATE`` — the parameter's name (:meth:`param_header`), held
+  until the marker that ends it: :meth:`start_value` (``>``) or
+  :meth:`end_key` (GLM's ``</arg_key>``, then ``KEY_END_STATE`` until
+  ``<arg_value>``). A name that never ends is content
+  (:meth:`fail_param`), bounded by MAX_HEADER like a call header.
+* ``VALUE_STATE`` — the value (:meth:`value`), passed to the shared
+  :class:`~streamparse._params.ArgumentsWriter`, which streams string
+  values and types the others by the tool's schema. A marker that can
+  only follow a value ends it even when the close tag is missing
+  (:meth:`end_value_and_reread`).
+* ``VALUE_END_STATE`` — after the close tag: it closes the value only if
+  optional whitespace and then a marker that may follow a value (or the
+  end of the text) come next; anything else means the tag was part of the
+  value (a file that itself contains ``</parameter>``), and the held tag
+  and whitespace go back into it (:meth:`value_end_gap`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar
+
+from ._machine import _FAST_PATHS, MAX_HEADER, TEXT, Machine, _new
+from ._params import ArgumentsWriter, ValueRules
+from .events import CallArguments, Event
+from .ids import IdFactory
+
+if TYPE_CHECKING:
+    from .tools import FunctionSpec
+
+__all__ = ["XmlMachine", "unquote"]
+
+
+def unquote(text: str) -> str:
+    """``"get_weather"`` or ``'get_weather'`` -> ``get_weather`` (attribute values)."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text
+
+
+class XmlMachine(Machine):
+    VALUE_RULES: ClassVar[ValueRules]
+    PARAM_STATE: ClassVar[Enum]
+    KEY_END_STATE: ClassVar[Enum]
+    VALUE_STATE: ClassVar[Enum]
+    VALUE_END_STATE: ClassVar[Enum]
+
+    def __init__(
+        self,
+        *,
+        ids: IdFactory | None = None,
+        start_in_reasoning: bool = False,
+        tools: Mapping[str, FunctionSpec] | None = None,
+    ) -> None:
+        super().__init__(ids=ids, start_in_reasoning=start_in_reasoning, tools=tools)
+        self._writer = ArgumentsWriter(self.VALUE_RULES)
+        self._param_raw: list[str] = []
+        self._param_len = 0
+        self._key: list[str] = []
+        self._key_done = False
+        self._close_raw: list[str] = []
+        self._close_len = 0
+
+    def name_and_id(self, header: str) -> tuple[str, str | None]:
+        return unquote(header), None
+
+    def param_key(self, header: str) -> str:
+        """A parameter's name from the text of its header (``city``, ``"city"``)."""
+        return unquote(header)
+
+    def commit_call(self, name: str, call_id: str | None = None) -> None:
+        super().commit_call(name, call_id)
+        spec = self.tools.get(name) if self.tools is not None else None
+        self._writer.start_call(spec.parameters if spec is not None else None)
+
+    def end_call(self, complete: bool = True, empty_args: str = "{}") -> None:
+        if self._call_open:
+            if self._param_raw:
+                self._drop_param()
+            self._close_raw = []
+            self.call_args(self._writer.end_call(complete))
+        super().end_call(complete, empty_args)
+
+    # -- a parameter's name -------------------------------------------------------
+
+    def open_param(self, marker: str) -> bool:
+        self._param_raw = [marker]
+        self._param_len = 0
+        self._key = []
+        self._key_done = False
+        self._enter(self.PARAM_STATE)
+        return True
+
+    def param_header(self, text: str) -> int:
+        room = MAX_HEADER - self._param_len
+        if len(text) > room:
+            self._param_raw.append(text[:room])
+            self._drop_param()
+            return room
+        self._param_raw.append(text)
+        self._param_len += len(text)
+        if not self._key_done:
+            self._key.append(text)
+        return len(text)
+
+    def end_key(self, marker: str) -> bool:
+        """The marker after a name that is not yet the value's start (GLM's ``</arg_key>``)."""
+        self._param_raw.append(marker)
+        self._key_done = True
+        self._enter(self.KEY_END_STATE)
+        return True
+
+    def key_gap(self, text: str) -> int:
+        """Between the name and the value's start: whitespace only."""
+        body = text.lstrip()
+        spaces = len(text) - len(body)
+        if spaces:
+            consumed = self.param_header(text[:spaces])
+            if self._state is not self.KEY_END_STATE:
+                return consumed
+        if body:
+            self._drop_param()
+        return spaces
+
+    def fail_param(self, marker: str) -> bool:
+        """Not a parameter after all: its text is content; read the marker again between parameters."""
+        self._drop_param()
+        return False
+
+    def _drop_param(self) -> None:
+        self._emit(TEXT, -1, "".join(self._param_raw))
+        self._param_raw = []
+        self._enter(self.ARGS_STATE)
+
+    # -- a parameter's value ------------------------------------------------------
+
+    def start_value(self, marker: str) -> bool:
+        key = self.param_key("".join(self._key))
+        if not key:
+            return self.fail_param(marker)
+        self._param_raw = []
+        self.call_args(self._writer.start_value(key))
+        self._enter(self.VALUE_STATE)
+        return True
+
+    def value(self, text: str) -> int:
+        self.call_args(self._writer.feed(text))
+        return len(text)
+
+    def maybe_end_value(self, marker: str) -> bool:
+        """The close tag: held until what follows it says whether it closes the value."""
+        self._close_raw = [marker]
+        self._close_len = len(marker)
+        self._enter(self.VALUE_END_STATE)
+        return True
+
+    def value_end_gap(self, text: str) -> int:
+        body = text.lstrip()
+        spaces = len(text) - len(body)
+        if self._close_len + spaces > MAX_HEADER:
+            self._reopen_value()
+            return 0
+        if spaces:
+            self._close_raw.append(text[:spaces])
+            self._close_len += spaces
+        if body:
+            self._reopen_value()
+        return spaces
+
+    def close_tag_again(self, marker: str) -> bool:
+        """Another close tag: the held one was value text."""
+        self.value("".join(self._close_raw))
+        return self.maybe_end_value(marker)
+
+    def end_value_and_reread(self, marker: str) -> bool:
+        """A marker that only follows a value: the value is over (its close tag, if held, is markup)."""
+        self._close_raw = []
+        self.call_args(self._writer.end_value())
+        self._enter(self.ARGS_STATE)
+        return False
+
+    def _reopen_value(self) -> None:
+        held = "".join(self._close_raw)
+        self._close_raw = []
+        self._enter(self.VALUE_STATE)
+        self.value(held)
+
+    def _fast_value(self, text: str) -> list[Event] | None:
+        out = self._writer.feed(text)
+        if not out:
+            return []
+        return [_new(CallArguments, (self._call_index, out))]
+
+
+_FAST_PATHS[XmlMachine.value] = XmlMachine._fast_value
