@@ -120,8 +120,14 @@ def parse(
     id_seed: int | str | None = None,
     id_factory: Callable[[], str] | None = None,
     finish_reason: StopReason | None = None,
+    validate: bool = False,
 ) -> ParseResult:
-    """Parse a whole response at once; the same as folding the stream of it."""
+    """Parse a whole response at once; the same as folding the stream of it.
+
+    ``validate=True`` checks each call's arguments against its tool's
+    ``parameters`` schema and reports mismatches in ``problems`` (needs
+    ``tools`` and the ``validate`` extra, jsonschema).
+    """
     parser = StreamParser(
         dialect, tools, start_in_reasoning=start_in_reasoning, id_seed=id_seed, id_factory=id_factory
     )
@@ -129,4 +135,4 @@ def parse(
     builder.add_events(parser._feed(text))
     builder.add_events(parser._finish(finish_reason))
     assert parser.finish_reason is not None
-    return builder.result(parser.finish_reason, parser.tools)
+    return builder.result(parser.finish_reason, parser.tools, validate)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._json import DONE, JsonSkimmer
+from .errors import UsageError
 from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .tools import FunctionSpec
 
@@ -39,14 +40,16 @@ class CallProblem(BaseModel):
 
     ``kind`` is ``incomplete`` (the text was cut inside the call, after
     ``finish(reason="length")``), ``invalid_arguments`` (the arguments are
-    not a JSON object) or ``unknown_tool`` (``tools`` were given and do not
-    declare the name).
+    not a JSON object), ``unknown_tool`` (``tools`` were given and do not
+    declare the name) or ``schema_mismatch`` (with ``validate=True``: the
+    arguments do not satisfy the tool's ``parameters`` JSON schema; the
+    detail says where and why).
     """
 
     model_config = ConfigDict(frozen=True)
 
     index: int
-    kind: Literal["incomplete", "invalid_arguments", "unknown_tool"]
+    kind: Literal["incomplete", "invalid_arguments", "unknown_tool", "schema_mismatch"]
     detail: str
 
 
@@ -98,7 +101,9 @@ class _Builder:
         self,
         finish_reason: FinishReason,
         tools: Mapping[str, FunctionSpec] | None,
+        validate: bool = False,
     ) -> ParseResult:
+        check_schema = _schema_checker(tools) if validate else None
         calls = [
             ToolCall(id=call_id, function=Function(name=name, arguments="".join(parts)))
             for call_id, name, parts in zip(self.ids, self.names, self.arguments)
@@ -112,6 +117,10 @@ class _Builder:
             detail = _arguments_problem(call.function.arguments)
             if detail is not None:
                 problems.append(CallProblem(index=index, kind="invalid_arguments", detail=detail))
+            elif check_schema is not None:
+                mismatch = check_schema(call.function.name, call.function.arguments)
+                if mismatch is not None:
+                    problems.append(CallProblem(index=index, kind="schema_mismatch", detail=mismatch))
             if tools is not None and call.function.name not in tools:
                 problems.append(
                     CallProblem(
@@ -153,15 +162,48 @@ def _deep_arguments_problem(arguments: str) -> str | None:
     return None
 
 
+def _schema_checker(tools: Mapping[str, FunctionSpec] | None) -> Callable[[str, str], str | None]:
+    """``check(name, arguments) -> reason or None`` against each tool's ``parameters`` schema."""
+    if tools is None:
+        raise UsageError("validate=True checks arguments against the tools' schemas: pass tools=[...] too")
+    try:
+        from jsonschema import validators
+        from jsonschema.exceptions import best_match
+    except ImportError:
+        raise UsageError(
+            "validate=True needs the jsonschema package: pip install 'streamparse[validate]'"
+        ) from None
+    checkers: dict[str, Any] = {}
+
+    def check(name: str, arguments: str) -> str | None:
+        spec = tools.get(name)
+        if spec is None or spec.parameters is None:
+            return None
+        if name not in checkers:
+            schema = spec.parameters
+            checkers[name] = validators.validator_for(schema)(schema)
+        error = best_match(checkers[name].iter_errors(json.loads(arguments)))
+        if error is None:
+            return None
+        where = "/".join(str(part) for part in error.absolute_path) or "(the arguments)"
+        return f"at {where}: {error.message}"
+
+    return check
+
+
 def fold_deltas(
     deltas: Iterable[Mapping[str, Any] | None],
     finish_reason: FinishReason | None = None,
     tools: Mapping[str, FunctionSpec] | None = None,
+    *,
+    validate: bool = False,
 ) -> ParseResult:
     """Fold wire deltas the way a client does: concatenate content, and per
     ``index`` concatenate ``id``, ``function.name`` and ``function.arguments``.
 
     ``finish_reason`` defaults to ``tool_calls`` when a call appeared, else ``stop``.
+    ``validate=True`` checks each call's arguments against its tool's schema
+    (needs ``tools`` and the ``validate`` extra).
     """
     builder = _Builder()
     for delta in deltas:
@@ -180,4 +222,4 @@ def fold_deltas(
             builder.arguments[index].append(function.get("arguments") or "")
     if finish_reason is None:
         finish_reason = "tool_calls" if builder.ids else "stop"
-    return builder.result(finish_reason, tools)
+    return builder.result(finish_reason, tools, validate)
