@@ -1,5 +1,15 @@
 """Built-in dialects; importing this package registers them."""
 
-from . import deepseek_v3, deepseek_v31, hermes, kimi_k2, minimax_m1, qwen3_coder
+from . import deepseek_v3, deepseek_v31, glm45, hermes, kimi_k2, minimax_m1, minimax_m2, qwen3_coder, seed_oss
 
-__all__ = ["deepseek_v3", "deepseek_v31", "hermes", "kimi_k2", "minimax_m1", "qwen3_coder"]
+__all__ = [
+    "deepseek_v3",
+    "deepseek_v31",
+    "glm45",
+    "hermes",
+    "kimi_k2",
+    "minimax_m1",
+    "minimax_m2",
+    "qwen3_coder",
+    "seed_oss",
+]
