@@ -287,10 +287,16 @@ XmlArguments = tuple[str, tuple[ValueSpan, ...]]
 
 
 def _write_xml_parameters(
-    out: _Writer, call: ToolCallSpec, python_literals: bool, tags: XmlTags, untyped_streams: bool
+    out: _Writer,
+    call: ToolCallSpec,
+    python_literals: bool,
+    tags: XmlTags,
+    untyped_streams: bool,
+    strip_values: bool,
 ) -> XmlArguments:
     """Write each parameter between ``tags(key, text)``; the expected arguments are the values'
-    JSON (``json.dumps``, not ASCII-escaped) joined as ``{"k": v, "k2": v2}``."""
+    JSON (``json.dumps``, not ASCII-escaped) joined as ``{"k": v, "k2": v2}``, strings without
+    their surrounding whitespace where the dialect strips it (``strip_values``)."""
     parts: list[str] = []
     spans: list[ValueSpan] = []
     length = 0
@@ -304,6 +310,8 @@ def _write_xml_parameters(
         spans.append(ValueSpan(out.length, out.length + len(text), offset, streamed))
         out.write(text)
         out.write(after)
+        if strip_values and isinstance(value, str):
+            value = value.strip()
         part = prefix + json.dumps(value, ensure_ascii=False)
         parts.append(part)
         length += len(part)
@@ -317,12 +325,15 @@ def _write_xml_calls(
     tags: XmlTags,
     untyped_streams: bool,
     python_literals: bool = False,
+    strip_values: bool = False,
 ) -> tuple[list[ExpectedCall], list[tuple[ValueSpan, ...]]]:
     """Each call, written by ``write_call(out, position, call, write_parameters)``."""
     expected: list[ExpectedCall] = []
     spans: list[tuple[ValueSpan, ...]] = []
     for position, call in enumerate(sample.calls):
-        write_parameters = partial(_write_xml_parameters, out, call, python_literals, tags, untyped_streams)
+        write_parameters = partial(
+            _write_xml_parameters, out, call, python_literals, tags, untyped_streams, strip_values
+        )
         arguments, call_spans = write_call(out, position, call, write_parameters)
         expected.append(ExpectedCall(None, call.name, arguments))
         spans.append(call_spans)
@@ -406,7 +417,12 @@ def render_minimax_m2(sample: Sample) -> Rendered:
         return arguments
 
     calls = _write_xml_calls(
-        out, sample, write_call, lambda key, text: ('<parameter name="' + key + '">', "</parameter>\n"), True
+        out,
+        sample,
+        write_call,
+        lambda key, text: ('<parameter name="' + key + '">', "</parameter>\n"),
+        True,
+        strip_values=True,
     )
     if sample.calls:
         out.write("</minimax:tool_call>")
@@ -434,7 +450,7 @@ def render_glm45(sample: Sample) -> Rendered:
     def tags(key: str, text: str) -> tuple[str, str]:
         return "<arg_key>" + key + "</arg_key>" + newline + "<arg_value>", "</arg_value>" + newline
 
-    calls = _write_xml_calls(out, sample, write_call, tags, False)
+    calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
     return _xml_rendered(out, sample, content, calls)
 
 
