@@ -5,7 +5,9 @@ Run from the project root:
     python benchmarks/bench_feed.py            # full run: sizes 500, 5,000, 50,000; best of 5
     python benchmarks/bench_feed.py --quick    # smoke run: best of 1 (used by tests/test_benchmarks_smoke.py)
 
-What is measured, for each dialect (kimi_k2, minimax_m1) and each arguments size, with the rendered
+What is measured, for each dialect (kimi_k2, minimax_m1, hermes, and the XML-parameter dialects
+qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values) and each
+arguments size, with the rendered
 response cut into 4-character deltas and, as a second column set, 1-character deltas:
 
 * event: ``StreamParser.feed_events`` over every delta, then ``finish_events``;
@@ -48,7 +50,19 @@ from typing import Any
 
 import streamparse
 
-DIALECTS = ("kimi_k2", "minimax_m1", "hermes", "hermes_args_first", "mistral", "llama3_json", "json_array")
+DIALECTS = (
+    "kimi_k2",
+    "minimax_m1",
+    "hermes",
+    "hermes_args_first",
+    "mistral",
+    "llama3_json",
+    "json_array",
+    "qwen3_coder",
+    "minimax_m2",
+    "glm45",
+    "seed_oss",
+)
 # Cases that are a dialect written another way.
 VARIANTS = {"hermes_args_first": "hermes"}
 SIZES = (500, 5_000, 50_000)
@@ -68,7 +82,21 @@ END_MARKERS = {
     "mistral": "[TOOL_CALLS]",
     "llama3_json": "<|eom_id|>",
     "json_array": "]",
+    "qwen3_coder": "</parameter>",
+    "minimax_m2": "</parameter>",
+    "glm45": "</arg_value>",
+    "seed_oss": "</parameter>",
 }
+# XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
+# so both values stay strings), and the parser builds the same JSON object back.
+XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
+    "qwen3_coder": lambda key, value: f"<parameter={key}>\n{value}\n</parameter>\n",
+    "seed_oss": lambda key, value: f"<parameter={key}>{value}</parameter>\n",
+    "minimax_m2": lambda key, value: f'<parameter name="{key}">{value}</parameter>\n',
+    "glm45": lambda key, value: f"<arg_key>{key}</arg_key>\n<arg_value>{value}</arg_value>\n",
+}
+# Dialects whose values lose their surrounding whitespace.
+STRIPPED_VALUES = ("minimax_m2", "glm45")
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji).
@@ -114,8 +142,27 @@ def make_arguments(target_chars: int) -> str:
     return dumps(low)
 
 
+def expected_arguments(dialect: str, arguments: str) -> str:
+    """What the parser must give back for ``arguments`` rendered in ``dialect``."""
+    if dialect not in STRIPPED_VALUES:
+        return arguments
+    return json.dumps({k: v.strip() for k, v in json.loads(arguments).items()}, ensure_ascii=False)
+
+
 def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     """One call to ``write_file`` with ``arguments``, after a bit of content, in the dialect's format."""
+    if dialect in XML_PARAMETERS:
+        parameters = "".join(XML_PARAMETERS[dialect](k, v) for k, v in json.loads(arguments).items())
+        if dialect == "qwen3_coder":
+            return f"{lead}\n\n<tool_call>\n<function={FUNCTION_NAME}>\n{parameters}</function>\n</tool_call>"
+        if dialect == "seed_oss":
+            return f"{lead}\n<seed:tool_call>\n<function={FUNCTION_NAME}>\n{parameters}</function>\n</seed:tool_call>"
+        if dialect == "minimax_m2":
+            return (
+                f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'
+                "</minimax:tool_call>"
+            )
+        return f"{lead}\n<tool_call>{FUNCTION_NAME}\n{parameters}</tool_call>"
     if dialect == "kimi_k2":
         return (
             f"{lead}<|tool_calls_section_begin|><|tool_call_begin|>functions.{FUNCTION_NAME}:0"
@@ -149,7 +196,7 @@ def split(text: str, width: int) -> list[str]:
 class Case:
     dialect: str
     size: int  # target arguments length
-    arguments: str  # the arguments JSON text as rendered
+    arguments: str  # the arguments JSON text as rendered (as the parser must give it back)
     text: str  # the whole rendered response
     deltas: dict[int, list[str]] = field(default_factory=dict)  # width -> deltas
 
@@ -157,7 +204,9 @@ class Case:
 def make_case(dialect: str, size: int, widths: Sequence[int] = DELTA_WIDTHS) -> Case:
     arguments = make_arguments(size)
     text = render(dialect, arguments)
-    return Case(dialect, size, arguments, text, {w: split(text, w) for w in widths})
+    return Case(
+        dialect, size, expected_arguments(dialect, arguments), text, {w: split(text, w) for w in widths}
+    )
 
 
 # ---------------------------------------------------------------------------------------------------

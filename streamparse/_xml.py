@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from ._machine import _FAST_PATHS, MAX_HEADER, TEXT, Machine, _new
+from ._machine import _FAST_PATHS, MAX_HEADER, TEXT, Lex, Machine, MarkerAction, _new
 from ._params import ArgumentsWriter, ValueRules
 from .events import CallArguments, Event
 from .ids import IdFactory
@@ -38,7 +38,22 @@ from .ids import IdFactory
 if TYPE_CHECKING:
     from .tools import FunctionSpec
 
-__all__ = ["XmlMachine", "unquote"]
+__all__ = ["XmlMachine", "XmlState", "block_states", "unquote", "value_states"]
+
+TAG_END = ">"
+TAG_OPEN = "<"  # cannot be part of a name: what follows is read again as markup
+
+
+class XmlState(Enum):
+    CONTENT = "content"
+    REASONING = "reasoning"
+    BLOCK = "block"  # inside the block (wrapper), between calls
+    NAME = "name"  # the call's name
+    CALL = "call"  # inside a call, between parameters
+    PARAM = "param"  # a parameter's name
+    KEY_END = "key_end"  # after a name that is closed by its own tag (GLM), before the value
+    VALUE = "value"
+    VALUE_END = "value_end"  # after the value's close tag, until it is known to close it
 
 
 def unquote(text: str) -> str:
@@ -51,10 +66,15 @@ def unquote(text: str) -> str:
 
 class XmlMachine(Machine):
     VALUE_RULES: ClassVar[ValueRules]
-    PARAM_STATE: ClassVar[Enum]
-    KEY_END_STATE: ClassVar[Enum]
-    VALUE_STATE: ClassVar[Enum]
-    VALUE_END_STATE: ClassVar[Enum]
+    CONTENT = XmlState.CONTENT
+    REASONING_STATE = XmlState.REASONING
+    WRAPPER_STATE = XmlState.BLOCK
+    HEADER_STATE = XmlState.NAME
+    ARGS_STATE = XmlState.CALL
+    PARAM_STATE: ClassVar[Enum] = XmlState.PARAM
+    KEY_END_STATE: ClassVar[Enum] = XmlState.KEY_END
+    VALUE_STATE: ClassVar[Enum] = XmlState.VALUE
+    VALUE_END_STATE: ClassVar[Enum] = XmlState.VALUE_END
 
     def __init__(
         self,
@@ -204,3 +224,48 @@ class XmlMachine(Machine):
 
 
 _FAST_PATHS[XmlMachine.value] = XmlMachine._fast_value
+
+
+def block_states(*, block: tuple[str, str], call: tuple[str, str], param: tuple[str, str]) -> dict[Enum, Lex]:
+    """The states of a block of calls written ``CALL_BEGIN name> PARAM_BEGIN key> value PARAM_END ... CALL_END``.
+
+    ``block``, ``call`` and ``param`` are (begin, end) marker pairs, e.g.
+    ``("<function=", "</function>")``. Names end at ``>``.
+    """
+    (block_begin, block_end), (call_begin, call_end), (param_begin, param_end) = block, call, param
+    after_value = (param_begin, call_end, block_end, block_begin)
+    leave_call: dict[str | tuple[str, ...], MarkerAction] = {
+        call_end: Machine.close_call,
+        block_end: Machine.close_call_and_wrapper,
+        (block_begin, call_begin): Machine.close_call_and_reread,
+    }
+    return {
+        XmlState.BLOCK: Lex(
+            Machine.gap,
+            {
+                call_begin: Machine.open_call,
+                block_end: Machine.close_wrapper,
+                block_begin: Machine.close_wrapper_and_reread,
+            },
+        ),
+        XmlState.NAME: Lex(Machine.header, {TAG_END: Machine.commit_header, TAG_OPEN: Machine.fail_call}),
+        XmlState.CALL: Lex(Machine.gap, {param_begin: XmlMachine.open_param, **leave_call}),
+        XmlState.PARAM: Lex(
+            XmlMachine.param_header, {TAG_END: XmlMachine.start_value, TAG_OPEN: XmlMachine.fail_param}
+        ),
+        **value_states(param_end, after_value),
+    }
+
+
+def value_states(close_tag: str, after_value: tuple[str, ...]) -> dict[Enum, Lex]:
+    """A value up to ``close_tag``; ``after_value``: the markers that may follow a value."""
+    return {
+        XmlState.VALUE: Lex(
+            XmlMachine.value,
+            {close_tag: XmlMachine.maybe_end_value, after_value: XmlMachine.end_value_and_reread},
+        ),
+        XmlState.VALUE_END: Lex(
+            XmlMachine.value_end_gap,
+            {close_tag: XmlMachine.close_tag_again, after_value: XmlMachine.end_value_and_reread},
+        ),
+    }

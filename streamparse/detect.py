@@ -20,6 +20,7 @@ deepseek_v32    ``DSML`` and ``function_calls`` (DeepSeek-V3.2 / V4 DSML:
 kimi_k2         ``<|tool_calls_section_begin|>``
 gpt_oss         ``<|channel|>`` (harmony)
 minimax_m2      ``<minimax:tool_call>``
+seed_oss        ``<seed:tool_call>``
 deepseek_v3     ``<｜tool▁sep｜>`` and a ```` ```json ```` fence (V3 writes
                 the type word, the name, then fenced JSON)
 deepseek_v31    ``<｜tool▁sep｜>`` (V3.1 writes the name before it, raw JSON
@@ -56,6 +57,7 @@ deepseek_v3     ``deepseekv3``, ``deepseekr1`` (R1 distills use R1's
 kimi_k2         ``kimik2``
 minimax_m2      ``minimaxm2``
 minimax_m1      ``minimaxm1``
+seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``
@@ -105,6 +107,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
+    _TemplateRule("seed_oss", ("<seed:tool_call>",)),
     _TemplateRule("deepseek_v3", ("<｜tool▁sep｜>", "```json")),
     _TemplateRule("deepseek_v31", ("<｜tool▁sep｜>",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
@@ -124,6 +127,7 @@ _MODEL_RULES = (
     _ModelRule("kimi_k2", ("kimik2",)),
     _ModelRule("minimax_m2", ("minimaxm2",)),
     _ModelRule("minimax_m1", ("minimaxm1",)),
+    _ModelRule("seed_oss", ("seedoss",)),
     _ModelRule("gpt_oss", ("gptoss",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),

@@ -15,7 +15,19 @@ import pytest
 
 import streamparse
 
-DIALECTS = ("kimi_k2", "minimax_m1", "hermes", "hermes_args_first", "mistral", "llama3_json", "json_array")
+DIALECTS = (
+    "kimi_k2",
+    "minimax_m1",
+    "hermes",
+    "hermes_args_first",
+    "mistral",
+    "llama3_json",
+    "json_array",
+    "qwen3_coder",
+    "minimax_m2",
+    "glm45",
+    "seed_oss",
+)
 
 BENCH_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_feed.py"
 

@@ -34,6 +34,7 @@ SUMMARY = (
     "gpt_oss",
     "minimax_m2",
     "pythonic",
+    "seed_oss",
 )
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED = ("deepseek_v32",)
@@ -147,6 +148,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         # The model sometimes writes M1's wrapper; a template that mentions it is still M2's.
         "mentions_m1_wrapper": "Use <minimax:tool_call>, never <tool_calls>.",
     },
+    "seed_oss": {
+        "history": (
+            "<seed:think>{{ reasoning }}</seed:think><seed:tool_call>\n<function={{ name }}>\n"
+            "<parameter={{ k }}>{{ v }}</parameter>\n</function>\n</seed:tool_call>"
+        ),
+    },
     "pythonic": {
         "llama_3_2": (
             "To call functions, respond with a python list of the calls. Respond in the format "
@@ -176,6 +183,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     ),
     "minimax_m1": ("MiniMaxAI/MiniMax-M1-80k", "MiniMax-M1-40k"),
     "minimax_m2": ("MiniMaxAI/MiniMax-M2", "minimax-m2.5"),
+    "seed_oss": ("ByteDance-Seed/Seed-OSS-36B-Instruct",),
     "hermes": (
         "Qwen/Qwen2.5-7B-Instruct",
         "Qwen3-8B",

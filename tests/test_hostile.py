@@ -74,7 +74,7 @@ def _one_call(dialect: str, arguments: dict[str, object], content: str = "Hi.") 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_a_megabyte_of_arguments(dialect: str) -> None:
-    value = '日本 "quoted" \\ x ' * 60_000  # about a megabyte of JSON text
+    value = '日本 "quoted" \\ x ' * 60_000 + "end"  # about a megabyte of JSON text
     rendered = _one_call(dialect, {"s": value})
     text, arguments = rendered.text, rendered.calls[0].arguments
     assert len(text) > 900_000

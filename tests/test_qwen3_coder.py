@@ -281,3 +281,24 @@ def test_string_values_stream_before_their_close_tag() -> None:
         if isinstance(event, streamparse.CallArguments):
             sent += event.text
     assert sent == '{"s": "hello world", "i": 42}'
+
+
+def test_truncated_typed_value_is_written_as_far_as_it_went() -> None:
+    check_case(
+        QWEN,
+        "<tool_call>\n<function=f>\n<parameter=s>\nok\n</parameter>\n<parameter=i>\n12",
+        Expect(
+            calls=(Call("f", '{"s": "ok", "i": 12'),),
+            finish_reason="length",
+            problems=((0, "incomplete"), (0, "invalid_arguments")),
+            incomplete=frozenset({0}),
+        ),
+        finish="length",
+        tools=TYPED,
+    )
+
+
+def test_start_in_reasoning() -> None:
+    result = streamparse.parse("plan\n</think>\n\n" + block("now"), QWEN, start_in_reasoning=True)
+    assert (result.reasoning_content, result.content) == ("plan\n", "\n\n")
+    assert [c.function.arguments for c in result.tool_calls] == ["{}"]

@@ -3,23 +3,29 @@
 from . import (
     deepseek_v3,
     deepseek_v31,
+    glm45,
     hermes,
     json_array,
     kimi_k2,
     llama3_json,
     minimax_m1,
+    minimax_m2,
     mistral,
     qwen3_coder,
+    seed_oss,
 )
 
 __all__ = [
     "deepseek_v3",
     "deepseek_v31",
+    "glm45",
     "hermes",
     "json_array",
     "kimi_k2",
     "llama3_json",
     "minimax_m1",
+    "minimax_m2",
     "mistral",
     "qwen3_coder",
+    "seed_oss",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -29,7 +29,10 @@ __all__ = [
     "render_llama3_json",
     "render_minimax_m1",
     "render_mistral",
+    "render_glm45",
+    "render_minimax_m2",
     "render_qwen3_coder",
+    "render_seed_oss",
     "ValueSpan",
 ]
 
@@ -218,8 +221,8 @@ def render_minimax_m1(sample: Sample) -> Rendered:
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
 
 
-def _qwen_opening(sample: Sample) -> tuple[_Writer, str]:
-    """Qwen's ``<think>\nR\n</think>\n\n`` and the content; the text so far and its content."""
+def _think_and_content(sample: Sample) -> tuple[_Writer, str]:
+    """``<think>\nR\n</think>\n\n`` and the content: the writer, and the content so far."""
     out = _Writer()
     content = ""
     if sample.reasoning is not None:
@@ -234,7 +237,7 @@ def render_hermes(sample: Sample) -> Rendered:
 
     The newline before each block is content (blocks have no wrapper around them).
     """
-    out, content = _qwen_opening(sample)
+    out, content = _think_and_content(sample)
     expected: list[ExpectedCall] = []
     for call in sample.calls:
         out.write("\n<tool_call>\n")
@@ -379,15 +382,21 @@ XmlArguments = tuple[str, tuple[ValueSpan, ...]]
 
 
 def _write_xml_parameters(
-    out: _Writer, call: ToolCallSpec, sample: Sample, tags: XmlTags, untyped_streams: bool
+    out: _Writer,
+    call: ToolCallSpec,
+    python_literals: bool,
+    tags: XmlTags,
+    untyped_streams: bool,
+    strip_values: bool,
 ) -> XmlArguments:
     """Write each parameter between ``tags(key, text)``; the expected arguments are the values'
-    JSON (``json.dumps``, not ASCII-escaped) joined as ``{"k": v, "k2": v2}``."""
+    JSON (``json.dumps``, not ASCII-escaped) joined as ``{"k": v, "k2": v2}``, strings without
+    their surrounding whitespace where the dialect strips it (``strip_values``)."""
     parts: list[str] = []
     spans: list[ValueSpan] = []
     length = 0
     for key, value in call.arguments.items():
-        text = _xml_value_text(value, sample.python_literals)
+        text = _xml_value_text(value, python_literals)
         before, after = tags(key, text)
         out.write(before)
         prefix = ("{" if not parts else ", ") + json.dumps(key, ensure_ascii=False) + ": "
@@ -396,6 +405,8 @@ def _write_xml_parameters(
         spans.append(ValueSpan(out.length, out.length + len(text), offset, streamed))
         out.write(text)
         out.write(after)
+        if strip_values and isinstance(value, str):
+            value = value.strip()
         part = prefix + json.dumps(value, ensure_ascii=False)
         parts.append(part)
         length += len(part)
@@ -408,12 +419,16 @@ def _write_xml_calls(
     write_call: Callable[[_Writer, int, ToolCallSpec, Callable[[], XmlArguments]], XmlArguments],
     tags: XmlTags,
     untyped_streams: bool,
+    python_literals: bool = False,
+    strip_values: bool = False,
 ) -> tuple[list[ExpectedCall], list[tuple[ValueSpan, ...]]]:
     """Each call, written by ``write_call(out, position, call, write_parameters)``."""
     expected: list[ExpectedCall] = []
     spans: list[tuple[ValueSpan, ...]] = []
     for position, call in enumerate(sample.calls):
-        write_parameters = partial(_write_xml_parameters, out, call, sample, tags, untyped_streams)
+        write_parameters = partial(
+            _write_xml_parameters, out, call, python_literals, tags, untyped_streams, strip_values
+        )
         arguments, call_spans = write_call(out, position, call, write_parameters)
         expected.append(ExpectedCall(None, call.name, arguments))
         spans.append(call_spans)
@@ -434,7 +449,7 @@ def render_qwen3_coder(sample: Sample) -> Rendered:
     As the template writes it: a blank line after non-blank content, a
     newline between blocks (both content), each value between newlines.
     """
-    out, content = _qwen_opening(sample)
+    out, content = _think_and_content(sample)
 
     def write_call(
         out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
@@ -450,9 +465,21 @@ def render_qwen3_coder(sample: Sample) -> Rendered:
         out.write("</function>\n</tool_call>")
         return arguments
 
-    expected, spans = _write_xml_calls(
-        out, sample, write_call, lambda key, text: ("<parameter=" + key + ">\n", "\n</parameter>\n"), True
+    calls = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ("<parameter=" + key + ">\n", "\n</parameter>\n"),
+        True,
+        sample.python_literals,
     )
+    return _xml_rendered(out, sample, content, calls)
+
+
+def _xml_rendered(
+    out: _Writer, sample: Sample, content: str, calls: tuple[list[ExpectedCall], list[tuple[ValueSpan, ...]]]
+) -> Rendered:
+    expected, spans = calls
     out.write(sample.content_after)
     reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
     return Rendered(
@@ -466,6 +493,96 @@ def render_qwen3_coder(sample: Sample) -> Rendered:
     )
 
 
+def render_minimax_m2(sample: Sample) -> Rendered:
+    """MiniMax-M2: ``content\n<minimax:tool_call>\n<invoke name="N">\n<parameter name="K">V</parameter>\n</invoke>\n</minimax:tool_call>``.
+
+    Values raw or JSON; the newline before the block is content, whitespace inside it markup.
+    """
+    out, content = _think_and_content(sample)
+    if sample.calls:
+        out.write("\n<minimax:tool_call>\n")
+        content += "\n"
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write('<invoke name="' + call.name + '">\n')
+        arguments = write_parameters()
+        out.write("</invoke>\n")
+        return arguments
+
+    calls = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ('<parameter name="' + key + '">', "</parameter>\n"),
+        True,
+        strip_values=True,
+    )
+    if sample.calls:
+        out.write("</minimax:tool_call>")
+    return _xml_rendered(out, sample, content, calls)
+
+
+def render_glm45(sample: Sample) -> Rendered:
+    """GLM-4.5/4.6: ``content\n<tool_call>NAME\n<arg_key>K</arg_key>\n<arg_value>V</arg_value>\n</tool_call>``.
+
+    With ``compact``, GLM-4.7's spelling without newlines. Values raw (strings) or JSON.
+    """
+    out, content = _think_and_content(sample)
+    newline = "" if sample.compact else "\n"
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        nonlocal content
+        content += "\n"
+        out.write("\n<tool_call>" + call.name + newline)
+        arguments = write_parameters()
+        out.write("</tool_call>")
+        return arguments
+
+    def tags(key: str, text: str) -> tuple[str, str]:
+        return "<arg_key>" + key + "</arg_key>" + newline + "<arg_value>", "</arg_value>" + newline
+
+    calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
+    return _xml_rendered(out, sample, content, calls)
+
+
+def render_seed_oss(sample: Sample) -> Rendered:
+    """Seed-OSS: ``<seed:think>R</seed:think>content\n<seed:tool_call>\n<function=N>\n<parameter=K>V</parameter>\n</function>\n</seed:tool_call>``.
+
+    All calls in one block; a value that spans lines is written between newlines.
+    """
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write("<seed:think>" + sample.reasoning + "</seed:think>")
+    out.write(sample.content)
+    content = sample.content
+    if sample.calls:
+        out.write("\n<seed:tool_call>\n")
+        content += "\n"
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write("<function=" + call.name + ">\n")
+        arguments = write_parameters()
+        out.write("</function>\n")
+        return arguments
+
+    def tags(key: str, text: str) -> tuple[str, str]:
+        if "\n" in text:
+            return "<parameter=" + key + ">\n", "\n</parameter>\n"
+        return "<parameter=" + key + ">", "</parameter>\n"
+
+    calls = _write_xml_calls(out, sample, write_call, tags, True)
+    if sample.calls:
+        out.write("</seed:tool_call>")
+    rendered = _xml_rendered(out, sample, content, calls)
+    return replace(rendered, reasoning=sample.reasoning or "")
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
@@ -475,7 +592,10 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "llama3_json": render_llama3_json,
     "minimax_m1": render_minimax_m1,
     "mistral": render_mistral,
+    "glm45": render_glm45,
+    "minimax_m2": render_minimax_m2,
     "qwen3_coder": render_qwen3_coder,
+    "seed_oss": render_seed_oss,
 }
 
 
