@@ -177,7 +177,11 @@ class Machine:
     # Characters that open a call when they are the first non-whitespace
     # character of the output (bare JSON and pythonic dialects): text that
     # starts with one is held until it is known whether it is a call.
+    # Whitespace in it means leading whitespace is held too (gpt_oss).
     OPENING: ClassVar[str] = ""
+    # The state the output starts in when it is not CONTENT (a dialect whose
+    # output may begin inside a header); start_in_reasoning still wins.
+    START_STATE: ClassVar[Enum | None] = None
 
     def __init__(self, *, ids: IdFactory | None = None, start_in_reasoning: bool = False) -> None:
         self._ids = ids if ids is not None else IdFactory(self.id_style)
@@ -202,7 +206,7 @@ class Machine:
         self._header_len = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
         self._value = JsonSkimmer()
-        state = self.CONTENT
+        state = self.CONTENT if self.START_STATE is None else self.START_STATE
         if start_in_reasoning and self.REASONING_STATE is not None:
             state = self.REASONING_STATE
         self._enter(state)
@@ -478,6 +482,46 @@ class Machine:
         name, call_id = self.name_and_id(header)
         self.commit_call(name, call_id)
         self._enter(self.ARGS_STATE)
+        return True
+
+    # A message header (harmony) is more than a call header: it names where
+    # its body goes. Markers inside it are part of its text, and at its end
+    # ``message_route`` reads the whole header once.
+
+    def open_call_in_header(self, marker: str) -> bool:
+        """A begin marker that is also part of the header's text."""
+        self.open_call(marker)
+        self._header.append(marker)
+        self._header_len = len(marker)
+        return True
+
+    def header_marker(self, marker: str) -> bool:
+        """A marker inside a header that belongs to its text (bounded like the text)."""
+        if self._header_len + len(marker) > MAX_HEADER:
+            return self.fail_call(marker)
+        self._hold(marker)
+        self._header.append(marker)
+        self._header_len += len(marker)
+        self._enter(self.HEADER_STATE)
+        return True
+
+    def message_route(self, header: str) -> Enum | tuple[str, str | None] | None:
+        """Where a message's body goes: a text state (the header is markup),
+        a call's ``(name, id)`` (the body is its arguments), or None (no
+        header: its text is content)."""
+        raise NotImplementedError(f"{type(self).__name__} has no message headers")
+
+    def end_message_header(self, marker: str) -> bool:
+        """The end marker of a message header."""
+        route = self.message_route(self.header_text())
+        if route is None:
+            return self.fail_call(marker)
+        if isinstance(route, tuple):
+            self.commit_call(*route)
+            self._enter(self.ARGS_STATE)
+        else:
+            self._call_raw = []
+            self._enter(route)
         return True
 
     def fail_call(self, marker: str) -> bool:
