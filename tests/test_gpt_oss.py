@@ -223,6 +223,13 @@ CASES = {
         "Hello " + ASSISTANT + CHANNEL + "final" + MESSAGE + "world" + RETURN,
         Expect(content="Hello world"),
     ),
+    "only_whitespace_is_content": ("  \n", Expect(content="  \n")),
+    "only_a_t_is_content": ("t", Expect(content="t")),
+    # The role part overflows MAX_HEADER and is content; the header after it still counts.
+    "long_role_part_is_content": (
+        " to=functions." + "f" * 1100 + CHANNEL + "final" + MESSAGE + "!",
+        Expect(content=" to=functions." + "f" * 1100 + "!"),
+    ),
     "to_at_start_that_is_no_header_is_content": (
         " to=x is an assignment" + CHANNEL + "final" + MESSAGE + "!" + RETURN,
         Expect(content=" to=x is an assignment!"),

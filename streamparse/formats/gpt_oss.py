@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .._machine import Lex, Machine, MarkerAction
+from .._machine import MAX_HEADER, Lex, Machine, MarkerAction
 from ..registry import register
 
 START = "<|start|>"
@@ -132,7 +132,8 @@ class GptOss(Machine):
 
     def role_part(self, text: str) -> int:
         """Text at the very start: held while it may be the first header's role part."""
-        self._role_phase = role_part_phase(self._role_phase, text)
+        # Only what header() can still hold needs checking: past MAX_HEADER it fails anyway.
+        self._role_phase = role_part_phase(self._role_phase, text[: MAX_HEADER - self._header_len + 1])
         if self._role_phase < 0:
             self.fail_call("")
             return 0
