@@ -182,6 +182,7 @@ class Machine:
     # Characters that open a call when they are the first non-whitespace
     # character of the output (bare JSON and pythonic dialects): text that
     # starts with one is held until it is known whether it is a call.
+    # Whitespace in it means leading whitespace is held too (gpt_oss).
     OPENING: ClassVar[str] = ""
 
     def __init__(
@@ -545,10 +546,15 @@ class Machine:
         return space
 
     def keep_in_header(self, marker: str) -> bool:
-        """A marker inside the header (between name and id); ``name_and_id`` splits on it."""
+        """A marker inside the header that belongs to its text (bounded like the text).
+
+        Mistral's ``[CALL_ID]`` between name and id (``name_and_id`` splits on it).
+        """
+        if self._header_len + len(marker) > MAX_HEADER:
+            return self.fail_call(marker)
+        self._hold(marker)
         self._header.append(marker)
         self._header_len += len(marker)
-        self._hold(marker)
         return True
 
     def restart_header(self, marker: str) -> bool:
@@ -580,6 +586,43 @@ class Machine:
         name, call_id = parsed
         self.commit_call(name, call_id)
         self._enter(self.ARGS_STATE)
+        return True
+
+    # A message header (harmony) is more than a call header: it names where
+    # its body goes. Markers inside it are part of its text, and at its end
+    # ``message_route`` reads the whole header once.
+
+    def open_call_in_header(self, marker: str) -> bool:
+        """A begin marker that is also part of the header's text."""
+        self.open_call(marker)
+        self._header.append(marker)
+        self._header_len = len(marker)
+        return True
+
+    def header_marker(self, marker: str) -> bool:
+        """A marker inside a header that belongs to its text; the header goes on after it."""
+        if not self.keep_in_header(marker):
+            return False
+        self._enter(self.HEADER_STATE)
+        return True
+
+    def message_route(self, header: str) -> Enum | tuple[str, str | None] | None:
+        """Where a message's body goes: a text state (the header is markup),
+        a call's ``(name, id)`` (the body is its arguments), or None (no
+        header: its text is content)."""
+        raise NotImplementedError(f"{type(self).__name__} has no message headers")
+
+    def end_message_header(self, marker: str) -> bool:
+        """The end marker of a message header."""
+        route = self.message_route(self.header_text())
+        if route is None:
+            return self.fail_call(marker)
+        if isinstance(route, tuple):
+            self.commit_call(*route)
+            self._enter(self.ARGS_STATE)
+        else:
+            self._call_raw = []
+            self._enter(route)
         return True
 
     def fail_call(self, marker: str) -> bool:

@@ -23,6 +23,7 @@ __all__ = [
     "render",
     "render_deepseek_v3",
     "render_deepseek_v31",
+    "render_gpt_oss",
     "render_hermes",
     "render_json_array",
     "render_kimi_k2",
@@ -583,9 +584,59 @@ def render_seed_oss(sample: Sample) -> Rendered:
     return replace(rendered, reasoning=sample.reasoning or "")
 
 
+def render_gpt_oss(sample: Sample) -> Rendered:
+    """gpt-oss (harmony): ``<|channel|>analysis<|message|>R<|end|>``, the content as a final
+    message (or a commentary preamble before calls), one
+    ``<|start|>assistant<|channel|>commentary to=functions.NAME <|constrain|>json<|message|>ARGS<|call|>``
+    per call, then a final message.
+
+    The first message starts at ``<|channel|>`` (the prompt ended with ``<|start|>assistant``).
+    Varied by the sample: content with no header at all, the recipient in the role part, with or
+    without ``<|constrain|>json`` and the space before it.
+    """
+    out = _Writer()
+    vary = sample.first_index
+    space = "" if sample.compact else " "
+
+    def start(role_part: str = "") -> None:
+        out.write(("<|start|>assistant" if out.length else "") + role_part + "<|channel|>")
+
+    def message(channel: str, body: str, end: str) -> None:
+        if body:
+            start()
+            out.write(channel + "<|message|>" + body + end)
+
+    if sample.reasoning is not None:
+        message("analysis", sample.reasoning or "", "<|end|>")
+    if sample.reasoning is None and vary % 5 == 4:
+        out.write(sample.content)  # a model that skips the header
+    elif sample.calls:
+        message("commentary" if vary % 2 else "final", sample.content, "<|end|>")
+    else:
+        message("final", sample.content, "<|return|>")
+    expected: list[ExpectedCall] = []
+    for position, call in enumerate(sample.calls):
+        recipient = " to=functions." + call.name
+        if (vary + position) % 3 == 0:
+            start(recipient)
+            out.write("commentary")
+        else:
+            start()
+            out.write("commentary" + recipient)
+        out.write(space + "<|constrain|>json<|message|>" if (vary + position) % 4 != 1 else "<|message|>")
+        arguments = call.encoded(sample.compact, sample.ensure_ascii)
+        out.write_arguments(arguments)
+        out.write("<|call|>")
+        expected.append(ExpectedCall(None, call.name, arguments))
+    message("final", sample.content_after, "<|return|>")
+    content = sample.content + sample.content_after
+    return Rendered(out.text(), content, sample.reasoning or "", tuple(expected), tuple(out.spans))
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
+    "gpt_oss": render_gpt_oss,
     "hermes": render_hermes,
     "json_array": render_json_array,
     "kimi_k2": render_kimi_k2,

@@ -106,6 +106,8 @@ def opening_characters(dialect: str) -> str:
 
 
 def _opens_call(text: str, opening: str) -> bool:
+    if text[:1] and text[0] in opening:
+        return True  # whitespace in ``opening``: leading whitespace is held as well
     head = text.lstrip()[:1]
     return bool(head) and head in opening
 
