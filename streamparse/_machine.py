@@ -39,8 +39,9 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar
 
-from ._json import DONE, MORE, CallObjectScanner, JsonSkimmer, JsonStringValue
+from ._json import BAD, DONE, MORE, CallObjectScanner, JsonSkimmer, JsonStringValue
 from ._lexer import MarkerLexer
+from ._pyliteral import PyLiteralToJson
 from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .ids import IdFactory, IdStyle
 
@@ -178,6 +179,8 @@ class Machine:
     # character of the output (bare JSON and pythonic dialects): text that
     # starts with one is held until it is known whether it is a call.
     OPENING: ClassVar[str] = ""
+    # The state the output begins in, when it is not CONTENT (see leading()).
+    START_STATE: ClassVar[Enum | None] = None
 
     def __init__(self, *, ids: IdFactory | None = None, start_in_reasoning: bool = False) -> None:
         self._ids = ids if ids is not None else IdFactory(self.id_style)
@@ -202,7 +205,8 @@ class Machine:
         self._header_len = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
         self._value = JsonSkimmer()
-        state = self.CONTENT
+        self._literal: PyLiteralToJson | None = None
+        state = self.CONTENT if self.START_STATE is None else self.START_STATE
         if start_in_reasoning and self.REASONING_STATE is not None:
             state = self.REASONING_STATE
         self._enter(state)
@@ -319,6 +323,17 @@ class Machine:
     def reasoning(self, text: str) -> int:
         self._emit(REASONING, -1, text)
         return len(text)
+
+    def leading(self, text: str) -> int:
+        """Text handler of ``START_STATE``: whitespace at the start of the output is content
+        and the start goes on; anything else ends it and is read again in CONTENT."""
+        body = text.lstrip()
+        space = len(text) - len(body)
+        if space:
+            self._emit(TEXT, -1, text[:space])
+        if body:
+            self._enter(self.CONTENT)
+        return space
 
     def to_reasoning(self, marker: str) -> bool:
         assert self.REASONING_STATE is not None
@@ -665,6 +680,59 @@ class Machine:
             self._enter(self.AFTER_JSON_ARGS_STATE)
         return stop
 
+    # -- building blocks: Python keyword arguments ----------------------------
+
+    PYTHON_ARGS_STATE: ClassVar[Enum | None] = None
+    AFTER_PYTHON_ARGS_STATE: ClassVar[Enum]
+
+    def start_python_args(self) -> None:
+        """After a committed call's ``(``: keyword arguments follow, up to ``)``, as a JSON object."""
+        assert self.PYTHON_ARGS_STATE is not None
+        if self._literal is None:
+            self._literal = PyLiteralToJson()
+        self._literal.reset(kwargs=True)
+        self._take_literal_output()  # the object's "{" goes out with the call's header
+        self._enter(self.PYTHON_ARGS_STATE)
+
+    def _take_literal_output(self) -> None:
+        assert self._literal is not None
+        out = self._literal.out
+        if out:
+            self.call_args(out[0] if len(out) == 1 else "".join(out))
+            out.clear()
+
+    def python_args(self, buf: str, pos: int, final: bool) -> int:
+        """Scan step: convert ``k=v, ...)`` to JSON as it streams (see :mod:`._pyliteral`).
+
+        At ``)`` the call ends and ``AFTER_PYTHON_ARGS_STATE`` follows. A
+        character that cannot continue the arguments (a value that is not a
+        literal, a positional argument) ends the call as it stands, its
+        arguments flagged by the final check; the text held undecided
+        before that character is content, and the character is read again
+        in the home state.
+        """
+        literal = self._literal
+        assert literal is not None
+        stop = literal.advance(buf, pos)
+        self._take_literal_output()
+        status = literal.status
+        if status == DONE:
+            self.end_call()
+            self._enter(self.AFTER_PYTHON_ARGS_STATE)
+        elif status == BAD:
+            held = literal.take_held()
+            if held:
+                self._emit(TEXT, -1, held)
+            self.end_call()
+            self._enter(self._home())
+        return stop
+
+    def _fast_python_args(self, text: str) -> list[Event] | None:
+        assert self._literal is not None
+        if self._literal.take_plain(text):
+            return [_new(CallArguments, (self._call_index, text))]
+        return None
+
     # -- end of stream -------------------------------------------------------
 
     def _close(self, truncated: bool) -> None:
@@ -674,6 +742,14 @@ class Machine:
             for fragment in self._scanner.args:
                 self.call_args(fragment)
             self._scanner.args.clear()
+        if self._call_open and self._state is self.PYTHON_ARGS_STATE:
+            # What is still held is either decidable (a number at the very end) or text.
+            assert self._literal is not None
+            self._literal.finish()
+            self._take_literal_output()
+            held = self._literal.take_held()
+            if held:
+                self._emit(TEXT, -1, held)
         if self._call_open:
             self.end_call(complete=not truncated and self._call_closed_by_eof())
         elif self._call_raw:
@@ -693,6 +769,8 @@ class Machine:
         if self._state is self.JSON_ARGS_STATE:
             self._value.finish()
             return self._value.status == DONE
+        if self._state is self.PYTHON_ARGS_STATE:
+            return False  # its ")" never came
         return True
 
 
@@ -704,5 +782,6 @@ _FAST_PATHS.update(
         Machine.stripped_args: Machine._fast_args,
         Machine.call_object: Machine._fast_object,
         Machine.json_args: Machine._fast_json_args,
+        Machine.python_args: Machine._fast_python_args,
     }
 )

@@ -119,6 +119,15 @@ def test_prompt_emission_of_arguments(dialect: str, data: st.DataObject) -> None
         for chunk in delta.get("tool_calls", ())
         if chunk["index"] == which
     )
+    if rendered.argument_marks:
+        # Converted arguments: what was sent is a prefix of the final JSON, and no shorter than
+        # what the renderer marks as decided by the cut.
+        assert rendered.calls[which].arguments.startswith(sent)
+        decided = max(
+            (length for offset, length in rendered.argument_marks[which] if offset <= cut), default=0
+        )
+        assert len(sent) >= decided, (prefix, sent)
+        return
     available = prefix[start:]
     assert available.startswith(sent)
     arguments_markers = forbidden_in(dialect, "arguments")

@@ -25,6 +25,7 @@ __all__ = [
     "render_hermes",
     "render_kimi_k2",
     "render_minimax_m1",
+    "render_pythonic",
 ]
 
 
@@ -71,6 +72,9 @@ class Rendered:
     reasoning: str
     calls: tuple[ExpectedCall, ...]
     argument_spans: tuple[tuple[int, int], ...]  # [start, end) of each call's arguments in text
+    # For dialects that convert arguments to JSON (pythonic): per call, (offset, length) pairs
+    # saying that once text[:offset] is fed, at least arguments[:length] must have been sent.
+    argument_marks: tuple[tuple[tuple[int, int], ...], ...] = ()
 
 
 class _Writer:
@@ -224,12 +228,123 @@ def render_deepseek_v31(sample: Sample) -> Rendered:
     return _render_special_token_section(sample, "<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", write_call)
 
 
+class _PythonWriter(_Writer):
+    """Writes Python source beside the JSON the parser must make of it, marking when each piece is decided."""
+
+    def __init__(self, quote: str, ascii_only: bool, compact: bool) -> None:
+        super().__init__()
+        self.quote = quote
+        self.ascii_only = ascii_only
+        self.comma = "," if compact else ", "
+        self.colon = ":" if compact else ": "
+        self.json_length = 0
+        self.marks: list[tuple[int, int]] = []
+
+    def piece(self, python: str, json_text: str, lag: int = 0) -> None:
+        """``lag`` 1: the JSON is decided only by the character after ``python`` (a number, a word)."""
+        self.write(python)
+        self.json_length += len(json_text)
+        self.marks.append((self.length + lag, self.json_length))
+
+    def string(self, text: str, prefix: str = "") -> None:
+        quote = self.quote
+        self.piece(quote, prefix + '"')
+        for char in text:
+            if char == quote or char == "\\":
+                python = "\\" + char
+            elif char in "\n\r\t":
+                python = repr(char)[1:-1]
+            elif char.isprintable() and not (self.ascii_only and ord(char) > 127):
+                python = char
+            elif ord(char) < 0x100:
+                python = f"\\x{ord(char):02x}"
+            elif ord(char) < 0x10000:
+                python = f"\\u{ord(char):04x}"
+            else:
+                python = f"\\U{ord(char):08x}"
+            self.piece(python, json.dumps(char, ensure_ascii=False)[1:-1])
+        self.piece(quote, '"', lag=0 if text else 1)  # "" may still become """
+
+    def value(self, value: Any, prefix: str = "") -> None:
+        if value is None or isinstance(value, bool):
+            self.piece(repr(value), prefix + json.dumps(value), lag=1)
+        elif isinstance(value, (int, float)):
+            self.piece(repr(value), prefix + json.dumps(value), lag=1)
+        elif isinstance(value, str):
+            self.string(value, prefix)
+        elif isinstance(value, Mapping):
+            self.piece("{", prefix + "{")
+            for position, (key, item) in enumerate(value.items()):
+                if position:
+                    self.piece(self.comma, "")
+                self.string(key, ", " if position else "")
+                self.piece(self.colon, ": ")
+                self.value(item)
+            self.piece("}", "}")
+        else:
+            self.piece("[", prefix + "[")
+            for position, item in enumerate(value):
+                if position:
+                    self.piece(self.comma, "")
+                self.value(item, ", " if position else "")
+            self.piece("]", "]")
+
+
+def render_pythonic(sample: Sample) -> Rendered:
+    """Llama 3.2 / Llama 4: ``[get_weather(city='Beijing'), get_time()]``, argument values as Python literals.
+
+    The sample's flags pick the spelling: ``compact`` writes ``,`` without
+    spaces and double-quoted strings (else ``'``), ``ensure_ascii`` escapes
+    non-ASCII as ``\\xNN``/``\\uNNNN``/``\\UNNNNNNNN`` (as ``ascii()`` does), an
+    odd ``first_index`` wraps the list in Llama 4's
+    ``<|python_start|>`` ... ``<|python_end|>``. Names must be Python
+    identifiers, optionally dotted, and so must the top-level argument keys
+    (``samples("pythonic")`` draws such). Meta's prompt asks for nothing but
+    the list in a reply that calls functions, so ``sample.content`` is left
+    out when there are calls; ``content_after`` follows the list and is
+    content. The expected arguments are the canonical JSON the parser
+    writes: ``json.dumps(arguments, ensure_ascii=False)``.
+    """
+    if not sample.calls:
+        return Rendered(sample.content, sample.content, "", (), ())
+    out = _PythonWriter('"' if sample.compact else "'", sample.ensure_ascii, sample.compact)
+    wrapped = sample.first_index % 2 == 1
+    if wrapped:
+        out.write("<|python_start|>")
+    out.write("[")
+    expected: list[ExpectedCall] = []
+    marks: list[tuple[tuple[int, int], ...]] = []
+    for position, call in enumerate(sample.calls):
+        if position:
+            out.write(out.comma)
+        out.write(call.name)
+        out.json_length = 0
+        out.marks = []
+        start = out.length
+        out.piece("(", "{")
+        for index, (key, item) in enumerate(call.arguments.items()):
+            if index:
+                out.piece(out.comma, "")
+            out.piece(key + "=", (", " if index else "") + json.dumps(key, ensure_ascii=False) + ": ")
+            out.value(item)
+        out.piece(")", "}")
+        out.spans.append((start, out.length))
+        marks.append(tuple(out.marks))
+        expected.append(ExpectedCall(None, call.name, call.encoded()))
+    out.write("]")
+    if wrapped:
+        out.write("<|python_end|>")
+    out.write(sample.content_after)
+    return Rendered(out.text(), sample.content_after, "", tuple(expected), tuple(out.spans), tuple(marks))
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
     "hermes": render_hermes,
     "kimi_k2": render_kimi_k2,
     "minimax_m1": render_minimax_m1,
+    "pythonic": render_pythonic,
 }
 
 
