@@ -5,7 +5,7 @@ Run from the project root:
     python benchmarks/bench_feed.py            # full run: sizes 500, 5,000, 50,000; best of 5
     python benchmarks/bench_feed.py --quick    # smoke run: best of 1 (used by tests/test_benchmarks_smoke.py)
 
-What is measured, for each dialect (kimi_k2, minimax_m1) and each arguments size, with the rendered
+What is measured, for each dialect (kimi_k2, minimax_m1, hermes, pythonic) and each arguments size, with the rendered
 response cut into 4-character deltas and, as a second column set, 1-character deltas:
 
 * event: ``StreamParser.feed_events`` over every delta, then ``finish_events``;
@@ -48,7 +48,7 @@ from typing import Any
 
 import streamparse
 
-DIALECTS = ("kimi_k2", "minimax_m1", "hermes")
+DIALECTS = ("kimi_k2", "minimax_m1", "hermes", "pythonic")
 SIZES = (500, 5_000, 50_000)
 DELTA_WIDTHS = (4, 1)
 LEVELS = ("event", "wire", "floor")
@@ -57,7 +57,12 @@ FILE_PATH = "src/notes/readme.md"
 LEAD_TEXT = "I'll write the file now."
 
 # The marker that ends a call in each dialect: the floor loop searches every delta for it.
-END_MARKERS = {"kimi_k2": "<|tool_call_end|>", "minimax_m1": "</tool_calls>", "hermes": "</tool_call>"}
+END_MARKERS = {
+    "kimi_k2": "<|tool_call_end|>",
+    "minimax_m1": "</tool_calls>",
+    "hermes": "</tool_call>",
+    "pythonic": "]",
+}
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji).
@@ -114,6 +119,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f'{lead}\n<tool_calls>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_calls>'
     if dialect == "hermes":
         return f'{lead}\n<tool_call>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_call>'
+    if dialect == "pythonic":
+        # The list must open the output, so the content follows it. Python's repr of each value is
+        # a literal the parser converts back to exactly ``arguments`` (json.dumps, ensure_ascii=False).
+        kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
+        return f"[{FUNCTION_NAME}({kwargs})]\n{lead}"
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

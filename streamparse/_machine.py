@@ -174,13 +174,13 @@ class Machine:
     STATES: ClassVar[Mapping[Enum, StateSpec]]
     CONTENT: ClassVar[Enum]
     REASONING_STATE: ClassVar[Enum | None] = None
+    # Where the output starts, if not in CONTENT.
+    INITIAL_STATE: ClassVar[Enum | None] = None
     id_style: ClassVar[IdStyle] = "call"
     # Characters that open a call when they are the first non-whitespace
     # character of the output (bare JSON and pythonic dialects): text that
     # starts with one is held until it is known whether it is a call.
     OPENING: ClassVar[str] = ""
-    # The state the output begins in, when it is not CONTENT (see leading()).
-    START_STATE: ClassVar[Enum | None] = None
 
     def __init__(self, *, ids: IdFactory | None = None, start_in_reasoning: bool = False) -> None:
         self._ids = ids if ids is not None else IdFactory(self.id_style)
@@ -201,12 +201,12 @@ class Machine:
         self._gap = Stripper()
         self._args = Stripper()
         self._args_string: JsonStringValue | None = None
+        self._literal: PyLiteralToJson | None = None
         self._header: list[str] = []
         self._header_len = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
         self._value = JsonSkimmer()
-        self._literal: PyLiteralToJson | None = None
-        state = self.CONTENT if self.START_STATE is None else self.START_STATE
+        state = self.INITIAL_STATE or self.CONTENT
         if start_in_reasoning and self.REASONING_STATE is not None:
             state = self.REASONING_STATE
         self._enter(state)
@@ -324,17 +324,6 @@ class Machine:
         self._emit(REASONING, -1, text)
         return len(text)
 
-    def leading(self, text: str) -> int:
-        """Text handler of ``START_STATE``: whitespace at the start of the output is content
-        and the start goes on; anything else ends it and is read again in CONTENT."""
-        body = text.lstrip()
-        space = len(text) - len(body)
-        if space:
-            self._emit(TEXT, -1, text[:space])
-        if body:
-            self._enter(self.CONTENT)
-        return space
-
     def to_reasoning(self, marker: str) -> bool:
         assert self.REASONING_STATE is not None
         self._enter(self.REASONING_STATE)
@@ -346,6 +335,54 @@ class Machine:
 
     def to_content(self, marker: str) -> bool:
         self._enter(self.CONTENT)
+        return True
+
+    # -- building blocks: calls at the start of the output (bare JSON, pythonic) --
+
+    def leading(self, text: str) -> int:
+        """Text before anything that opens a call at the start of the output.
+
+        Whitespace is held (markup if a call follows); anything else means
+        the output is content, read again from there in the content state.
+        """
+        body = text.lstrip()
+        space = len(text) - len(body)
+        if space:
+            self._hold(text[:space])
+            self._header_len += space
+        if body or self._header_len > MAX_HEADER:
+            self.fail_call("")
+            self._enter(self.CONTENT)
+        return space
+
+    def expect_call(self, text: str) -> int:
+        """Text where a call must begin (after a marker that only introduces calls).
+
+        Whitespace is held with the pending wrapper; anything else means the
+        marker introduced no call: it is content, and so is the text.
+        """
+        body = text.lstrip()
+        space = min(len(text) - len(body), self._pending_room(text))
+        if space:
+            self._wrapper_raw.append(text[:space])
+            self._wrapper_raw_len += space
+        if space < len(text):
+            self._fail_wrapper()
+        return space
+
+    def trailing(self, text: str) -> int:
+        """Text after a run of calls: whitespace is markup; the first other character starts content."""
+        body = text.lstrip()
+        if not body:
+            return len(text)
+        self._enter(self.CONTENT)
+        return len(text) - len(body)
+
+    def separator(self, marker: str) -> bool:
+        """A separator between calls (``,`` in an array): markup, held with a pending wrapper."""
+        if self._wrapper == _WRAPPER_PENDING:
+            self._wrapper_raw.append(marker)
+            self._wrapper_raw_len += len(marker)
         return True
 
     # -- building blocks: held text, wrappers, calls -------------------------
@@ -372,10 +409,15 @@ class Machine:
         return self.WRAPPER_STATE if self._wrapper != _NO_WRAPPER else self.CONTENT
 
     def open_wrapper(self, marker: str) -> bool:
-        """A wrapper begin marker: held until its first call commits."""
+        """A wrapper begin marker: held until its first call commits.
+
+        Text already held for a call (leading whitespace, a ``[TOOL_CALLS]``
+        before an array) is held with it.
+        """
         self._wrapper = _WRAPPER_PENDING
-        self._wrapper_raw = [marker]
-        self._wrapper_raw_len = len(marker)
+        self._wrapper_raw = [*self._call_raw, marker]
+        self._wrapper_raw_len = sum(map(len, self._wrapper_raw))
+        self._call_raw = []
         self._wrapper_content = []
         self._gap.reset()
         self._enter(self.WRAPPER_STATE)
@@ -581,6 +623,59 @@ class Machine:
         self._enter(self._home())
         return False
 
+    # -- building blocks: Python keyword arguments ----------------------------
+
+    PYTHON_ARGS_STATE: ClassVar[Enum | None] = None
+    AFTER_PYTHON_ARGS_STATE: ClassVar[Enum]
+
+    def start_python_args(self) -> None:
+        """After a committed call's ``(``: keyword arguments follow, up to ``)``, as a JSON object."""
+        assert self.PYTHON_ARGS_STATE is not None
+        if self._literal is None:
+            self._literal = PyLiteralToJson()
+        self._literal.reset(kwargs=True)
+        self._take_literal_output()  # the object's "{" goes out with the call's header
+        self._enter(self.PYTHON_ARGS_STATE)
+
+    def _take_literal_output(self) -> None:
+        assert self._literal is not None
+        out = self._literal.out
+        if out:
+            self.call_args(out[0] if len(out) == 1 else "".join(out))
+            out.clear()
+
+    def python_args(self, buf: str, pos: int, final: bool) -> int:
+        """Scan step: convert ``k=v, ...)`` to JSON as it streams (see :mod:`._pyliteral`).
+
+        At ``)`` the call ends and ``AFTER_PYTHON_ARGS_STATE`` follows. A
+        character that cannot continue the arguments (a value that is not a
+        literal, a positional argument) ends the call as it stands, its
+        arguments flagged by the final check; the text held undecided
+        before that character is content, and the character is read again
+        in the home state.
+        """
+        literal = self._literal
+        assert literal is not None
+        stop = literal.advance(buf, pos)
+        self._take_literal_output()
+        status = literal.status
+        if status == DONE:
+            self.end_call()
+            self._enter(self.AFTER_PYTHON_ARGS_STATE)
+        elif status == BAD:
+            held = literal.take_held()
+            if held:
+                self._emit(TEXT, -1, held)
+            self.end_call()
+            self._enter(self._home())
+        return stop
+
+    def _fast_python_args(self, text: str) -> list[Event] | None:
+        assert self._literal is not None
+        if self._literal.take_plain(text):
+            return [_new(CallArguments, (self._call_index, text))]
+        return None
+
     # -- fast paths: a whole delta of plain text in a text state --------------
 
     def _fast_content(self, text: str) -> list[Event] | None:
@@ -679,59 +774,6 @@ class Machine:
         if value.status != MORE:
             self._enter(self.AFTER_JSON_ARGS_STATE)
         return stop
-
-    # -- building blocks: Python keyword arguments ----------------------------
-
-    PYTHON_ARGS_STATE: ClassVar[Enum | None] = None
-    AFTER_PYTHON_ARGS_STATE: ClassVar[Enum]
-
-    def start_python_args(self) -> None:
-        """After a committed call's ``(``: keyword arguments follow, up to ``)``, as a JSON object."""
-        assert self.PYTHON_ARGS_STATE is not None
-        if self._literal is None:
-            self._literal = PyLiteralToJson()
-        self._literal.reset(kwargs=True)
-        self._take_literal_output()  # the object's "{" goes out with the call's header
-        self._enter(self.PYTHON_ARGS_STATE)
-
-    def _take_literal_output(self) -> None:
-        assert self._literal is not None
-        out = self._literal.out
-        if out:
-            self.call_args(out[0] if len(out) == 1 else "".join(out))
-            out.clear()
-
-    def python_args(self, buf: str, pos: int, final: bool) -> int:
-        """Scan step: convert ``k=v, ...)`` to JSON as it streams (see :mod:`._pyliteral`).
-
-        At ``)`` the call ends and ``AFTER_PYTHON_ARGS_STATE`` follows. A
-        character that cannot continue the arguments (a value that is not a
-        literal, a positional argument) ends the call as it stands, its
-        arguments flagged by the final check; the text held undecided
-        before that character is content, and the character is read again
-        in the home state.
-        """
-        literal = self._literal
-        assert literal is not None
-        stop = literal.advance(buf, pos)
-        self._take_literal_output()
-        status = literal.status
-        if status == DONE:
-            self.end_call()
-            self._enter(self.AFTER_PYTHON_ARGS_STATE)
-        elif status == BAD:
-            held = literal.take_held()
-            if held:
-                self._emit(TEXT, -1, held)
-            self.end_call()
-            self._enter(self._home())
-        return stop
-
-    def _fast_python_args(self, text: str) -> list[Event] | None:
-        assert self._literal is not None
-        if self._literal.take_plain(text):
-            return [_new(CallArguments, (self._call_index, text))]
-        return None
 
     # -- end of stream -------------------------------------------------------
 

@@ -15,7 +15,7 @@ import pytest
 
 import streamparse
 
-DIALECTS = ("kimi_k2", "minimax_m1", "hermes")
+DIALECTS = ("kimi_k2", "minimax_m1", "hermes", "pythonic")
 
 BENCH_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_feed.py"
 

@@ -72,6 +72,8 @@ def test_round_trip_split_invariance_and_wire_shape(dialect: str, data: st.DataO
 
 def held_suffix(text: str, markers: tuple[str, ...]) -> int:
     """The longest suffix of ``text`` that is a proper prefix of a marker."""
+    if not markers:
+        return 0
     for k in range(min(len(text), max(map(len, markers)) - 1), 0, -1):
         tail = text[-k:]
         if any(len(m) > k and m.startswith(tail) for m in markers):
@@ -83,7 +85,8 @@ def held_suffix(text: str, markers: tuple[str, ...]) -> int:
 @given(data=st.data())
 def test_prompt_emission_of_content(dialect: str, data: st.DataObject) -> None:
     markers = forbidden_in(dialect, "content")
-    text = data.draw(contents(markers, max_size=80, opening=opening_characters(dialect)))
+    opening = opening_characters(dialect)
+    text = data.draw(contents(markers, max_size=80, opening=opening))
     parser = streamparse.StreamParser(dialect)
     fed = ""
     emitted = ""
@@ -93,7 +96,12 @@ def test_prompt_emission_of_content(dialect: str, data: st.DataObject) -> None:
         if delta is not None:
             assert set(delta) == {"content"}
             emitted += delta["content"]
-        assert emitted == fed[: len(fed) - held_suffix(fed, markers)]
+        rest = fed.lstrip()
+        if opening and held_suffix(rest, markers) == len(rest):
+            # Leading whitespace is held while a call may still open the output.
+            assert emitted == ""
+        else:
+            assert emitted == fed[: len(fed) - held_suffix(fed, markers)]
     delta = parser.finish()
     emitted += (delta or {}).get("content", "")
     assert emitted == text

@@ -9,11 +9,12 @@ as Python literals; Llama 4 may wrap it in special tokens::
 Rules (DIALECTS.md §12):
 
 * A call list is recognised only where the output starts with ``[`` (after
-  optional whitespace, which is content) or right after
-  ``<|python_start|>`` (anywhere: a special token), and only if it goes on
-  as ``[NAME(``. Until then the text is held; anything else, such as a
-  markdown link ``[Paris](https://...)`` or ``[]``, is content, held text
-  included. A ``[`` later in the text is content.
+  optional whitespace) or right after ``<|python_start|>`` (anywhere: it
+  is a special token), and only if it goes on as ``[NAME(``. Until then
+  the text is held; anything else, such as a markdown link
+  ``[Paris](https://...)`` or ``[]``, is content, held text included. A
+  ``[`` later in the text is content. Whitespace before a call list is
+  markup; text before ``<|python_start|>`` is content.
 * ``NAME`` is a Python identifier or a dotted one (``weather.forecast``),
   used as written; the call commits at its ``(``, so the call's first delta
   carries its name and the ``{`` of its arguments.
@@ -71,10 +72,11 @@ class State(Enum):
 class Pythonic(Machine):
     name = "pythonic"
     OPENING = LIST_OPEN
-    START_STATE = State.START
+    INITIAL_STATE = State.START
     CONTENT = State.CONTENT
     WRAPPER_STATE = State.WRAPPER
     HEADER_STATE = State.FIRST_NAME
+    NAME_STATE = State.FIRST_NAME  # "[" at the start, held with the whitespace before it
     PYTHON_ARGS_STATE = State.ARGUMENTS
     AFTER_PYTHON_ARGS_STATE = State.AFTER_CALL
 
@@ -125,7 +127,9 @@ class Pythonic(Machine):
         return len(text) - len(body)
 
     STATES = {
-        State.START: Lex(Machine.leading, {LIST_OPEN: Machine.open_call, PYTHON_START: Machine.open_wrapper}),
+        State.START: Lex(
+            Machine.leading, {LIST_OPEN: Machine.restart_header, PYTHON_START: Machine.open_wrapper}
+        ),
         State.CONTENT: Lex(Machine.content, {PYTHON_START: Machine.open_wrapper}),
         State.WRAPPER: Lex(Machine.gap, {LIST_OPEN: Machine.open_call, PYTHON_END: Machine.close_wrapper}),
         State.FIRST_NAME: Scan(call_name),
