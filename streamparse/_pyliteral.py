@@ -26,9 +26,8 @@ with ``", "`` and ``": "`` separators): a number as the model wrote it when
 that is valid JSON (``3``, ``-0.5``, ``1e+16``), otherwise as ``json.dumps``
 writes its Python value (``0x1F`` -> ``31``, ``.5`` -> ``0.5``,
 ``1_000`` -> ``1000``); strings re-escaped for JSON (quote, backslash and
-control characters escaped, everything else raw), except that a lone
-surrogate is written as a ``\\uXXXX`` escape so the text always encodes as
-UTF-8. Lenient where Python is strict and the intent is plain: an unknown
+control characters escaped, everything else raw, lone surrogates too, as
+``json.dumps`` writes them). Lenient where Python is strict and the intent is plain: an unknown
 escape keeps its backslash (as Python does), a malformed ``\\x``/``\\u``/
 ``\\N`` escape is kept literally, and a raw newline in a one-line string is
 string text.
@@ -100,7 +99,7 @@ _SPACES = re.compile(r"[ \t\n\r\f\v]*")
 _NUMBER_RUN = re.compile(r"[0-9A-Za-z_.]*")
 _NAME_RUN = re.compile(r"\w*")
 # Characters inside a string that are not copied as they are.
-_STRING_SPECIAL = re.compile("[\\\\\"'\x00-\x1f\ud800-\udfff]")
+_STRING_SPECIAL = re.compile("[\\\\\"'\x00-\x1f]")
 _OCTAL = frozenset("01234567")
 _HEX = frozenset("0123456789abcdefABCDEF")
 _HEX_DIGITS = {"x": 2, "u": 4, "U": 8}
@@ -133,7 +132,7 @@ def _json_text(text: str) -> str:
         if c == "'":
             continue
         out.append(text[start : m.start()])
-        out.append(_JSON_ESCAPES.get(c) or f"\\u{ord(c):04x}")
+        out.append(_JSON_ESCAPES[c])
         start = m.end()
     if not out:
         return text
@@ -518,7 +517,7 @@ class PyLiteralToJson:
             self.escape = "\\"
             self.phase = _ESCAPE
         else:
-            out.append(_JSON_ESCAPES.get(c) or (c if c == "'" else f"\\u{ord(c):04x}"))
+            out.append("'" if c == "'" else _JSON_ESCAPES[c])
         return j + 1
 
     def _escape(self, text: str, i: int) -> int:

@@ -129,7 +129,7 @@ def test_positional_argument_is_bad_at_once() -> None:
         ("'''a''b'''", "\"a''b\""),
         ('""""""', '""'),
         ('""', '""'),
-        (r"'\ud83d\ude00'", r'"\ud83d\ude00"'),  # lone surrogates are written as escapes
+        (r"'\ud83d\ude00'", '"\ud83d\ude00"'),  # two lone surrogates, written raw as json.dumps does
         ("'\x7f\u2028'", '"\x7f\u2028"'),
     ],
 )

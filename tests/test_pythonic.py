@@ -207,7 +207,7 @@ MALFORMED = {
         START + "[f()" + END + "ok",
         Expect(content="ok", calls=(Call("f", "{}"),)),
     ),
-    "lone_surrogate_escape": (r'[f(s="\ud800")]', Expect(calls=(Call("f", r'{"s": "\ud800"}'),))),
+    "lone_surrogate_escape": (r'[f(s="\ud800")]', Expect(calls=(Call("f", '{"s": "\ud800"}'),))),
     "malformed_escapes_kept": (
         r"[f(s='\q\x4g\N{NO SUCH}')]",
         Expect(calls=(Call("f", r'{"s": "\\q\\x4g\\N{NO SUCH}"}'),)),

@@ -8,6 +8,7 @@ text so prompt emission can be checked at any cut.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -228,6 +229,24 @@ def render_deepseek_v31(sample: Sample) -> Rendered:
     return _render_special_token_section(sample, "<｜tool▁calls▁begin｜>", "<｜tool▁calls▁end｜>", write_call)
 
 
+@functools.lru_cache(maxsize=4096)
+def _python_char(char: str, quote: str, ascii_only: bool) -> tuple[str, str]:
+    """One character inside a Python string literal, and inside the JSON string (as repr/ascii do)."""
+    if char == quote or char == "\\":
+        python = "\\" + char
+    elif char in "\n\r\t":
+        python = repr(char)[1:-1]
+    elif char.isprintable() and not (ascii_only and ord(char) > 127):
+        python = char
+    elif ord(char) < 0x100:
+        python = f"\\x{ord(char):02x}"
+    elif ord(char) < 0x10000:
+        python = f"\\u{ord(char):04x}"
+    else:
+        python = f"\\U{ord(char):08x}"
+    return python, json.dumps(char, ensure_ascii=False)[1:-1]
+
+
 class _PythonWriter(_Writer):
     """Writes Python source beside the JSON the parser must make of it, marking when each piece is decided."""
 
@@ -250,19 +269,7 @@ class _PythonWriter(_Writer):
         quote = self.quote
         self.piece(quote, prefix + '"')
         for char in text:
-            if char == quote or char == "\\":
-                python = "\\" + char
-            elif char in "\n\r\t":
-                python = repr(char)[1:-1]
-            elif char.isprintable() and not (self.ascii_only and ord(char) > 127):
-                python = char
-            elif ord(char) < 0x100:
-                python = f"\\x{ord(char):02x}"
-            elif ord(char) < 0x10000:
-                python = f"\\u{ord(char):04x}"
-            else:
-                python = f"\\U{ord(char):08x}"
-            self.piece(python, json.dumps(char, ensure_ascii=False)[1:-1])
+            self.piece(*_python_char(char, quote, self.ascii_only))
         self.piece(quote, '"', lag=0 if text else 1)  # "" may still become """
 
     def value(self, value: Any, prefix: str = "") -> None:
@@ -335,7 +342,9 @@ def render_pythonic(sample: Sample) -> Rendered:
     if wrapped:
         out.write("<|python_end|>")
     out.write(sample.content_after)
-    return Rendered(out.text(), sample.content_after, "", tuple(expected), tuple(out.spans), tuple(marks))
+    return Rendered(
+        out.text(), sample.content_after, "", tuple(expected), tuple(out.spans), argument_marks=tuple(marks)
+    )
 
 
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
