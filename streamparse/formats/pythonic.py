@@ -27,7 +27,8 @@ Rules (DIALECTS.md §12):
   list is content (nothing is expected there: Meta's prompt asks for the
   list alone).
 * Malformed output never raises. A ``,`` that is not followed by
-  ``NAME(`` is content from the ``,`` on. Inside a call, a value that is
+  ``NAME(`` is content from the ``,`` on (a trailing ``, ]`` is markup), and
+  so is a name of more than 1024 characters. Inside a call, a value that is
   not a literal, a positional argument or other garbage ends the call
   where it stands: what it sent stays (the final check flags its
   arguments as invalid JSON) and the text from there on is content. A
