@@ -5,9 +5,9 @@ Run from the project root:
     python benchmarks/bench_feed.py            # full run: sizes 500, 5,000, 50,000; best of 5
     python benchmarks/bench_feed.py --quick    # smoke run: best of 1 (used by tests/test_benchmarks_smoke.py)
 
-What is measured, for each dialect (kimi_k2, minimax_m1, hermes, and the XML-parameter dialects
-qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values) and each
-arguments size, with the rendered
+What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key order, mistral,
+llama3_json, json_array, pythonic, and the XML-parameter dialects qwen3_coder, minimax_m2, glm45,
+seed_oss, whose arguments are written as raw parameter values) and each arguments size, with the rendered
 response cut into 4-character deltas and, as a second column set, 1-character deltas:
 
 * event: ``StreamParser.feed_events`` over every delta, then ``finish_events``;
@@ -62,6 +62,7 @@ DIALECTS = (
     "minimax_m2",
     "glm45",
     "seed_oss",
+    "pythonic",
 )
 # Cases that are a dialect written another way.
 VARIANTS = {"hermes_args_first": "hermes"}
@@ -86,6 +87,7 @@ END_MARKERS = {
     "minimax_m2": "</parameter>",
     "glm45": "</arg_value>",
     "seed_oss": "</parameter>",
+    "pythonic": "]",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -181,6 +183,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f'{lead}<|python_tag|>{{"name": "{FUNCTION_NAME}", "parameters": {arguments}}}'
     if dialect == "json_array":  # the calls alone: no content
         return f'[{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}]'
+    if dialect == "pythonic":
+        # The list must open the output, so the content follows it. Python's repr of each value is
+        # a literal the parser converts back to exactly ``arguments`` (json.dumps, ensure_ascii=False).
+        kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
+        return f"[{FUNCTION_NAME}({kwargs})]\n{lead}"
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

@@ -39,8 +39,9 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ._json import DONE, MORE, CallObjectScanner, JsonSkimmer, JsonStringValue
+from ._json import BAD, DONE, MORE, CallObjectScanner, JsonSkimmer, JsonStringValue
 from ._lexer import MarkerLexer
+from ._pyliteral import PyLiteralToJson
 from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
 from .ids import IdFactory, IdStyle
 
@@ -212,6 +213,7 @@ class Machine:
         self._gap = Stripper()
         self._args = Stripper()
         self._args_string: JsonStringValue | None = None
+        self._literal: PyLiteralToJson | None = None
         self._header: list[str] = []
         self._header_len = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
@@ -711,6 +713,59 @@ class Machine:
         self._enter(self._home())
         return False
 
+    # -- building blocks: Python keyword arguments ----------------------------
+
+    PYTHON_ARGS_STATE: ClassVar[Enum | None] = None
+    AFTER_PYTHON_ARGS_STATE: ClassVar[Enum]
+
+    def start_python_args(self) -> None:
+        """After a committed call's ``(``: keyword arguments follow, up to ``)``, as a JSON object."""
+        assert self.PYTHON_ARGS_STATE is not None
+        if self._literal is None:
+            self._literal = PyLiteralToJson()
+        self._literal.reset(kwargs=True)
+        self._take_literal_output()  # the object's "{" goes out with the call's header
+        self._enter(self.PYTHON_ARGS_STATE)
+
+    def _take_literal_output(self) -> None:
+        assert self._literal is not None
+        out = self._literal.out
+        if out:
+            self.call_args(out[0] if len(out) == 1 else "".join(out))
+            out.clear()
+
+    def python_args(self, buf: str, pos: int, final: bool) -> int:
+        """Scan step: convert ``k=v, ...)`` to JSON as it streams (see :mod:`._pyliteral`).
+
+        At ``)`` the call ends and ``AFTER_PYTHON_ARGS_STATE`` follows. A
+        character that cannot continue the arguments (a value that is not a
+        literal, a positional argument) ends the call as it stands, its
+        arguments flagged by the final check; the text held undecided
+        before that character is content, and the character is read again
+        in the home state.
+        """
+        literal = self._literal
+        assert literal is not None
+        stop = literal.advance(buf, pos)
+        self._take_literal_output()
+        status = literal.status
+        if status == DONE:
+            self.end_call()
+            self._enter(self.AFTER_PYTHON_ARGS_STATE)
+        elif status == BAD:
+            held = literal.take_held()
+            if held:
+                self._emit(TEXT, -1, held)
+            self.end_call()
+            self._enter(self._home())
+        return stop
+
+    def _fast_python_args(self, text: str) -> list[Event] | None:
+        assert self._literal is not None
+        if self._literal.take_plain(text):
+            return [_new(CallArguments, (self._call_index, text))]
+        return None
+
     # -- fast paths: a whole delta of plain text in a text state --------------
 
     def _fast_content(self, text: str) -> list[Event] | None:
@@ -822,6 +877,14 @@ class Machine:
             for fragment in self._scanner.args:
                 self.call_args(fragment)
             self._scanner.args.clear()
+        if self._call_open and self._state is self.PYTHON_ARGS_STATE:
+            # What is still held is either decidable (a number at the very end) or text.
+            assert self._literal is not None
+            self._literal.finish()
+            self._take_literal_output()
+            held = self._literal.take_held()
+            if held:
+                self._emit(TEXT, -1, held)
         if self._call_open:
             self.end_call(complete=not truncated and self._call_closed_by_eof())
         elif self._call_raw:
@@ -841,6 +904,8 @@ class Machine:
         if self._state is self.JSON_ARGS_STATE:
             self._value.finish()
             return self._value.status == DONE
+        if self._state is self.PYTHON_ARGS_STATE:
+            return False  # its ")" never came
         return True
 
 
@@ -852,5 +917,6 @@ _FAST_PATHS.update(
         Machine.stripped_args: Machine._fast_args,
         Machine.call_object: Machine._fast_object,
         Machine.json_args: Machine._fast_json_args,
+        Machine.python_args: Machine._fast_python_args,
     }
 )

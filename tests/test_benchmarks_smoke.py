@@ -27,6 +27,7 @@ DIALECTS = (
     "minimax_m2",
     "glm45",
     "seed_oss",
+    "pythonic",
 )
 
 BENCH_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_feed.py"

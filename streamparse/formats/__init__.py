@@ -12,6 +12,7 @@ from . import (
     minimax_m1,
     minimax_m2,
     mistral,
+    pythonic,
     qwen3_coder,
     seed_oss,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "minimax_m1",
     "minimax_m2",
     "mistral",
+    "pythonic",
     "qwen3_coder",
     "seed_oss",
 ]

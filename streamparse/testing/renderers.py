@@ -8,6 +8,7 @@ text so prompt emission can be checked at any cut.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ __all__ = [
     "render_qwen3_coder",
     "render_seed_oss",
     "ValueSpan",
+    "render_pythonic",
 ]
 
 
@@ -89,6 +91,10 @@ class Rendered:
     tools: tuple[Mapping[str, Any], ...] | None = None
     # Schema-typed dialects: where each call's parameter values sit, instead of argument_spans.
     value_spans: tuple[tuple[ValueSpan, ...], ...] | None = None
+
+    # For dialects that convert arguments to JSON (pythonic): per call, (offset, length) pairs
+    # saying that once text[:offset] is fed, at least arguments[:length] must have been sent.
+    argument_marks: tuple[tuple[tuple[int, int], ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -633,6 +639,124 @@ def render_gpt_oss(sample: Sample) -> Rendered:
     return Rendered(out.text(), content, sample.reasoning or "", tuple(expected), tuple(out.spans))
 
 
+@functools.lru_cache(maxsize=4096)
+def _python_char(char: str, quote: str, ascii_only: bool) -> tuple[str, str]:
+    """One character inside a Python string literal, and inside the JSON string (as repr/ascii do)."""
+    if char == quote or char == "\\":
+        python = "\\" + char
+    elif char in "\n\r\t":
+        python = repr(char)[1:-1]
+    elif char.isprintable() and not (ascii_only and ord(char) > 127):
+        python = char
+    elif ord(char) < 0x100:
+        python = f"\\x{ord(char):02x}"
+    elif ord(char) < 0x10000:
+        python = f"\\u{ord(char):04x}"
+    else:
+        python = f"\\U{ord(char):08x}"
+    return python, json.dumps(char, ensure_ascii=False)[1:-1]
+
+
+class _PythonWriter(_Writer):
+    """Writes Python source beside the JSON the parser must make of it, marking when each piece is decided."""
+
+    def __init__(self, quote: str, ascii_only: bool, compact: bool) -> None:
+        super().__init__()
+        self.quote = quote
+        self.ascii_only = ascii_only
+        self.comma = "," if compact else ", "
+        self.colon = ":" if compact else ": "
+        self.json_length = 0
+        self.marks: list[tuple[int, int]] = []
+
+    def piece(self, python: str, json_text: str, lag: int = 0) -> None:
+        """``lag`` 1: the JSON is decided only by the character after ``python`` (a number, a word)."""
+        self.write(python)
+        self.json_length += len(json_text)
+        self.marks.append((self.length + lag, self.json_length))
+
+    def string(self, text: str, prefix: str = "") -> None:
+        quote = self.quote
+        self.piece(quote, prefix + '"')
+        for char in text:
+            self.piece(*_python_char(char, quote, self.ascii_only))
+        self.piece(quote, '"', lag=0 if text else 1)  # "" may still become """
+
+    def value(self, value: Any, prefix: str = "") -> None:
+        if value is None or isinstance(value, bool):
+            self.piece(repr(value), prefix + json.dumps(value), lag=1)
+        elif isinstance(value, (int, float)):
+            self.piece(repr(value), prefix + json.dumps(value), lag=1)
+        elif isinstance(value, str):
+            self.string(value, prefix)
+        elif isinstance(value, Mapping):
+            self.piece("{", prefix + "{")
+            for position, (key, item) in enumerate(value.items()):
+                if position:
+                    self.piece(self.comma, "")
+                self.string(key, ", " if position else "")
+                self.piece(self.colon, ": ")
+                self.value(item)
+            self.piece("}", "}")
+        else:
+            self.piece("[", prefix + "[")
+            for position, item in enumerate(value):
+                if position:
+                    self.piece(self.comma, "")
+                self.value(item, ", " if position else "")
+            self.piece("]", "]")
+
+
+def render_pythonic(sample: Sample) -> Rendered:
+    """Llama 3.2 / Llama 4: ``[get_weather(city='Beijing'), get_time()]``, argument values as Python literals.
+
+    The sample's flags pick the spelling: ``compact`` writes ``,`` without
+    spaces and double-quoted strings (else ``'``), ``ensure_ascii`` escapes
+    non-ASCII as ``\\xNN``/``\\uNNNN``/``\\UNNNNNNNN`` (as ``ascii()`` does), an
+    odd ``first_index`` wraps the list in Llama 4's
+    ``<|python_start|>`` ... ``<|python_end|>``. Names must be Python
+    identifiers, optionally dotted, and so must the top-level argument keys
+    (``samples("pythonic")`` draws such). Meta's prompt asks for nothing but
+    the list in a reply that calls functions, so ``sample.content`` is left
+    out when there are calls; ``content_after`` follows the list and is
+    content. The expected arguments are the canonical JSON the parser
+    writes: ``json.dumps(arguments, ensure_ascii=False)``.
+    """
+    if not sample.calls:
+        return Rendered(sample.content, sample.content, "", (), ())
+    out = _PythonWriter('"' if sample.compact else "'", sample.ensure_ascii, sample.compact)
+    wrapped = sample.first_index % 2 == 1
+    if wrapped:
+        out.write("<|python_start|>")
+    out.write("[")
+    expected: list[ExpectedCall] = []
+    marks: list[tuple[tuple[int, int], ...]] = []
+    for position, call in enumerate(sample.calls):
+        if position:
+            out.write(out.comma)
+        out.write(call.name)
+        out.json_length = 0
+        out.marks = []
+        start = out.length
+        out.piece("(", "{")
+        for index, (key, item) in enumerate(call.arguments.items()):
+            if index:
+                out.piece(out.comma, "")
+            out.piece(key + "=", (", " if index else "") + json.dumps(key, ensure_ascii=False) + ": ")
+            out.value(item)
+        out.piece(")", "}")
+        out.spans.append((start, out.length))
+        marks.append(tuple(out.marks))
+        expected.append(ExpectedCall(None, call.name, call.encoded()))
+    out.write("]")
+    if wrapped:
+        out.write("<|python_end|>")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(), sample.content_after, "", tuple(expected), tuple(out.spans), argument_marks=tuple(marks)
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
@@ -647,6 +771,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "minimax_m2": render_minimax_m2,
     "qwen3_coder": render_qwen3_coder,
     "seed_oss": render_seed_oss,
+    "pythonic": render_pythonic,
 }
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "json_values",
     "opening_characters",
     "pieces",
+    "python_names",
     "samples",
     "split_at",
     "tool_names",
@@ -61,6 +62,17 @@ def tool_names() -> st.SearchStrategy[str]:
     return st.from_regex(r"[A-Za-z_][A-Za-z0-9_.:\-]{0,24}", fullmatch=True)
 
 
+def python_names() -> st.SearchStrategy[str]:
+    """Python identifiers, optionally dotted: the names a pythonic call can have."""
+    return st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,16}(\.[A-Za-z_][A-Za-z0-9_]{0,8}){0,2}", fullmatch=True)
+
+
+# Dialects whose tool names and top-level argument keys are written as Python identifiers.
+_IDENTIFIER_KEYS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,16}", fullmatch=True)
+_NAMES = {"pythonic": python_names}
+_KEYS = {"pythonic": _IDENTIFIER_KEYS}
+
+
 def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
     scalars = st.one_of(
         st.none(),
@@ -79,9 +91,9 @@ def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
     )
 
 
-def arguments() -> st.SearchStrategy[dict[str, Any]]:
+def arguments(keys: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """Arguments objects, from ``{}`` to nested, with unicode and escapes."""
-    return st.dictionaries(_TEXT, json_values(), max_size=5)
+    return st.dictionaries(_TEXT if keys is None else keys, json_values(), max_size=5)
 
 
 def forbidden_in(dialect: str, state: str) -> tuple[str, ...]:
@@ -252,7 +264,8 @@ def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
         # Tools are indexed by name: one schema per name.
         calls = draw(st.lists(typed_calls(dialect), max_size=max_calls, unique_by=lambda c: c.name))
     else:
-        call = st.builds(ToolCallSpec, name=tool_names(), arguments=arguments()).filter(
+        names = _NAMES.get(dialect, tool_names)()
+        call = st.builds(ToolCallSpec, name=names, arguments=arguments(_KEYS.get(dialect))).filter(
             lambda c: not any(m in c.encoded(compact, ensure_ascii) for m in arguments_forbidden)
         )
         calls = draw(st.lists(call, max_size=max_calls))
