@@ -214,6 +214,7 @@ class Machine:
         self._args = Stripper()
         self._args_string: JsonStringValue | None = None
         self._literal: PyLiteralToJson | None = None
+        self._opening_brace = False
         self._header: list[str] = []
         self._header_len = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
@@ -837,6 +838,64 @@ class Machine:
     def after_call_object(self) -> None:
         self._enter(self._home())
 
+    # A call object written as a Python dict (``{'name': 'f', 'arguments': {...}}``,
+    # as small models do; Qwen-Agent reads it with json5): the dict is converted
+    # to JSON as it streams and that JSON goes through the same call-object scan.
+
+    PYTHON_OBJECT_STATE: ClassVar[Enum | None] = None
+
+    def open_python_call_object(self, marker: str) -> bool:
+        """``{'`` of a Python-dict call object: read it again in PYTHON_OBJECT_STATE."""
+        assert self.PYTHON_OBJECT_STATE is not None
+        if self._literal is None:
+            self._literal = PyLiteralToJson()
+        self._literal.reset(kwargs=False)
+        self._scanner.reset()
+        self._gap.reset()
+        self._opening_brace = True  # the scanner starts after the object's "{"
+        self._enter(self.PYTHON_OBJECT_STATE)
+        return False
+
+    def python_call_object(self, buf: str, pos: int, final: bool) -> int:
+        """Scan step of a Python-dict call object: convert, then scan the JSON as :meth:`call_object`."""
+        literal = self._literal
+        assert literal is not None
+        stop = literal.advance(buf, pos)
+        if not self._call_open and stop > pos:
+            self._hold(buf[pos:stop])
+        self._scan_converted()
+        if literal.status == MORE and self._scanner.status == MORE:
+            return stop
+        if self._call_open:
+            held = literal.take_held() if literal.status == BAD else ""
+            self.end_call(complete=self._scanner.status == DONE or self._scanner.args_done)
+            if held:
+                self._emit(TEXT, -1, held)
+            self.after_call_object()
+        else:
+            self.fail_call("")
+        return stop
+
+    def _scan_converted(self) -> None:
+        """Feed the converter's JSON output to the call-object scanner."""
+        assert self._literal is not None
+        out = self._literal.out
+        if not out:
+            return
+        converted = out[0] if len(out) == 1 else "".join(out)
+        out.clear()
+        if self._opening_brace:
+            self._opening_brace = False
+            converted = converted[1:]
+        scanner = self._scanner
+        scanner.advance(converted, 0)
+        if not self._call_open and scanner.name is not None:
+            self.commit_call(scanner.name, scanner.captured.get("id"))
+        if self._call_open and scanner.args:
+            for fragment in scanner.args:
+                self.call_args(fragment)
+            scanner.args.clear()
+
     # -- building blocks: a bare JSON value as arguments ---------------------
 
     JSON_ARGS_STATE: ClassVar[Enum | None] = None
@@ -871,7 +930,10 @@ class Machine:
     # -- end of stream -------------------------------------------------------
 
     def _close(self, truncated: bool) -> None:
-        if self._call_open and self._state is self.OBJECT_STATE:
+        if self._state is self.PYTHON_OBJECT_STATE and self._literal is not None:
+            self._literal.finish()
+            self._scan_converted()
+        if self._call_open and self._state in (self.OBJECT_STATE, self.PYTHON_OBJECT_STATE):
             # The text ended inside the object: what its decoder holds is arguments too.
             self._scanner.finish()
             for fragment in self._scanner.args:
@@ -899,7 +961,7 @@ class Machine:
         Marker-delimited arguments end with the text (models omit the last
         end marker); a JSON call object counts when its arguments closed.
         """
-        if self._state is self.OBJECT_STATE:
+        if self._state is self.OBJECT_STATE or self._state is self.PYTHON_OBJECT_STATE:
             return self._scanner.args_done
         if self._state is self.JSON_ARGS_STATE:
             self._value.finish()

@@ -90,6 +90,28 @@ CASES = {
         block(call("f", "{}")) + "\nDone.",
         Expect(content="\nDone.", calls=(Call("f", "{}"),)),
     ),
+    # Python-dict objects (Qwen-Agent's json5 leniency): converted to JSON as they stream.
+    "python_dict_object": (
+        block("{'name': 'get_weather', 'arguments': {'city': 'Beijing', 'metric': True, 'x': None}}"),
+        Expect(calls=(Call("get_weather", '{"city": "Beijing", "metric": true, "x": null}'),)),
+    ),
+    "python_dict_arguments_first_with_quotes": (
+        block("{'arguments': {'q': 'it\\'s \"x\"', 'n': [1, 2.5, (3,)]}, 'name': 'search'}"),
+        Expect(calls=(Call("search", '{"q": "it\'s \\"x\\"", "n": [1, 2.5, [3]]}'),)),
+    ),
+    "python_dict_without_name_is_content": (
+        "a<tool_call>{'x': 1}</tool_call>b",
+        Expect(content="a<tool_call>{'x': 1}</tool_call>b"),
+    ),
+    "python_dict_with_a_non_literal_value": (
+        block("{'name': 'f', 'arguments': {'a': foo}}"),
+        Expect(
+            content="foo}}",
+            calls=(Call("f", '{"a": '),),
+            problems=((0, "invalid_arguments"),),
+            incomplete=frozenset({0}),
+        ),
+    ),
     "unicode_and_escapes": (
         block(call("say", '{"text": "北京 \\"quoted\\" \\\\ 😀"}')),
         Expect(calls=(Call("say", '{"text": "北京 \\"quoted\\" \\\\ 😀"}'),)),

@@ -20,6 +20,12 @@ block without a call object is content in full, and the newline between
 blocks is content, as DIALECTS.md says. A ``<tool_call>`` while a block is
 still open ends that block. ``<think>`` ... ``</think>`` is reasoning, and
 ``<tool_call>`` inside it is reasoning text.
+
+Small models sometimes write the object as a Python dict,
+``{'name': 'get_weather', 'arguments': {'city': 'Beijing'}}`` (Qwen-Agent
+reads blocks with json5, so the vendor accepts it): an object that opens
+with ``{'`` is converted to JSON as it streams (``True``/``None`` become
+``true``/``null``) and then read like any other.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from ..registry import register
 CALL_BEGIN = "<tool_call>"
 CALL_END = "</tool_call>"
 OBJECT_BEGIN = "{"
+PYTHON_OBJECT_BEGIN = "{'"
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
 
@@ -41,6 +48,7 @@ class State(Enum):
     REASONING = "reasoning"
     BLOCK = "block"
     OBJECT = "object"
+    PYTHON_OBJECT = "python_object"
 
 
 class Hermes(Machine):
@@ -49,6 +57,7 @@ class Hermes(Machine):
     REASONING_STATE = State.REASONING
     WRAPPER_STATE = State.BLOCK
     OBJECT_STATE = State.OBJECT
+    PYTHON_OBJECT_STATE = State.PYTHON_OBJECT
 
     STATES = {
         State.CONTENT: Lex(
@@ -61,10 +70,12 @@ class Hermes(Machine):
             {
                 CALL_END: Machine.close_wrapper,
                 OBJECT_BEGIN: Machine.open_call_object,
+                PYTHON_OBJECT_BEGIN: Machine.open_python_call_object,
                 CALL_BEGIN: Machine.close_wrapper_and_reread,
             },
         ),
         State.OBJECT: Scan(Machine.call_object),
+        State.PYTHON_OBJECT: Scan(Machine.python_call_object),
     }
 
 
