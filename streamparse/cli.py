@@ -22,8 +22,7 @@ import os
 import random
 import string
 import sys
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, NoReturn, TextIO
@@ -32,7 +31,8 @@ from ._wire import ChoiceDelta
 from .errors import UsageError
 from .parser import StreamParser, parse
 from .registry import dialects
-from .result import FinishReason, ParseResult, fold_deltas
+from .result import ParseResult, fold_deltas
+from .sse import ChunkBuilder, completion_chunk, sse_line
 
 __all__ = ["ChunkBuilder", "Example", "completion_chunk", "examples", "main", "split_text", "sse_line"]
 
@@ -113,65 +113,6 @@ def _random_pieces(text: str, rng: random.Random, longest: int) -> list[str]:
         pieces.append(text[start:end])
         start = end
     return pieces
-
-
-# --- OpenAI chat.completion.chunk and SSE ---------------------------------------
-
-
-def completion_chunk(
-    delta: Mapping[str, Any],
-    *,
-    chunk_id: str,
-    created: int,
-    model: str,
-    finish_reason: FinishReason | None = None,
-) -> dict[str, Any]:
-    """One ``chat.completion.chunk`` object around one delta, ready for ``json.dumps``."""
-    return {
-        "id": chunk_id,
-        "object": "chat.completion.chunk",
-        "created": created,
-        "model": model,
-        "choices": [{"index": 0, "delta": dict(delta), "finish_reason": finish_reason}],
-    }
-
-
-def sse_line(payload: Mapping[str, Any] | str) -> str:
-    """``data: <payload>`` plus the blank line that ends an SSE event."""
-    data = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
-    return f"data: {data}\n\n"
-
-
-class ChunkBuilder:
-    """Builds the ``chat.completion.chunk`` objects of one streamed response.
-
-    ``chunk(delta)`` wraps a parser delta (the first one also gets
-    ``"role": "assistant"``); ``last(finish_reason)`` is the closing chunk
-    with an empty delta. Every chunk shares one ``id``, ``created`` and
-    ``model``, as OpenAI's do. After the last chunk an SSE stream sends
-    ``sse_line("[DONE]")``.
-    """
-
-    def __init__(
-        self, model: str = "streamparse", *, chunk_id: str | None = None, created: int | None = None
-    ) -> None:
-        self.model = model
-        self.id = (
-            chunk_id if chunk_id is not None else "chatcmpl-" + "".join(random.choices(_ALPHANUMERIC, k=24))
-        )
-        self.created = created if created is not None else int(time.time())
-        self._role_sent = False
-
-    def chunk(self, delta: Mapping[str, Any], finish_reason: FinishReason | None = None) -> dict[str, Any]:
-        if not self._role_sent:
-            delta = {"role": "assistant", **delta}
-            self._role_sent = True
-        return completion_chunk(
-            delta, chunk_id=self.id, created=self.created, model=self.model, finish_reason=finish_reason
-        )
-
-    def last(self, finish_reason: FinishReason) -> dict[str, Any]:
-        return self.chunk({}, finish_reason)
 
 
 # --- verbs ------------------------------------------------------------------------
