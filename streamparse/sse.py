@@ -275,7 +275,8 @@ class ChunkStream:
     ``model`` / ``chunk_id`` / ``created`` default to the upstream's model
     and creation time and a new ``chatcmpl-`` id. ``tools``,
     ``start_in_reasoning`` and ``id_seed`` go to each choice's parser
-    (choice ``i > 0`` gets the seed ``f"{id_seed}/{i}"``).
+    (choice ``i > 0`` gets the seed ``f"{id_seed}/{i}"``). ``include_usage=False``
+    drops the upstream's usage chunks.
     """
 
     def __init__(
@@ -288,6 +289,7 @@ class ChunkStream:
         created: int | None = None,
         start_in_reasoning: bool = False,
         id_seed: int | str | None = None,
+        include_usage: bool = True,
     ) -> None:
         get_dialect(dialect)  # an unknown dialect is an error now, not at the first event
         self.dialect = dialect
@@ -299,6 +301,7 @@ class ChunkStream:
         self._created = created
         self._start_in_reasoning = start_in_reasoning
         self._id_seed = id_seed
+        self._include_usage = include_usage
         self._parsers: dict[int, StreamParser] = {}
         self._finished: dict[int, FinishReason] = {}
         self._decoder: SSEDecoder | None = None
@@ -366,7 +369,7 @@ class ChunkStream:
         chunks: list[dict[str, Any]] = []
         if not choices:
             usage = event.get("usage")
-            if isinstance(usage, Mapping):
+            if isinstance(usage, Mapping) and self._include_usage:
                 chunks.append(builder.usage(usage))
             return chunks
         if not isinstance(choices, list):
@@ -402,6 +405,41 @@ class ChunkStream:
             if index not in self._finished:
                 chunks.extend(self._finish(index, cut=cut))
         return chunks
+
+    def iterate(self, upstream: Iterable[Upstream]) -> Iterator[dict[str, Any]]:
+        """Feed every item of ``upstream`` and yield the chunks, closing choices at the end.
+
+        An upstream failure (an exception from ``upstream``, an error event)
+        is raised after the closing chunks (``length``) of every open choice.
+        """
+        try:
+            for item in upstream:
+                yield from self.feed(item)
+                if self.done or self.error is not None:
+                    break
+        except Exception:
+            yield from self.close(cut=True)
+            raise
+        yield from self.close()
+        if self.error is not None:
+            raise UpstreamError(self.error)
+
+    async def aiterate(self, upstream: AsyncIterable[Upstream]) -> AsyncIterator[dict[str, Any]]:
+        """:meth:`iterate` for an async upstream."""
+        try:
+            async for item in upstream:
+                for chunk in self.feed(item):
+                    yield chunk
+                if self.done or self.error is not None:
+                    break
+        except Exception:
+            for chunk in self.close(cut=True):
+                yield chunk
+            raise
+        for chunk in self.close():
+            yield chunk
+        if self.error is not None:
+            raise UpstreamError(self.error)
 
     def _fail(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         chunks = self.close(cut=True)
@@ -456,47 +494,14 @@ def iter_chunks(upstream: Iterable[Upstream], dialect: str, **options: Any) -> I
     An upstream failure (an exception from ``upstream``, an error event)
     is raised after the closing chunks of every open choice.
     """
-    return _iter_chunks(upstream, ChunkStream(dialect, **options))
-
-
-def _iter_chunks(upstream: Iterable[Upstream], stream: ChunkStream) -> Iterator[dict[str, Any]]:
-    try:
-        for item in upstream:
-            yield from stream.feed(item)
-            if stream.done or stream.error is not None:
-                break
-    except Exception:
-        yield from stream.close(cut=True)
-        raise
-    yield from stream.close()
-    if stream.error is not None:
-        raise UpstreamError(stream.error)
+    return ChunkStream(dialect, **options).iterate(upstream)
 
 
 def aiter_chunks(
     upstream: AsyncIterable[Upstream], dialect: str, **options: Any
 ) -> AsyncIterator[dict[str, Any]]:
     """:func:`iter_chunks` for an async upstream."""
-    return _aiter_chunks(upstream, ChunkStream(dialect, **options))
-
-
-async def _aiter_chunks(
-    upstream: AsyncIterable[Upstream], stream: ChunkStream
-) -> AsyncIterator[dict[str, Any]]:
-    try:
-        async for item in upstream:
-            for chunk in stream.feed(item):
-                yield chunk
-            if stream.done or stream.error is not None:
-                break
-    except Exception:
-        for chunk in stream.close(cut=True):
-            yield chunk
-        raise
-    for chunk in stream.close():
-        yield chunk
-    if stream.error is not None:
-        raise UpstreamError(stream.error)
+    return ChunkStream(dialect, **options).aiterate(upstream)
 
 
 def wrap(upstream: Iterable[Upstream], dialect: str, **options: Any) -> Iterator[str]:
