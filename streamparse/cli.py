@@ -266,10 +266,14 @@ def _run_app(app: Any, args: argparse.Namespace, banner: str) -> int:
 
 
 def _cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
-    server = _server_modules()
-    app = server.create_replay_app(Replay(_replies(args), model=args.model), delay=args.delay)
+    app = _replay_app(args)
     url = f"http://{args.host}:{args.port}/v1"
     return _run_app(app, args, f"streamparse replay: serving /v1/completions on {url}")
+
+
+def _replay_app(args: argparse.Namespace) -> Any:
+    server = _server_modules()
+    return server.create_replay_app(Replay(_replies(args), model=args.model), delay=args.delay)
 
 
 _DEMO_TEMPLATE = (
@@ -280,6 +284,11 @@ _DEMO_TEMPLATE = (
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    app, banner = _serve_app(args)
+    return _run_app(app, args, banner)
+
+
+def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
     server = _server_modules()
     url = f"http://{args.host}:{args.port}/v1"
     replay_app = None
@@ -319,7 +328,7 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
         from starlette.routing import Mount
 
         app.router.routes.append(Mount("/replay", app=replay_app))
-    return _run_app(app, args, f"streamparse serve: {dialect} on {url} (upstream {upstream})")
+    return app, f"streamparse serve: {dialect} on {url} (upstream {upstream})"
 
 
 def _detect(model: str | None, template: str) -> str:
