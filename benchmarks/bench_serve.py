@@ -169,7 +169,7 @@ def main() -> None:
             total_chunks = sum(r[2] for r in results)
             print(
                 f"{args.streams} concurrent streams, {label}: {wall:.2f} s, {args.streams / wall:.0f} streams/s, "
-                f"{total_chunks / wall:.0f} chunks/s"
+                f"{args.streams * events / wall:.0f} upstream events/s, {total_chunks / wall:.0f} chunks/s received"
             )
             print(f"  first chunk {percentiles([r[0] for r in results])}")
             print(f"  whole stream {percentiles([r[1] for r in results])}")

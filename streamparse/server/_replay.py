@@ -89,8 +89,9 @@ async def _stream(events: Any, delay: float, stats: ReplayStats) -> AsyncIterato
     finished = False
     try:
         for event in events:
-            if delay:
-                await asyncio.sleep(delay)
+            # Even without a delay, yield to the event loop: a client that went away is noticed only
+            # when the loop runs, and until then every write goes to a dead socket.
+            await asyncio.sleep(delay)
             yield sse_line(event)
         yield DONE
         finished = True
