@@ -10,7 +10,10 @@ chunk and, when the upstream finishes a choice, flushes its parser and
 sends a closing chunk with an empty delta and the parser's finish reason
 (``tool_calls`` or ``stop``; an upstream ``length`` stays ``length`` and
 is passed to ``finish("length")``, so unfinished calls are not completed).
-Usage chunks (``choices: []`` with ``usage``) pass through.
+Usage chunks (``choices: []`` with ``usage``) pass through, and so does a
+chat chunk's ``delta.reasoning_content`` (an engine that separates the
+reasoning itself); other delta fields are not read (the engine's own
+tool-call parsing should be off).
 
 An upstream item may be a piece of the raw byte stream (``bytes``; split
 anywhere, also inside a UTF-8 character), a piece of the decoded text
@@ -43,6 +46,7 @@ from .errors import StreamParseError, UsageError
 from .parser import StreamParser
 from .registry import get_dialect
 from .result import FinishReason
+from .tools import normalize_tools
 
 __all__ = [
     "ChunkBuilder",
@@ -293,8 +297,8 @@ class ChunkStream:
     ) -> None:
         get_dialect(dialect)  # an unknown dialect is an error now, not at the first event
         self.dialect = dialect
+        normalize_tools(tools)  # bad tools are an error now, not at the first event
         self.tools = list(tools) if tools is not None else None
-        StreamParser(dialect, self.tools)  # validates the tools once, up front
         self._model = model
         self._builder: ChunkBuilder | None = None
         self._chunk_id = chunk_id
@@ -387,6 +391,10 @@ class ChunkStream:
             if text is None:
                 delta = choice.get("delta")
                 text = delta.get("content") if isinstance(delta, Mapping) else None
+                reasoning = delta.get("reasoning_content") if isinstance(delta, Mapping) else None
+                if isinstance(reasoning, str) and reasoning:
+                    # The engine separated the reasoning already: it is passed on as it came.
+                    chunks.append(builder.chunk({"reasoning_content": reasoning}, index=index))
             if isinstance(text, str) and text:
                 parsed = parser.feed(text)
                 if parsed is not None:

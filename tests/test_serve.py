@@ -299,6 +299,21 @@ def test_models_passed_through(proxies: dict[str, str]) -> None:
     assert [model.id for model in client.models.list()] == ["minimax_m1-raw"]
 
 
+def test_tool_choice_decides_which_tools_the_prompt_declares(proxies: dict[str, str], replays: Any) -> None:
+    other = {"type": "function", "function": {"name": "get_time", "parameters": {"type": "object"}}}
+    declared = []
+    for choice in ("none", "auto", "required", {"type": "function", "function": {"name": "get_time"}}):
+        body = {
+            "messages": [{"role": "user", "content": "hi"}],
+            "tools": [*TOOLS, other],
+            "tool_choice": choice,
+        }
+        assert post(proxies["kimi_k2"], body).status_code == 200
+        prompt = replays["kimi_k2"][1].prompts[-1]
+        declared.append(("get_weather" in prompt, "get_time" in prompt))
+    assert declared == [(False, False), (True, True), (True, True), (False, True)]
+
+
 # --- the MiniMax-M1 prompt, as its guide documents it ---------------------------------
 
 # From MiniMax-M1's function-call guide (docs/function_call_guide.md and _cn.md; /work/shared/seeds/).

@@ -357,3 +357,27 @@ def test_chunk_builder_roles_per_choice_and_usage() -> None:
         "choices": [],
         "usage": {"total_tokens": 3},
     }
+
+
+def test_chat_upstream_reasoning_content_passes_through() -> None:
+    head = {"id": "u", "created": 1, "model": "m"}
+    events = [
+        {**head, "choices": [{"index": 0, "delta": {"reasoning_content": "Think."}, "finish_reason": None}]},
+        {**head, "choices": [{"index": 0, "delta": {"content": "<tool_call>"}, "finish_reason": None}]},
+        {
+            **head,
+            "choices": [
+                {
+                    "index": 0,
+                    "delta": {"content": '{"name": "f", "arguments": {}}</tool_call>'},
+                    "finish_reason": "stop",
+                }
+            ],
+        },
+    ]
+    chunks = list(iter_chunks(events, "hermes"))
+    deltas = [chunk["choices"][0]["delta"] for chunk in chunks]
+    assert deltas[0] == {"role": "assistant", "reasoning_content": "Think."}
+    result = streamparse.fold_deltas(deltas)
+    assert result.reasoning_content == "Think." and result.tool_calls[0].function.name == "f"
+    assert chunks[-1]["choices"][0]["finish_reason"] == "tool_calls"
