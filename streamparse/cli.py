@@ -312,7 +312,8 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
             raise _CliError("--chat-template FILE is required: a Jinja template or a tokenizer_config.json")
         template = server.ChatTemplate.load(args.chat_template, content_format=args.content_format)
         upstream = args.upstream
-        dialect = args.dialect or _detect(args.model, template.source)
+        # Detection reads the template the model writes calls by: the tool_use one when there are several.
+        dialect = args.dialect or _detect(args.model, template.sources.get("tool_use", template.source))
     config = server.ProxyConfig(
         upstream=upstream,
         dialect=dialect,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 from _streamcheck import kimi_guide_stream_loop
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openai.types.chat import ChatCompletionChunk
 
 import streamparse
@@ -26,6 +29,7 @@ from streamparse.sse import (
     sse_line,
     wrap,
 )
+from streamparse.testing import pieces, render, samples
 
 EXAMPLES = examples()
 
@@ -381,3 +385,34 @@ def test_chat_upstream_reasoning_content_passes_through() -> None:
     result = streamparse.fold_deltas(deltas)
     assert result.reasoning_content == "Think." and result.tool_calls[0].function.name == "f"
     assert chunks[-1]["choices"][0]["finish_reason"] == "tool_calls"
+
+
+PROPERTY_DIALECTS = ["kimi_k2", "minimax_m1", "hermes", "deepseek_v31", "mistral"]
+# The parser's own properties run in test_properties.py; this checks the shell around it, so fewer
+# examples do in the default profile (a whole stream is decoded, parsed and validated per example).
+SHELL_EXAMPLES = settings().max_examples if os.environ.get("HYPOTHESIS_PROFILE") else 25
+
+
+@pytest.mark.parametrize("dialect", PROPERTY_DIALECTS)
+@settings(max_examples=SHELL_EXAMPLES)
+@given(data=st.data())
+def test_wrapped_stream_folds_to_parse_however_text_and_bytes_are_cut(
+    dialect: str, data: st.DataObject
+) -> None:
+    rendered = render(dialect, data.draw(samples(dialect)))
+    texts = data.draw(pieces(rendered.text))
+    head = {"id": "cmpl-p", "object": "text_completion", "created": 1, "model": "m"}
+    events = [{**head, "choices": [{"index": 0, "text": text, "finish_reason": None}]} for text in texts]
+    events.append({**head, "choices": [{"index": 0, "text": "", "finish_reason": "stop"}]})
+    body = ("".join(sse_line(event) for event in events) + "data: [DONE]\n\n").encode()
+    cuts = data.draw(st.lists(st.integers(0, len(body)), max_size=30))
+    reads = [body[start:end] for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(body)])]
+    chunks = validated(parse_sse("".join(wrap(reads, dialect, id_seed=0))))
+    expected = streamparse.parse(rendered.text, dialect, id_seed=0)
+    folded = streamparse.fold_deltas([c.choices[0].delta.model_dump(exclude_none=True) for c in chunks])
+    assert (folded.content, folded.reasoning_content, folded.tool_calls) == (
+        expected.content,
+        expected.reasoning_content,
+        expected.tool_calls,
+    )
+    assert chunks[-1].choices[0].finish_reason == expected.finish_reason
