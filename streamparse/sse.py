@@ -347,7 +347,7 @@ class ChunkStream:
             return []
         try:
             event = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             event = None
         if not isinstance(event, dict):
             shown = data if len(data) <= 80 else data[:77] + "..."

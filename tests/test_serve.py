@@ -440,8 +440,9 @@ def test_invalid_request_is_400_naming_the_field(proxies: dict[str, str], body: 
 
 
 def test_body_that_is_not_json_is_400(proxies: dict[str, str]) -> None:
-    response = httpx.post(proxies["kimi_k2"] + "/chat/completions", content=b"{nope")
-    assert response.status_code == 400 and "not valid JSON" in response.json()["error"]["message"]
+    for body in (b"{nope", b"", b"[" * 100_000):
+        response = httpx.post(proxies["kimi_k2"] + "/chat/completions", content=body)
+        assert response.status_code == 400 and "not valid JSON" in response.json()["error"]["message"]
 
 
 def free_port() -> int:

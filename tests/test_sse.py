@@ -295,8 +295,9 @@ def test_error_event_from_upstream_is_passed_on() -> None:
 
 
 def test_event_that_is_not_json_is_an_upstream_error() -> None:
-    events = parse_sse("".join(wrap([b"data: {oops\n\n", b"data: [DONE]\n\n"], "hermes")))
-    assert events[-1]["error"]["message"].startswith("upstream sent an event that is not a JSON object")
+    for bad in (b"data: {oops\n\n", b"data: " + b"[" * 100_000 + b"\n\n", b"data: [1, 2]\n\n"):
+        events = parse_sse("".join(wrap([bad, b"data: [DONE]\n\n"], "hermes")))
+        assert events[-1]["error"]["message"].startswith("upstream sent an event that is not a JSON object")
 
 
 def test_options_are_checked_before_the_first_item() -> None:

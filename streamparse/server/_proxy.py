@@ -114,12 +114,13 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
     async def chat_completions(request: Request) -> Response:
         try:
             body = json.loads(await request.body())
-        except ValueError:
+        except (ValueError, RecursionError):
             return error_response(400, "the request body is not valid JSON", param=None)
         try:
             upstream_body, options, stream = _prepare(body, config)
         except _BadRequest as bad:
             return error_response(400, bad.message, param=bad.param)
+        chunks = ChunkStream(config.dialect, **options)
         try:
             response = await client().send(
                 client().build_request("POST", f"{base}/completions", json=upstream_body), stream=True
@@ -132,7 +133,6 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
             )
         if response.status_code != 200:
             return await _upstream_status(response)
-        chunks = ChunkStream(config.dialect, **options)
         if stream:
             return StreamingResponse(
                 _stream(response, chunks),
