@@ -7,7 +7,14 @@ Verbs::
                       [--format json|sse] [--model NAME] [--finish-reason stop|length]
                       [--tools FILE.json] [--start-in-reasoning]
     streamparse dialects
+    streamparse replay [FILE...] [--dialect NAME] [--when TEXT FILE] [--delay S] [--model NAME]
+                       [--host H] [--port P]
+    streamparse serve --upstream URL [--dialect NAME] --chat-template FILE [--model NAME]
+                      [--host H] [--port P] [--timeout S] [--connect-timeout S]
+                      [--content-format auto|string|openai] [--start-in-reasoning]
+    streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
 
+``replay`` and ``serve`` need the ``server`` extra (``pip install 'streamparse[server]'``).
 User errors (unknown dialect, unreadable file, bad tools) print one line
 to stderr and exit with status 2. The module holds no parsing logic: it
 cuts text, feeds a :class:`~streamparse.StreamParser` and prints what
@@ -22,17 +29,18 @@ import os
 import random
 import string
 import sys
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
+from importlib import import_module, resources
 from typing import Any, NoReturn, TextIO
 
 from ._wire import ChoiceDelta
 from .errors import UsageError
 from .parser import StreamParser, parse
 from .registry import dialects
-from .result import FinishReason, ParseResult, fold_deltas
+from .replay import Replay, Reply
+from .result import ParseResult, fold_deltas
+from .sse import ChunkBuilder, completion_chunk, sse_line
 
 __all__ = ["ChunkBuilder", "Example", "completion_chunk", "examples", "main", "split_text", "sse_line"]
 
@@ -113,65 +121,6 @@ def _random_pieces(text: str, rng: random.Random, longest: int) -> list[str]:
         pieces.append(text[start:end])
         start = end
     return pieces
-
-
-# --- OpenAI chat.completion.chunk and SSE ---------------------------------------
-
-
-def completion_chunk(
-    delta: Mapping[str, Any],
-    *,
-    chunk_id: str,
-    created: int,
-    model: str,
-    finish_reason: FinishReason | None = None,
-) -> dict[str, Any]:
-    """One ``chat.completion.chunk`` object around one delta, ready for ``json.dumps``."""
-    return {
-        "id": chunk_id,
-        "object": "chat.completion.chunk",
-        "created": created,
-        "model": model,
-        "choices": [{"index": 0, "delta": dict(delta), "finish_reason": finish_reason}],
-    }
-
-
-def sse_line(payload: Mapping[str, Any] | str) -> str:
-    """``data: <payload>`` plus the blank line that ends an SSE event."""
-    data = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
-    return f"data: {data}\n\n"
-
-
-class ChunkBuilder:
-    """Builds the ``chat.completion.chunk`` objects of one streamed response.
-
-    ``chunk(delta)`` wraps a parser delta (the first one also gets
-    ``"role": "assistant"``); ``last(finish_reason)`` is the closing chunk
-    with an empty delta. Every chunk shares one ``id``, ``created`` and
-    ``model``, as OpenAI's do. After the last chunk an SSE stream sends
-    ``sse_line("[DONE]")``.
-    """
-
-    def __init__(
-        self, model: str = "streamparse", *, chunk_id: str | None = None, created: int | None = None
-    ) -> None:
-        self.model = model
-        self.id = (
-            chunk_id if chunk_id is not None else "chatcmpl-" + "".join(random.choices(_ALPHANUMERIC, k=24))
-        )
-        self.created = created if created is not None else int(time.time())
-        self._role_sent = False
-
-    def chunk(self, delta: Mapping[str, Any], finish_reason: FinishReason | None = None) -> dict[str, Any]:
-        if not self._role_sent:
-            delta = {"role": "assistant", **delta}
-            self._role_sent = True
-        return completion_chunk(
-            delta, chunk_id=self.id, created=self.created, model=self.model, finish_reason=finish_reason
-        )
-
-    def last(self, finish_reason: FinishReason) -> dict[str, Any]:
-        return self.chunk({}, finish_reason)
 
 
 # --- verbs ------------------------------------------------------------------------
@@ -276,6 +225,124 @@ def _cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _server_modules() -> Any:
+    try:
+        from . import server
+    except ImportError as error:
+        raise _CliError(
+            f"this verb needs the server extra ({error.name} is missing): pip install 'streamparse[server]'"
+        ) from None
+    return server
+
+
+def _read_text(path: str, what: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8")
+    except OSError as error:
+        raise _CliError(f"cannot read {what} {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise _CliError(f"{what} {path} is not UTF-8 text (byte {error.start}: {error.reason})") from None
+
+
+def _replies(args: argparse.Namespace) -> list[Reply]:
+    replies = [Reply(_read_text(path, "reply file")) for path in args.files]
+    if not replies:
+        dialect = args.dialect or "kimi_k2"
+        chosen = examples(dialect)
+        if not chosen:
+            raise _CliError(f"no bundled example for dialect {dialect!r}")
+        replies = [Reply(example.text) for example in chosen]
+    replies.extend(Reply(_read_text(path, "reply file"), when=text) for text, path in args.when or ())
+    return replies
+
+
+def _run_app(app: Any, args: argparse.Namespace, banner: str) -> int:
+    import uvicorn
+
+    sys.stderr.write(banner + "\n")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
+    app = _replay_app(args)
+    url = f"http://{args.host}:{args.port}/v1"
+    return _run_app(app, args, f"streamparse replay: serving /v1/completions on {url}")
+
+
+def _replay_app(args: argparse.Namespace) -> Any:
+    server = _server_modules()
+    return server.create_replay_app(Replay(_replies(args), model=args.model), delay=args.delay)
+
+
+_DEMO_TEMPLATE = (
+    "{% for message in messages %}{{ message.role }}: {{ message.content }}\n{% endfor %}"
+    "{% if tools %}tools: {{ tools | tojson }}\n{% endif %}"
+    "{% if add_generation_prompt %}assistant: {% endif %}"
+)
+
+
+def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
+    app, banner = _serve_app(args)
+    return _run_app(app, args, banner)
+
+
+def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
+    server = _server_modules()
+    url = f"http://{args.host}:{args.port}/v1"
+    replay_app = None
+    if args.demo:
+        if args.upstream or args.chat_template:
+            raise _CliError(
+                "--demo serves its own upstream and template: leave out --upstream and --chat-template"
+            )
+        dialect = args.dialect or "kimi_k2"
+        args.dialect = dialect
+        args.files, args.when = [], []
+        replay_app = server.create_replay_app(
+            Replay(_replies(args), model=f"{dialect}-replay"), delay=args.delay
+        )
+        template = server.ChatTemplate(_DEMO_TEMPLATE)
+        upstream = f"http://{args.host}:{args.port}/replay/v1"
+    else:
+        if not args.upstream:
+            raise _CliError("--upstream URL is required (or --demo)")
+        if not args.chat_template:
+            raise _CliError("--chat-template FILE is required: a Jinja template or a tokenizer_config.json")
+        template = server.ChatTemplate.load(args.chat_template, content_format=args.content_format)
+        upstream = args.upstream
+        # Detection reads the template the model writes calls by: the tool_use one when there are several.
+        dialect = args.dialect or _detect(args.model, template.sources.get("tool_use", template.source))
+    config = server.ProxyConfig(
+        upstream=upstream,
+        dialect=dialect,
+        template=template,
+        model=args.model,
+        read_timeout=args.timeout,
+        connect_timeout=args.connect_timeout,
+        upstream_api_key=os.environ.get("STREAMPARSE_UPSTREAM_API_KEY") or None,
+        start_in_reasoning=args.start_in_reasoning,
+    )
+    app = server.create_proxy_app(config)
+    if replay_app is not None:
+        from starlette.routing import Mount
+
+        app.router.routes.append(Mount("/replay", app=replay_app))
+    return app, f"streamparse serve: {dialect} on {url} (upstream {upstream})"
+
+
+def _detect(model: str | None, template: str) -> str:
+    try:
+        detect = import_module("streamparse.detect").detect
+    except (ImportError, AttributeError):
+        raise _CliError("--dialect NAME is required (see 'streamparse dialects')") from None
+    found = detect(model=model, chat_template=template)
+    if not isinstance(found, str):
+        raise _CliError("cannot tell the dialect from the chat template: pass --dialect NAME")
+    return found
+
+
 def _read_input(path: str) -> str:
     where = "standard input" if path == "-" else path
     try:
@@ -332,12 +399,20 @@ def _split_option(value: str) -> str | int:
     return size
 
 
+def _server_options(verb: argparse.ArgumentParser, *, port: int) -> None:
+    verb.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    verb.add_argument("--port", type=int, default=port, help=f"the port to listen on (default {port})")
+    verb.add_argument("--delay", type=float, default=0.0, help="replay: seconds to wait before each piece")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     top = _ArgumentParser(
         prog="streamparse",
         description="Parse raw LLM output, streamed as text deltas, into OpenAI chat deltas with tool calls.",
     )
-    verbs = top.add_subparsers(dest="verb", metavar="{demo,parse,dialects}", parser_class=_ArgumentParser)
+    verbs = top.add_subparsers(
+        dest="verb", metavar="{demo,parse,dialects,replay,serve}", parser_class=_ArgumentParser
+    )
     verbs.required = True
 
     demo = verbs.add_parser("demo", help="replay the bundled examples cut at random points")
@@ -376,6 +451,65 @@ def _build_parser() -> argparse.ArgumentParser:
         "--start-in-reasoning", action="store_true", help="the prompt already opened the reasoning (<think>)"
     )
     cmd.set_defaults(run=_cmd_parse)
+
+    replay = verbs.add_parser(
+        "replay", help="serve recorded model outputs as an OpenAI /v1/completions stream"
+    )
+    replay.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="raw model outputs, served in turn (default: bundled examples)",
+    )
+    replay.add_argument("--dialect", metavar="NAME", help="serve the bundled examples of this dialect")
+    replay.add_argument(
+        "--when",
+        nargs=2,
+        action="append",
+        metavar=("TEXT", "FILE"),
+        help="serve FILE to prompts that contain TEXT (the last matching --when wins)",
+    )
+    _server_options(replay, port=8001)
+    replay.add_argument("--model", default="replay", help="the model name it reports (default 'replay')")
+    replay.set_defaults(run=_cmd_replay)
+
+    serve = verbs.add_parser(
+        "serve", help="an OpenAI-compatible chat endpoint in front of a raw-completions engine"
+    )
+    serve.add_argument(
+        "--upstream", metavar="URL", help="the engine's OpenAI base URL, e.g. http://127.0.0.1:8001/v1"
+    )
+    serve.add_argument(
+        "--dialect", metavar="NAME", help="how the model writes tool calls (see 'streamparse dialects')"
+    )
+    serve.add_argument(
+        "--chat-template",
+        metavar="FILE",
+        help="the model's chat template: a Jinja file or a tokenizer_config.json",
+    )
+    serve.add_argument(
+        "--content-format",
+        choices=("auto", "string", "openai"),
+        default="auto",
+        help="message content as strings or as lists of parts (default: what the template reads)",
+    )
+    serve.add_argument("--model", help="the model name sent upstream (default: the request's)")
+    serve.add_argument(
+        "--timeout", type=float, default=600.0, help="seconds to wait for the next piece from the upstream"
+    )
+    serve.add_argument(
+        "--connect-timeout", type=float, default=10.0, help="seconds to connect to the upstream"
+    )
+    serve.add_argument(
+        "--start-in-reasoning", action="store_true", help="the template's prompt already opens the reasoning"
+    )
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="serve a replay of the bundled examples as the upstream, on the same port",
+    )
+    _server_options(serve, port=8000)
+    serve.set_defaults(run=_cmd_serve)
 
     listing = verbs.add_parser("dialects", help="list the dialect names")
     listing.set_defaults(run=_cmd_dialects)
