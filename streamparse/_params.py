@@ -123,6 +123,10 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(name)  # NaN and Infinity are not JSON
 
 
+# Characters a JSON value other than a string can start with (strings are never decoded).
+_JSON_START = frozenset("{[-0123456789tfn")
+
+
 def _is_json(text: str) -> bool:
     try:
         json.loads(text, parse_constant=_reject_constant)
@@ -330,6 +334,11 @@ class ArgumentsWriter:
         if mode == _STREAM:
             return encode_basestring(text)[1:-1]
         if mode == _AT_END:
+            if not self._types and not self._parts and text[0] not in _JSON_START:
+                # Untyped "json" rule: a value that cannot be JSON from its first character on
+                # is a string, so it can stream (what cannot parse stays a string anyway).
+                self._mode = _STREAM
+                return '"' + encode_basestring(text)[1:-1]
             self._parts.append(text)
             return ""
         head = self._head + text
