@@ -292,3 +292,9 @@ def test_leading_whitespace_is_released_when_no_header_follows() -> None:
     parser = streamparse.StreamParser(GPT_OSS)
     assert parser.feed("  ") is None
     assert parser.feed("Hi") == {"content": "  Hi"}
+
+
+def test_non_ascii_whitespace_is_content_at_once() -> None:
+    # Harmony splits headers on ASCII whitespace only: a form feed cannot start a role part.
+    parser = streamparse.StreamParser(GPT_OSS)
+    assert parser.feed("\x0c") == {"content": "\x0c"}
