@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from ._wire import ChoiceDelta, FunctionDelta, ToolCallDelta
 from .detect import Detection, detect, detection
-from .errors import StreamParseError, UsageError
-from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
+from .errors import MalformedCallError, StreamParseError, UsageError
+from .events import CallArguments, CallEnd, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
 from .parser import StreamParser, parse
 from .registry import dialects
@@ -35,6 +35,8 @@ __all__ = [
     "FunctionDelta",
     "FunctionSpec",
     "IdFactory",
+    "LimitExceeded",
+    "MalformedCallError",
     "ParseResult",
     "Reasoning",
     "StreamParseError",

@@ -35,6 +35,7 @@ OpenAI deltas.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -207,6 +208,23 @@ class Machine:
         self._wrapper_content: list[str] = []
         self._call_raw: list[str] = []
         self._calls = 0
+        # Characters of arguments emitted for the open call, and each earlier call's total:
+        # the parser's limits read them (counting here keeps the per-delta path free of checks).
+        self._args_chars = 0
+        self.args_totals: list[int] = []
+        # Set by the parser: a call past args_limit (or strict mode) makes it screen every feed.
+        self.args_limit = sys.maxsize
+        self.watch = False
+        # Where things start in the response text, for strict mode's errors:
+        # characters fed, where the current buffer starts, where the last marker was found in it.
+        self._fed = 0
+        self._base = 0
+        self._marker_at = 0
+        self._call_at = 0
+        self._wrapper_at = 0
+        self.call_offsets: list[int] = []
+        # The first markup that opened a call but did not form one: (offset, what was expected).
+        self.failure: tuple[int, str] | None = None
         self._call_index = -1
         self._call_open = False
         self._args_emitted = False
@@ -237,6 +255,7 @@ class Machine:
     def feed(self, text: str) -> list[Event]:
         if not text:
             return []
+        self._fed += len(text)
         if not self._buf:
             spec = self._spec
             char = spec.quiet_char
@@ -250,6 +269,7 @@ class Machine:
                             if args.pending:
                                 text = "".join(args.pending) + text
                                 args.pending = []
+                            self._args_chars += len(text)
                             return [_new(CallArguments, (self._call_index, text))]
                     events = spec.fast(self, text)  # type: ignore[misc]
                     if events is not None:
@@ -270,6 +290,7 @@ class Machine:
     def _run(self, buf: str, final: bool) -> None:
         pos = 0
         n = len(buf)
+        self._base = self._fed - n
         while pos < n:
             state = self._state
             spec = self._spec
@@ -290,6 +311,7 @@ class Machine:
                 return pos + consumed
         if marker is None:
             return start
+        self._marker_at = start
         if spec.actions[marker](self, marker):
             return end
         return start
@@ -319,6 +341,7 @@ class Machine:
             text = parts[0] if len(parts) == 1 else "".join(parts)
             kind = self._run_kind
             if kind == ARGS:
+                self._args_chars += len(text)
                 self._out.append(_new(CallArguments, (self._run_index, text)))
             elif kind == TEXT:
                 self._out.append(_new(Text, (text,)))
@@ -416,6 +439,8 @@ class Machine:
     ARGS_STATE: ClassVar[Enum]
 
     def _hold(self, text: str) -> None:
+        if not self._call_raw:
+            self._call_at = self._base + self._marker_at
         self._call_raw.append(text)
         if self._wrapper == _WRAPPER_PENDING:
             self._wrapper_raw.append(text)
@@ -432,6 +457,7 @@ class Machine:
         before an array) is held with it.
         """
         self._wrapper = _WRAPPER_PENDING
+        self._wrapper_at = self._call_at if self._call_raw else self._base + self._marker_at
         self._wrapper_raw = [*self._call_raw, marker]
         self._wrapper_raw_len = sum(map(len, self._wrapper_raw))
         self._call_raw = []
@@ -463,7 +489,9 @@ class Machine:
 
     def _fail_wrapper(self) -> None:
         if self._wrapper_raw:
-            self._emit(TEXT, -1, "".join(self._wrapper_raw))
+            raw = "".join(self._wrapper_raw)
+            self._note_failure(raw, self._wrapper_at, "a tool call after the marker that opens the calls")
+            self._emit(TEXT, -1, raw)
         self._wrapper_raw = []
         self._wrapper_raw_len = 0
         self._wrapper_content = []
@@ -630,6 +658,8 @@ class Machine:
 
     def fail_call(self, marker: str) -> bool:
         """The held call is not one: its text is content; read the marker again."""
+        if self._call_raw:
+            self._note_failure("".join(self._call_raw), self._call_at, self._expectation())
         if self._wrapper == _WRAPPER_PENDING:
             self._wrapper_content.extend(self._call_raw)
         elif self._call_raw:
@@ -638,8 +668,30 @@ class Machine:
         self._enter(self._home())
         return False
 
+    def _note_failure(self, raw: str, offset: int, expected: str) -> None:
+        """Remember the first markup that opened a call and did not form one.
+
+        Text that could only have been a call by its first character (a
+        bare ``{`` or ``[`` where OPENING allows one) was content all along.
+        """
+        head = raw.lstrip()[:1]
+        if self.failure is None and head and head not in self.OPENING:
+            self.failure = (offset, expected)
+
+    def _expectation(self) -> str:
+        if self._state is self.OBJECT_STATE or self._state is self.PYTHON_OBJECT_STATE:
+            return 'a call object with a "name" string'
+        return "a function name and the end of the call header"
+
     def commit_call(self, name: str, call_id: str | None = None) -> None:
         """The name is known: the call exists from now on."""
+        self._flush_run()  # the previous call's arguments are counted as its own
+        if self._calls:
+            self.args_totals.append(self._args_chars)
+            if self._args_chars > self.args_limit:
+                self.watch = True
+        self._args_chars = 0
+        self.call_offsets.append(self._call_at if self._call_raw else self._base + self._marker_at)
         if self._wrapper == _WRAPPER_PENDING:
             self._wrapper = _WRAPPER_OPEN
             if self._wrapper_content:
@@ -764,6 +816,7 @@ class Machine:
     def _fast_python_args(self, text: str) -> list[Event] | None:
         assert self._literal is not None
         if self._literal.take_plain(text):
+            self._args_chars += len(text)
             return [_new(CallArguments, (self._call_index, text))]
         return None
 
@@ -783,16 +836,19 @@ class Machine:
         text = args.take(text)
         if not text:
             return []
+        self._args_chars += len(text)
         return [_new(CallArguments, (self._call_index, text))]
 
     def _fast_json_args(self, text: str) -> list[Event] | None:
         if self._value.take_plain(text):
+            self._args_chars += len(text)
             return [_new(CallArguments, (self._call_index, text))]
         return None
 
     def _fast_object(self, text: str) -> list[Event] | None:
         if self._call_open and self._scanner.plain_arguments(text):
             # inside the arguments value: its first character was emitted already
+            self._args_chars += len(text)
             return [_new(CallArguments, (self._call_index, text))]
         return None
 

@@ -220,6 +220,7 @@ class XmlMachine(Machine):
         out = self._writer.feed(text)
         if not out:
             return []
+        self._args_chars += len(out)
         return [_new(CallArguments, (self._call_index, out))]
 
 

@@ -6,7 +6,7 @@ These exceptions are for mistakes in how the library is called.
 
 from __future__ import annotations
 
-__all__ = ["StreamParseError", "UsageError"]
+__all__ = ["MalformedCallError", "StreamParseError", "UsageError"]
 
 
 class StreamParseError(Exception):
@@ -18,3 +18,22 @@ class UsageError(StreamParseError, ValueError):
 
     The message names the fix.
     """
+
+
+class MalformedCallError(StreamParseError, ValueError):
+    """Raised only by ``strict=True`` parsers: the model's text holds a malformed tool call.
+
+    ``offset`` is where the call's markup starts in the response text
+    (characters from its beginning), ``expected`` what was missing, and
+    ``index`` the call's index when it had been emitted (None when its
+    markup never formed a call). The default, lenient parser turns the same
+    text into content or flagged arguments instead.
+    """
+
+    def __init__(self, dialect: str, offset: int, expected: str, index: int | None = None) -> None:
+        what = f"call {index}" if index is not None else "tool-call markup"
+        super().__init__(f"{dialect}: malformed {what} at offset {offset}: expected {expected}")
+        self.dialect = dialect
+        self.offset = offset
+        self.expected = expected
+        self.index = index

@@ -16,6 +16,7 @@ __all__ = [
     "CallEnd",
     "CallStart",
     "Event",
+    "LimitExceeded",
     "Reasoning",
     "Text",
 ]
@@ -55,4 +56,17 @@ class CallEnd(NamedTuple):
     complete: bool
 
 
-Event = Text | Reasoning | CallStart | CallArguments | CallEnd
+class LimitExceeded(NamedTuple):
+    """A call went past one of the parser's limits (it has no wire form).
+
+    ``limit`` is ``max_arguments_chars`` (the call's arguments were cut at
+    the limit; a ``CallEnd`` with ``complete=False`` follows) or
+    ``max_calls`` (the call was dropped: no other event carries its index).
+    """
+
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as the wire field is named
+    limit: str
+    detail: str
+
+
+Event = Text | Reasoning | CallStart | CallArguments | CallEnd | LimitExceeded

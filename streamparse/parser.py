@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 from ._machine import Machine
 from ._wire import ChoiceDelta, events_to_delta
-from .errors import UsageError
-from .events import Event
+from .errors import MalformedCallError, UsageError
+from .events import CallArguments, CallEnd, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
 from .registry import get_dialect
-from .result import FinishReason, ParseResult, _Builder
+from .result import FinishReason, ParseResult, _arguments_problem, _Builder
 from .tools import FunctionSpec, normalize_tools
 
 __all__ = ["StreamParser", "parse"]
 
 StopReason = Literal["stop", "length"]
+
+# Safe defaults: far above what a real response carries, low enough that a
+# runaway generation cannot grow a call (or the client's copy of it) without bound.
+DEFAULT_MAX_ARGUMENTS_CHARS = 4 * 1024 * 1024
+DEFAULT_MAX_CALLS = 256
 
 
 class StreamParser:
@@ -37,6 +43,19 @@ class StreamParser:
     names in results and, in schema-typed dialects, to type values),
     ``start_in_reasoning`` (the prompt already opened ``<think>``),
     ``id_seed`` / ``id_factory`` (deterministic generated ids).
+
+    Limits (None turns one off): a call whose arguments grow past
+    ``max_arguments_chars`` characters is cut there and ends incomplete; a
+    call past the first ``max_calls`` is dropped. Either is reported by a
+    :class:`LimitExceeded` event and in ``ParseResult.problems``; the rest
+    of the text is parsed as usual.
+
+    ``strict=True`` raises :class:`MalformedCallError` (with the offset of
+    the call's markup and what was expected) where the lenient default
+    would turn markup into content, end a call incomplete, or pass on
+    arguments that are not a JSON object. A call cut by
+    ``finish("length")`` is reported, not raised: the text was truncated,
+    not malformed.
     """
 
     def __init__(
@@ -47,6 +66,9 @@ class StreamParser:
         start_in_reasoning: bool = False,
         id_seed: int | str | None = None,
         id_factory: Callable[[], str] | None = None,
+        max_arguments_chars: int | None = DEFAULT_MAX_ARGUMENTS_CHARS,
+        max_calls: int | None = DEFAULT_MAX_CALLS,
+        strict: bool = False,
     ) -> None:
         if not isinstance(dialect, str):
             raise UsageError(f"dialect must be a name such as 'kimi_k2', not {type(dialect).__name__}")
@@ -58,6 +80,14 @@ class StreamParser:
             ids=ids, start_in_reasoning=start_in_reasoning, tools=self.tools
         )
         self._finish_reason: FinishReason | None = None
+        self._max_arguments_chars = _limit("max_arguments_chars", max_arguments_chars)
+        self._max_calls = _limit("max_calls", max_calls)
+        self.strict = strict
+        # Once a limit is reached (or in strict mode) every feed's events are screened.
+        self._machine.args_limit = self._max_arguments_chars
+        self._machine.watch = strict
+        self._cut: set[int] = set()
+        self._strict_arguments: dict[int, list[str]] = {}
 
     @property
     def finish_reason(self) -> FinishReason | None:
@@ -71,12 +101,20 @@ class StreamParser:
     def feed(self, text: str) -> ChoiceDelta | None:
         # The checks of _feed, inlined: this runs once per token of every stream.
         if type(text) is str and self._finish_reason is None:
-            return events_to_delta(self._machine.feed(text))
+            machine = self._machine
+            events = machine.feed(text)
+            if (
+                machine.watch
+                or machine._args_chars > self._max_arguments_chars
+                or machine._calls > self._max_calls
+            ):
+                events = self._screen(events)
+            return events_to_delta(events)
         return events_to_delta(self._feed(text))
 
     def feed_events(self, text: str) -> list[Event]:
         if type(text) is str and self._finish_reason is None:
-            return self._machine.feed(text)
+            return self._check(self._machine.feed(text))
         return self._feed(text)
 
     def finish(self, reason: StopReason | None = None) -> ChoiceDelta | None:
@@ -96,7 +134,78 @@ class StreamParser:
             raise UsageError(f"feed() takes str, not {type(text).__name__}")
         if not text:
             return []
-        return self._machine.feed(text)
+        return self._check(self._machine.feed(text))
+
+    def _check(self, events: list[Event], truncated: bool = False) -> list[Event]:
+        machine = self._machine
+        if (
+            machine.watch
+            or machine._args_chars > self._max_arguments_chars
+            or machine._calls > self._max_calls
+        ):
+            return self._screen(events, truncated)
+        return events
+
+    def _screen(self, events: list[Event], truncated: bool = False) -> list[Event]:
+        """Apply the limits (and strict mode's checks) to one feed's events."""
+        machine = self._machine
+        machine.watch = True
+        if self.strict and machine.failure is not None:
+            offset, expected = machine.failure
+            raise MalformedCallError(self.dialect, offset, expected)
+        # Arguments each call had before this feed: its total so far minus this feed's share.
+        emitted: dict[int, int] = {}
+        for event in events:
+            if type(event) is CallArguments:
+                emitted[event[0]] = emitted.get(event[0], 0) - len(event[1])
+        for index in emitted:
+            total = machine._args_chars if index == machine._call_index else machine.args_totals[index]
+            emitted[index] += total
+        limit = self._max_arguments_chars
+        kept: list[Event] = []
+        for event in events:
+            if isinstance(event, (Text, Reasoning)):
+                kept.append(event)
+                continue
+            if event.index in self._cut:
+                continue
+            if isinstance(event, CallStart) and event.index >= self._max_calls:
+                self._cut.add(event.index)
+                detail = f"more than max_calls={self._max_calls} calls: this one was dropped"
+                kept.append(LimitExceeded(event.index, "max_calls", detail))
+                continue
+            if isinstance(event, CallArguments):
+                before = emitted[event.index]
+                emitted[event.index] = before + len(event.text)
+                if before + len(event.text) > limit:
+                    if limit > before:
+                        kept.append(CallArguments(event.index, event.text[: limit - before]))
+                    self._cut.add(event.index)
+                    detail = f"arguments longer than max_arguments_chars={limit}: the rest was dropped"
+                    kept.append(LimitExceeded(event.index, "max_arguments_chars", detail))
+                    kept.append(CallEnd(event.index, False))
+                    continue
+                if self.strict:
+                    self._strict_arguments.setdefault(event.index, []).append(event.text)
+            elif isinstance(event, CallEnd) and self.strict:
+                self._check_strictly(event, truncated)
+            kept.append(event)
+        return kept
+
+    def _check_strictly(self, end: CallEnd, truncated: bool) -> None:
+        offset = self._machine.call_offsets[end.index]
+        arguments = "".join(self._strict_arguments.pop(end.index, ()))
+        if not end.complete:
+            if truncated:
+                return
+            raise MalformedCallError(
+                self.dialect, offset, f"the end of call {end.index}'s arguments", end.index
+            )
+        problem = _arguments_problem(arguments)
+        if problem is not None:
+            raise MalformedCallError(
+                self.dialect, offset, f"a JSON object as call {end.index}'s arguments ({problem})", end.index
+            )
 
     def _finish(self, reason: StopReason | None) -> list[Event]:
         if self._finish_reason is not None:
@@ -104,11 +213,20 @@ class StreamParser:
         if reason not in (None, "stop", "length"):
             raise UsageError(f"finish(reason=...) takes 'stop' or 'length', not {reason!r}")
         events = self._machine.finish(truncated=reason == "length")
+        events = self._check(events, truncated=reason == "length")
         if reason == "length":
             self._finish_reason = "length"
         else:
             self._finish_reason = "tool_calls" if self._machine.calls_started else "stop"
         return events
+
+
+def _limit(name: str, value: int | None) -> int:
+    if value is None:
+        return sys.maxsize
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"{name} takes a positive int, or None for no limit; not {value!r}")
+    return value
 
 
 def parse(
@@ -121,15 +239,26 @@ def parse(
     id_factory: Callable[[], str] | None = None,
     finish_reason: StopReason | None = None,
     validate: bool = False,
+    max_arguments_chars: int | None = DEFAULT_MAX_ARGUMENTS_CHARS,
+    max_calls: int | None = DEFAULT_MAX_CALLS,
+    strict: bool = False,
 ) -> ParseResult:
     """Parse a whole response at once; the same as folding the stream of it.
 
     ``validate=True`` checks each call's arguments against its tool's
     ``parameters`` schema and reports mismatches in ``problems`` (needs
-    ``tools`` and the ``validate`` extra, jsonschema).
+    ``tools`` and the ``validate`` extra, jsonschema). The limits and
+    ``strict`` are as for :class:`StreamParser`.
     """
     parser = StreamParser(
-        dialect, tools, start_in_reasoning=start_in_reasoning, id_seed=id_seed, id_factory=id_factory
+        dialect,
+        tools,
+        start_in_reasoning=start_in_reasoning,
+        id_seed=id_seed,
+        id_factory=id_factory,
+        max_arguments_chars=max_arguments_chars,
+        max_calls=max_calls,
+        strict=strict,
     )
     builder = _Builder()
     builder.add_events(parser._feed(text))

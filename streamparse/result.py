@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ._json import DONE, JsonSkimmer
 from .errors import UsageError
-from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
+from .events import CallArguments, CallEnd, CallStart, Event, LimitExceeded, Reasoning, Text
 from .tools import FunctionSpec
 
 __all__ = ["CallProblem", "FinishReason", "Function", "ParseResult", "ToolCall", "fold_deltas"]
@@ -41,15 +41,18 @@ class CallProblem(BaseModel):
     ``kind`` is ``incomplete`` (the text was cut inside the call, after
     ``finish(reason="length")``), ``invalid_arguments`` (the arguments are
     not a JSON object), ``unknown_tool`` (``tools`` were given and do not
-    declare the name) or ``schema_mismatch`` (with ``validate=True``: the
+    declare the name), ``schema_mismatch`` (with ``validate=True``: the
     arguments do not satisfy the tool's ``parameters`` JSON schema; the
-    detail says where and why).
+    detail says where and why) or ``limit_exceeded`` (the call went past
+    ``max_arguments_chars`` and was cut, or past ``max_calls`` and was
+    dropped: then ``index`` is the one it would have had and no entry of
+    ``tool_calls`` carries it).
     """
 
     model_config = ConfigDict(frozen=True)
 
     index: int
-    kind: Literal["incomplete", "invalid_arguments", "unknown_tool", "schema_mismatch"]
+    kind: Literal["incomplete", "invalid_arguments", "unknown_tool", "schema_mismatch", "limit_exceeded"]
     detail: str
 
 
@@ -74,6 +77,7 @@ class _Builder:
         self.names: list[str] = []
         self.arguments: list[list[str]] = []
         self.incomplete: set[int] = set()
+        self.limits: dict[int, str] = {}
 
     def call(self, index: int) -> None:
         while len(self.ids) <= index:
@@ -96,6 +100,8 @@ class _Builder:
                 self.arguments[event.index].append(event.text)
             elif isinstance(event, CallEnd) and not event.complete:
                 self.incomplete.add(event.index)
+            elif isinstance(event, LimitExceeded):
+                self.limits[event.index] = event.detail
 
     def result(
         self,
@@ -110,6 +116,10 @@ class _Builder:
         ]
         problems: list[CallProblem] = []
         for index, call in enumerate(calls):
+            if index in self.limits:
+                # Cut at the limit: its arguments are a prefix, not something to check.
+                problems.append(CallProblem(index=index, kind="limit_exceeded", detail=self.limits[index]))
+                continue
             if finish_reason == "length" and index in self.incomplete:
                 problems.append(
                     CallProblem(index=index, kind="incomplete", detail="the text ended inside this call")
@@ -129,6 +139,11 @@ class _Builder:
                         detail=f"{call.function.name!r} is not among the tools given",
                     )
                 )
+        problems.extend(
+            CallProblem(index=index, kind="limit_exceeded", detail=detail)
+            for index, detail in sorted(self.limits.items())
+            if index >= len(calls)
+        )
         return ParseResult(
             content="".join(self.content) or None,
             reasoning_content="".join(self.reasoning) or None,
