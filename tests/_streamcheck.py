@@ -129,8 +129,10 @@ def run_deltas(
     pieces: Sequence[str],
     finish: str | None = None,
     tools: Any = None,
+    *,
+    start_in_reasoning: bool = False,
 ) -> tuple[list[dict[str, Any] | None], str]:
-    parser = StreamParser(dialect, tools, id_seed=0)
+    parser = StreamParser(dialect, tools, id_seed=0, start_in_reasoning=start_in_reasoning)
     deltas: list[dict[str, Any] | None] = [
         dict(d) if d is not None else None for d in map(parser.feed, pieces)
     ]
@@ -156,9 +158,11 @@ def summary(result: streamparse.ParseResult, *, with_incomplete: bool = True) ->
     }
 
 
-def stream_summary(dialect: str, pieces: Sequence[str], finish: str | None = None) -> dict[str, Any]:
+def stream_summary(
+    dialect: str, pieces: Sequence[str], finish: str | None = None, *, start_in_reasoning: bool = False
+) -> dict[str, Any]:
     """Fold of the stream (with wire-shape checks, no pydantic): for the many-split tests."""
-    deltas, reason = run_deltas(dialect, pieces, finish)
+    deltas, reason = run_deltas(dialect, pieces, finish, start_in_reasoning=start_in_reasoning)
     check_wire_shape(deltas, reason, validate=False)
     return summary(fold(deltas, reason), with_incomplete=False)
 
@@ -267,9 +271,14 @@ def chunks_of(deltas: Sequence[Mapping[str, Any] | None], finish_reason: str) ->
 
 
 def run_events(
-    dialect: str, pieces: Sequence[str], finish: str | None = None, tools: Any = None
+    dialect: str,
+    pieces: Sequence[str],
+    finish: str | None = None,
+    tools: Any = None,
+    *,
+    start_in_reasoning: bool = False,
 ) -> dict[str, Any]:
-    parser = StreamParser(dialect, tools, id_seed=0)
+    parser = StreamParser(dialect, tools, id_seed=0, start_in_reasoning=start_in_reasoning)
     events = [e for piece in pieces for e in parser.feed_events(piece)]
     events.extend(parser.finish_events(finish))  # type: ignore[arg-type]
     content: list[str] = []
@@ -312,12 +321,20 @@ def check_case(
     finish: str | None = None,
     tools: Any = None,
     seeds: Iterable[int] = range(6),
+    start_in_reasoning: bool = False,
 ) -> streamparse.ParseResult:
     """Check ``text`` whole, one character at a time and at random splits."""
     finish_reason = expect.finish_reason or (
         "length" if finish == "length" else "tool_calls" if expect.calls else "stop"
     )
-    batch = streamparse.parse(text, dialect, tools, id_seed=0, finish_reason=finish)  # type: ignore[arg-type]
+    batch = streamparse.parse(
+        text,
+        dialect,
+        tools,
+        id_seed=0,
+        finish_reason=finish,  # type: ignore[arg-type]
+        start_in_reasoning=start_in_reasoning,
+    )
     assert batch.content == expect.content
     assert batch.reasoning_content == expect.reasoning
     assert len(batch.tool_calls) == len(expect.calls), batch.tool_calls
@@ -338,7 +355,7 @@ def check_case(
 
     for label, pieces in splits(text, seeds):
         assert "".join(pieces) == text
-        deltas, reason = run_deltas(dialect, pieces, finish, tools)
+        deltas, reason = run_deltas(dialect, pieces, finish, tools, start_in_reasoning=start_in_reasoning)
         assert reason == finish_reason, label
         check_wire_shape(deltas, reason)
         folded = streamparse.fold_deltas(deltas, finish_reason=reason, tools=normalize_tools(tools))  # type: ignore[arg-type]
@@ -357,7 +374,7 @@ def check_case(
                 assert call["function"]["name"] in tool_map
                 json.loads(call["function"]["arguments"])
 
-        events = run_events(dialect, pieces, finish, tools)
+        events = run_events(dialect, pieces, finish, tools, start_in_reasoning=start_in_reasoning)
         assert events == {
             "content": expect.content,
             "reasoning_content": expect.reasoning,

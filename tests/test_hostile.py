@@ -20,13 +20,15 @@ from streamparse.testing import Rendered, Sample, ToolCallSpec, render, run_stre
 DIALECTS = streamparse.dialects()
 
 
-def comparable(result: streamparse.ParseResult) -> tuple[object, ...]:
+def comparable(result: streamparse.ParseResult, *, with_incomplete: bool = True) -> tuple[object, ...]:
+    """What must agree between runs. A fold of wire deltas cannot carry the event-level
+    ``incomplete`` flag, so a batch result compared with one must leave it out."""
     return (
         result.content,
         result.reasoning_content,
         [(c.id, c.function.name, c.function.arguments) for c in result.tool_calls],
         result.finish_reason,
-        [(p.index, p.kind) for p in result.problems],
+        [(p.index, p.kind) for p in result.problems if with_incomplete or p.kind != "incomplete"],
     )
 
 
@@ -138,4 +140,4 @@ def test_marker_soup_of_every_marker_at_every_cut(dialect: str) -> None:
     batch = streamparse.parse(text, dialect, id_seed=0, finish_reason="length")
     for cut in range(1, len(text)):
         result = run(dialect, [text[:cut], text[cut:]], reason="length")
-        assert comparable(result) == comparable(batch), cut
+        assert comparable(result) == comparable(batch, with_incomplete=False), cut

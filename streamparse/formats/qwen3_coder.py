@@ -32,6 +32,12 @@ the end of the text follow; otherwise it is value text. A missing
 newline between blocks is content, as for ``hermes``; ``<think>`` ...
 ``</think>`` (later thinking models of the family) is reasoning. Without a
 schema for a parameter, its value is a string.
+
+Qwen3.5 sometimes opens its call before ``</think>``: ``<tool_call>``
+followed by ``<function=`` (directly, or after a newline, a blank line or a
+space) ends the reasoning there, as vLLM's and SGLang's Qwen3 reasoning
+parsers do. A ``<tool_call>`` followed by anything else is a mention and
+stays reasoning text.
 """
 
 from __future__ import annotations
@@ -50,6 +56,16 @@ THINK_CLOSE = "</think>"
 # Qwen3-Coder's first template writes True/False/None for non-string scalars; later ones write JSON.
 QWEN_VALUES = ValueRules(strip="newline", null_words=frozenset({"null", "none"}))
 
+# Whole markers rather than <tool_call> alone: the lexer then holds a trailing
+# "<tool_call>\n" only until the next characters show whether <function= follows.
+CALL_IN_REASONING = tuple(BLOCK[0] + space + FUNCTION[0] for space in ("", "\n", "\n\n", " "))
+
+
+def end_reasoning_at_call(machine: Machine, marker: str) -> bool:
+    """A call opened before ``</think>``: the reasoning ends, and the call's markup is read again as content."""
+    machine.to_content(marker)
+    return False
+
 
 class Qwen3Coder(XmlMachine):
     name = "qwen3_coder"
@@ -59,7 +75,9 @@ class Qwen3Coder(XmlMachine):
         XmlState.CONTENT: Lex(
             Machine.content, {THINK_OPEN: Machine.to_reasoning, BLOCK[0]: Machine.open_wrapper}
         ),
-        XmlState.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
+        XmlState.REASONING: Lex(
+            Machine.reasoning, {THINK_CLOSE: Machine.to_content, CALL_IN_REASONING: end_reasoning_at_call}
+        ),
         **block_states(block=BLOCK, call=FUNCTION, param=PARAMETER),
     }
 

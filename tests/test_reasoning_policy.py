@@ -1,0 +1,426 @@
+"""The reasoning policy of every dialect (issue 5, item 5).
+
+Every dialect with reasoning markers answers the same questions:
+
+* ``OPEN ... CLOSE`` is reasoning and what follows is content; a block that
+  is never closed runs to the end of the text.
+* ``start_in_reasoning=True`` (the prompt already opened the block, as the
+  templates of MiniMax-M2, DeepSeek-V3.1 thinking mode, Qwen3-Thinking-2507
+  and newer R1 and GLM do) starts the output inside it, so a lone ``CLOSE``
+  ends it.
+* Without the option a lone ``CLOSE`` is content, verbatim: the text before
+  it was already emitted as content, and DIALECTS.md ("Prompt-opened
+  reasoning") says the parser must be told at construction time. A second
+  ``CLOSE`` after the block ended is content too, and an ``OPEN`` inside
+  reasoning is reasoning text.
+* A tool-call section that opens before ``CLOSE`` ends the reasoning in
+  ``kimi_k2`` (DIALECTS.md §1: the section begin, and a bare call begin)
+  and in ``qwen3_coder`` when ``<tool_call>`` is followed by ``<function=``
+  (Qwen3.5 does this; vLLM's and SGLang's Qwen3 reasoning parsers end the
+  reasoning there). In every other dialect it is reasoning text (DIALECTS.md
+  §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
+  only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
+  header ends the analysis body whatever follows.
+* Markup that looks like part of a call but cannot open one is reasoning
+  text in every dialect.
+
+Dialects without reasoning markers (``llama3_json``, ``json_array``,
+``pythonic``) ignore ``start_in_reasoning``: the machine starts in its usual
+state when it has no ``REASONING_STATE``; the tests check the option
+changes nothing.
+
+Each case runs through ``_streamcheck.check_case`` (whole, one character at
+a time, seeded random cuts, wire shape, event level) and, besides, at every
+cut into two pieces, each compared with ``streamparse.parse``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from _streamcheck import (
+    AB,
+    CB,
+    CE,
+    DS_CALL_BEGIN,
+    DS_CALL_END,
+    DS_CALLS_BEGIN,
+    DS_CALLS_END,
+    DS_SEP,
+    SB,
+    SE,
+    Call,
+    Expect,
+    check_case,
+    stream_summary,
+    summary,
+)
+
+import streamparse
+
+THINK = ("<think>", "</think>")
+ARGUMENTS = '{"a": 1}'
+# The XML dialects keep an untyped value as a string (glm45 decodes JSON-looking ones).
+STRING_ARGUMENTS = '{"a": "1"}'
+
+
+@dataclass(frozen=True)
+class ReasoningDialect:
+    """What the shared cases need to know about a dialect with reasoning markers."""
+
+    name: str
+    think_open: str
+    think_close: str
+    # One complete call of ``f``, and what it parses to.
+    call: str
+    expected_call: Call
+    call_ends_reasoning: bool
+    # Markup of the dialect that cannot open a call on its own.
+    look_alike: str
+
+
+REASONING_DIALECTS = (
+    ReasoningDialect(
+        "kimi_k2",
+        *THINK,
+        call=f"{SB}{CB}functions.f:0{AB}{ARGUMENTS}{CE}{SE}",
+        expected_call=Call("f", ARGUMENTS, "functions.f:0"),
+        call_ends_reasoning=True,
+        look_alike=f"functions.f:0{AB}{ARGUMENTS}{CE}{SE}",
+    ),
+    ReasoningDialect(
+        "minimax_m1",
+        *THINK,
+        call=f'<tool_calls>\n{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_calls>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_calls>',
+    ),
+    ReasoningDialect(
+        "hermes",
+        *THINK,
+        call=f'<tool_call>\n{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+    ),
+    ReasoningDialect(
+        "deepseek_v3",
+        *THINK,
+        call=f"{DS_CALLS_BEGIN}{DS_CALL_BEGIN}function{DS_SEP}f\n```json\n{ARGUMENTS}\n```{DS_CALL_END}{DS_CALLS_END}",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f"function{DS_SEP}f\n```json\n{ARGUMENTS}\n```{DS_CALL_END}{DS_CALLS_END}",
+    ),
+    ReasoningDialect(
+        "deepseek_v31",
+        *THINK,
+        call=f"{DS_CALLS_BEGIN}{DS_CALL_BEGIN}f{DS_SEP}{ARGUMENTS}{DS_CALL_END}{DS_CALLS_END}",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f"f{DS_SEP}{ARGUMENTS}{DS_CALL_END}{DS_CALLS_END}",
+    ),
+    ReasoningDialect(
+        "mistral",
+        "[THINK]",
+        "[/THINK]",
+        call=f"[TOOL_CALLS]f[ARGS]{ARGUMENTS}",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f"f[CALL_ID]a1B2c3D4e[ARGS]{ARGUMENTS}",
+    ),
+    ReasoningDialect(
+        "qwen3_coder",
+        *THINK,
+        call="<tool_call>\n<function=f>\n<parameter=a>\n1\n</parameter>\n</function>\n</tool_call>",
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=True,
+        # <tool_call> followed by anything but <function= is a mention, not a call.
+        look_alike="<tool_call> blocks hold <function=f>\n<parameter=a>\n1\n</parameter>\n</function>",
+    ),
+    ReasoningDialect(
+        "glm45",
+        *THINK,
+        call="<tool_call>f\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="f\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>",
+    ),
+    ReasoningDialect(
+        "minimax_m2",
+        *THINK,
+        call='<minimax:tool_call>\n<invoke name="f">\n<parameter name="a">1</parameter>\n</invoke>\n</minimax:tool_call>',
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<invoke name="f">\n<parameter name="a">1</parameter>\n</invoke>',
+    ),
+    ReasoningDialect(
+        "seed_oss",
+        "<seed:think>",
+        "</seed:think>",
+        call="<seed:tool_call>\n<function=f>\n<parameter=a>1</parameter>\n</function>\n</seed:tool_call>",
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="<function=f>\n<parameter=a>1</parameter>\n</function>",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Case:
+    dialect: str
+    label: str
+    text: str
+    expect: Expect
+    start_in_reasoning: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"{self.dialect}-{self.label}"
+
+
+def shared_cases(d: ReasoningDialect) -> list[Case]:
+    """The same questions, asked of every dialect with reasoning markers."""
+    opener, closer, call = d.think_open, d.think_close, d.call
+    calls = (d.expected_call,)
+    if d.call_ends_reasoning:
+        call_before_close = Expect(reasoning="plan ", calls=calls, content=f"{closer}Hi")
+        prompt_opened_call = Expect(reasoning="plan ", calls=calls)
+    else:
+        call_before_close = Expect(reasoning=f"plan {call}", content="Hi")
+        prompt_opened_call = Expect(reasoning=f"plan {call}")
+    return [
+        Case(d.name, "block", f"{opener}plan{closer}Hi", Expect(reasoning="plan", content="Hi")),
+        Case(d.name, "unclosed_block_runs_to_end", f"{opener}plan", Expect(reasoning="plan")),
+        Case(
+            d.name, "call_after_block", f"{opener}plan{closer}{call}", Expect(reasoning="plan", calls=calls)
+        ),
+        Case(d.name, "prompt_opened", f"plan{closer}Hi", Expect(reasoning="plan", content="Hi"), True),
+        Case(d.name, "prompt_opened_unclosed", "plan", Expect(reasoning="plan"), True),
+        Case(
+            d.name,
+            "prompt_opened_then_call",
+            f"plan{closer}{call}",
+            Expect(reasoning="plan", calls=calls),
+            True,
+        ),
+        Case(d.name, "prompt_opened_empty", "", Expect(), True),
+        Case(d.name, "lone_close_is_content", f"plan{closer}Hi", Expect(content=f"plan{closer}Hi")),
+        Case(
+            d.name,
+            "second_close_is_content",
+            f"{opener}a{closer}b{closer}c",
+            Expect(reasoning="a", content=f"b{closer}c"),
+        ),
+        Case(
+            d.name,
+            "opener_inside_reasoning_is_text",
+            f"{opener}plan{closer}Hi",
+            Expect(reasoning=f"{opener}plan", content="Hi"),
+            True,
+        ),
+        Case(d.name, "call_before_close", f"{opener}plan {call}{closer}Hi", call_before_close),
+        Case(d.name, "prompt_opened_call_before_close", f"plan {call}", prompt_opened_call, True),
+        Case(
+            d.name,
+            "look_alike_is_reasoning_text",
+            f"{opener}x {d.look_alike} y{closer}Hi",
+            Expect(reasoning=f"x {d.look_alike} y", content="Hi"),
+        ),
+        Case(
+            d.name,
+            "prompt_opened_look_alike_is_reasoning_text",
+            f"x {d.look_alike} y{closer}Hi",
+            Expect(reasoning=f"x {d.look_alike} y", content="Hi"),
+            True,
+        ),
+    ]
+
+
+KIMI_CASES = [
+    # DIALECTS.md §1: a bare <|tool_call_begin|> ends the reasoning too.
+    Case(
+        "kimi_k2",
+        "call_begin_without_section_ends_reasoning",
+        f"<think>plan{CB}functions.f:0{AB}{ARGUMENTS}{CE}",
+        Expect(reasoning="plan", calls=(Call("f", ARGUMENTS, "functions.f:0"),)),
+    ),
+    # The section ended the reasoning before it turned out to hold no call: it is
+    # content in full, and so is everything after it.
+    Case(
+        "kimi_k2",
+        "empty_section_inside_reasoning",
+        f"<think>plan{SB}oops</think>Hi",
+        Expect(reasoning="plan", content=f"{SB}oops</think>Hi"),
+    ),
+]
+
+QWEN3_CODER_CASES = [
+    *(
+        Case(
+            "qwen3_coder",
+            f"call_ends_reasoning_after_{label}",
+            f"<think>plan<tool_call>{space}<function=f></function></tool_call>",
+            Expect(reasoning="plan", calls=(Call("f", "{}"),)),
+        )
+        for label, space in (("nothing", ""), ("a_space", " "), ("a_blank_line", "\n\n"))
+    ),
+    Case(
+        "qwen3_coder",
+        "tool_call_tag_before_close_is_reasoning_text",
+        "<think>then <tool_call></think>Hi",
+        Expect(reasoning="then <tool_call>", content="Hi"),
+    ),
+    Case(
+        "qwen3_coder",
+        "tool_call_tag_at_end_is_reasoning_text",
+        "<think>then <tool_call>\n",
+        Expect(reasoning="then <tool_call>\n"),
+    ),
+    # The reasoning is over once <tool_call><function= arrives, even if the header
+    # then breaks: the failed block is content, as it would be outside reasoning.
+    Case(
+        "qwen3_coder",
+        "broken_header_after_reasoning_ended",
+        "<think>plan<tool_call>\n<function=</think>Hi",
+        Expect(reasoning="plan", content="<tool_call>\n<function=</think>Hi"),
+    ),
+]
+
+ANALYSIS = "<|channel|>analysis<|message|>"
+FINAL = "<|start|>assistant<|channel|>final<|message|>"
+GPT_OSS_CALL = (
+    f"<|start|>assistant<|channel|>commentary to=functions.f <|constrain|>json<|message|>{ARGUMENTS}<|call|>"
+)
+GPT_OSS_F = (Call("f", ARGUMENTS),)
+
+GPT_OSS_CASES = [
+    Case(
+        "gpt_oss",
+        "analysis_then_final",
+        f"{ANALYSIS}plan<|end|>{FINAL}Hi<|return|>",
+        Expect(reasoning="plan", content="Hi"),
+    ),
+    Case("gpt_oss", "unterminated_analysis_runs_to_end", f"{ANALYSIS}plan", Expect(reasoning="plan")),
+    Case(
+        "gpt_oss",
+        "analysis_then_call",
+        f"{ANALYSIS}plan<|end|>{GPT_OSS_CALL}",
+        Expect(reasoning="plan", calls=GPT_OSS_F),
+    ),
+    # The prompt ends with <|start|>assistant<|channel|>analysis<|message|>.
+    Case(
+        "gpt_oss",
+        "prompt_opened",
+        f"plan<|end|>{FINAL}Hi<|return|>",
+        Expect(reasoning="plan", content="Hi"),
+        True,
+    ),
+    Case("gpt_oss", "prompt_opened_unterminated", "plan", Expect(reasoning="plan"), True),
+    Case(
+        "gpt_oss",
+        "prompt_opened_then_call",
+        f"plan<|end|>{GPT_OSS_CALL}",
+        Expect(reasoning="plan", calls=GPT_OSS_F),
+        True,
+    ),
+    # A terminator outside any message is markup (harmony's terminators are never text).
+    Case("gpt_oss", "lone_terminator_is_markup", f"plan<|end|>{FINAL}Hi<|return|>", Expect(content="planHi")),
+    # A body that misses <|end|> ends at the next header: the call is a call.
+    Case(
+        "gpt_oss",
+        "call_header_before_end",
+        f"{ANALYSIS}plan {GPT_OSS_CALL}",
+        Expect(reasoning="plan ", calls=GPT_OSS_F),
+    ),
+    Case(
+        "gpt_oss",
+        "prompt_opened_call_header_before_end",
+        f"plan {GPT_OSS_CALL}",
+        Expect(reasoning="plan ", calls=GPT_OSS_F),
+        True,
+    ),
+    # A recipient written in the body is body text.
+    Case(
+        "gpt_oss",
+        "recipient_inside_analysis_is_reasoning_text",
+        f"{ANALYSIS}use to=functions.f {ARGUMENTS}<|end|>",
+        Expect(reasoning=f"use to=functions.f {ARGUMENTS}"),
+    ),
+    # Built-in tools are called from the analysis channel: not a call the client can run.
+    Case(
+        "gpt_oss",
+        "builtin_tool_message_is_reasoning",
+        '<|channel|>analysis to=browser.search<|message|>{"q": "x"}<|call|>',
+        Expect(reasoning='{"q": "x"}'),
+    ),
+]
+
+CASES = (
+    [case for d in REASONING_DIALECTS for case in shared_cases(d)]
+    + KIMI_CASES
+    + QWEN3_CODER_CASES
+    + GPT_OSS_CASES
+)
+
+
+def check_every_two_piece_split(dialect: str, text: str, start_in_reasoning: bool) -> None:
+    batch = streamparse.parse(text, dialect, id_seed=0, start_in_reasoning=start_in_reasoning)
+    expected = summary(batch, with_incomplete=False)
+    for cut in range(1, len(text)):
+        pieces = [text[:cut], text[cut:]]
+        assert stream_summary(dialect, pieces, start_in_reasoning=start_in_reasoning) == expected, pieces
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_reasoning_case(case: Case) -> None:
+    check_case(case.dialect, case.text, case.expect, start_in_reasoning=case.start_in_reasoning)
+    check_every_two_piece_split(case.dialect, case.text, case.start_in_reasoning)
+
+
+# -- dialects without reasoning markers: start_in_reasoning changes nothing --------
+
+NO_REASONING_DIALECTS = {
+    "llama3_json": '{"name": "f", "parameters": {"a": 1}}',
+    "json_array": '[{"name": "f", "parameters": {"a": 1}}]',
+    "pythonic": "[f(a=1)]",
+}
+
+
+def no_reasoning_cases() -> list[Case]:
+    cases: list[Case] = []
+    for dialect, call in NO_REASONING_DIALECTS.items():
+        cases += [
+            Case(dialect, "call", call, Expect(calls=(Call("f", ARGUMENTS),))),
+            Case(dialect, "prose", "Hi there.", Expect(content="Hi there.")),
+            # These dialects recognise calls only at the start of the output, so a
+            # call after a think block is content, markers and all.
+            Case(
+                dialect,
+                "think_block_then_call",
+                f"<think>plan</think>{call}",
+                Expect(content=f"<think>plan</think>{call}"),
+            ),
+            Case(
+                dialect, "lone_close_then_call", f"plan</think>{call}", Expect(content=f"plan</think>{call}")
+            ),
+        ]
+    return cases
+
+
+NO_REASONING_CASES = no_reasoning_cases()
+
+
+@pytest.mark.parametrize("case", NO_REASONING_CASES, ids=[case.id for case in NO_REASONING_CASES])
+@pytest.mark.parametrize("start_in_reasoning", [False, True], ids=["plain", "start_in_reasoning"])
+def test_start_in_reasoning_is_ignored_without_reasoning_markers(
+    case: Case, start_in_reasoning: bool
+) -> None:
+    check_case(case.dialect, case.text, case.expect, start_in_reasoning=start_in_reasoning)
+    check_every_two_piece_split(case.dialect, case.text, start_in_reasoning)
+
+
+def test_every_dialect_has_a_reasoning_policy() -> None:
+    covered = {d.name for d in REASONING_DIALECTS} | {"gpt_oss"} | set(NO_REASONING_DIALECTS)
+    assert covered == set(streamparse.dialects())
