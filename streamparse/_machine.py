@@ -212,12 +212,14 @@ class Machine:
         # the parser's limits read them (counting here keeps the per-delta path free of checks).
         self._args_chars = 0
         self.args_totals: list[int] = []
-        # Set by the parser: a call past args_limit (or strict mode) makes it screen every feed.
+        # Set by the parser: a call past a limit (or strict mode) makes it screen every feed.
         self.args_limit = sys.maxsize
+        self.calls_limit = sys.maxsize
         self.watch = False
         # Where things start in the response text, for strict mode's errors:
-        # characters fed, where the current buffer starts, where the last marker was found in it.
-        self._fed = 0
+        # characters fed (counted by the parser, in strict mode only: it costs on every delta),
+        # where the current buffer starts, where the last marker was found in it.
+        self.fed = 0
         self._base = 0
         self._marker_at = 0
         self._call_at = 0
@@ -255,7 +257,6 @@ class Machine:
     def feed(self, text: str) -> list[Event]:
         if not text:
             return []
-        self._fed += len(text)
         if not self._buf:
             spec = self._spec
             char = spec.quiet_char
@@ -290,7 +291,7 @@ class Machine:
     def _run(self, buf: str, final: bool) -> None:
         pos = 0
         n = len(buf)
-        self._base = self._fed - n
+        self._base = self.fed - n
         while pos < n:
             state = self._state
             spec = self._spec
@@ -702,6 +703,8 @@ class Machine:
         self._call_raw = []
         index = self._calls
         self._calls += 1
+        if self._calls > self.calls_limit:
+            self.watch = True
         self._call_index = index
         self._call_open = True
         self._args_emitted = False

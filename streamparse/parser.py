@@ -85,7 +85,10 @@ class StreamParser:
         self.strict = strict
         # Once a limit is reached (or in strict mode) every feed's events are screened.
         self._machine.args_limit = self._max_arguments_chars
+        self._machine.calls_limit = self._max_calls
         self._machine.watch = strict
+        # Whether feed() can go straight to the machine: not finished, not strict.
+        self._fast = not strict
         self._cut: set[int] = set()
         self._strict_arguments: dict[int, list[str]] = {}
 
@@ -100,20 +103,18 @@ class StreamParser:
 
     def feed(self, text: str) -> ChoiceDelta | None:
         # The checks of _feed, inlined: this runs once per token of every stream.
-        if type(text) is str and self._finish_reason is None:
+        if type(text) is str and self._fast:
             machine = self._machine
             events = machine.feed(text)
-            if (
-                machine.watch
-                or machine._args_chars > self._max_arguments_chars
-                or machine._calls > self._max_calls
-            ):
+            # The machine raises watch when a call passes a limit, except for the open
+            # call's arguments: that check is here, where it costs one comparison per delta.
+            if machine.watch or machine._args_chars > self._max_arguments_chars:
                 events = self._screen(events)
             return events_to_delta(events)
         return events_to_delta(self._feed(text))
 
     def feed_events(self, text: str) -> list[Event]:
-        if type(text) is str and self._finish_reason is None:
+        if type(text) is str and self._fast:
             return self._check(self._machine.feed(text))
         return self._feed(text)
 
@@ -134,15 +135,13 @@ class StreamParser:
             raise UsageError(f"feed() takes str, not {type(text).__name__}")
         if not text:
             return []
+        if self.strict:
+            self._machine.fed += len(text)
         return self._check(self._machine.feed(text))
 
     def _check(self, events: list[Event], truncated: bool = False) -> list[Event]:
         machine = self._machine
-        if (
-            machine.watch
-            or machine._args_chars > self._max_arguments_chars
-            or machine._calls > self._max_calls
-        ):
+        if machine.watch or machine._args_chars > self._max_arguments_chars:
             return self._screen(events, truncated)
         return events
 
@@ -212,13 +211,13 @@ class StreamParser:
             raise UsageError("finish() was already called: create a new StreamParser for each response")
         if reason not in (None, "stop", "length"):
             raise UsageError(f"finish(reason=...) takes 'stop' or 'length', not {reason!r}")
+        self._fast = False
         events = self._machine.finish(truncated=reason == "length")
-        events = self._check(events, truncated=reason == "length")
         if reason == "length":
             self._finish_reason = "length"
         else:
             self._finish_reason = "tool_calls" if self._machine.calls_started else "stop"
-        return events
+        return self._check(events, truncated=reason == "length")
 
 
 def _limit(name: str, value: int | None) -> int:
