@@ -13,8 +13,10 @@ Verbs::
                       [--host H] [--port P] [--timeout S] [--connect-timeout S]
                       [--content-format auto|string|openai] [--start-in-reasoning]
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
+    streamparse fuzz [--dialect NAME ...] [--minutes M | --seconds S] [--seed N] [--jobs N]
 
-``replay`` and ``serve`` need the ``server`` extra (``pip install 'streamparse[server]'``).
+``replay`` and ``serve`` need the ``server`` extra (``pip install 'streamparse[server]'``),
+``fuzz`` the ``test`` extra (hypothesis).
 User errors (unknown dialect, unreadable file, bad tools) print one line
 to stderr and exit with status 2. The module holds no parsing logic: it
 cuts text, feeds a :class:`~streamparse.StreamParser` and prints what
@@ -45,6 +47,7 @@ from .sse import ChunkBuilder, completion_chunk, sse_line
 __all__ = ["ChunkBuilder", "Example", "completion_chunk", "examples", "main", "split_text", "sse_line"]
 
 _EXIT_USAGE = 2
+_EXIT_INTERRUPTED = 130
 _DEMO_MAX_PIECE = 8
 _RANDOM_MAX_PIECE = 16
 _ALPHANUMERIC = string.ascii_letters + string.digits
@@ -332,6 +335,26 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
     return app, f"streamparse serve: {dialect} on {url} (upstream {upstream})"
 
 
+def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
+    try:
+        from .testing.longrun import fuzz
+    except ImportError as error:
+        raise _CliError(
+            f"this verb needs the test extra ({error.name} is missing): pip install 'streamparse[test]'"
+        ) from None
+    budget = args.seconds if args.seconds is not None else args.minutes * 60.0
+
+    def progress(line: str) -> None:
+        sys.stderr.write(f"streamparse fuzz: {line}\n")
+        sys.stderr.flush()
+
+    report = fuzz(args.dialect, budget, seed=args.seed, progress=progress, jobs=args.jobs)
+    out.write(report.table() + "\n")
+    if not report.ok:
+        return 1
+    return _EXIT_INTERRUPTED if report.interrupted else 0
+
+
 def _detect(model: str | None, template: str) -> str:
     try:
         detect = import_module("streamparse.detect").detect
@@ -399,6 +422,26 @@ def _split_option(value: str) -> str | int:
     return size
 
 
+def _positive_number(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:  # also rejects nan
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {value!r}")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {value!r}")
+    return number
+
+
 def _server_options(verb: argparse.ArgumentParser, *, port: int) -> None:
     verb.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     verb.add_argument("--port", type=int, default=port, help=f"the port to listen on (default {port})")
@@ -411,7 +454,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Parse raw LLM output, streamed as text deltas, into OpenAI chat deltas with tool calls.",
     )
     verbs = top.add_subparsers(
-        dest="verb", metavar="{demo,parse,dialects,replay,serve}", parser_class=_ArgumentParser
+        dest="verb", metavar="{demo,parse,dialects,replay,serve,fuzz}", parser_class=_ArgumentParser
     )
     verbs.required = True
 
@@ -513,6 +556,29 @@ def _build_parser() -> argparse.ArgumentParser:
 
     listing = verbs.add_parser("dialects", help="list the dialect names")
     listing.set_defaults(run=_cmd_dialects)
+
+    fuzzing = verbs.add_parser(
+        "fuzz", help="run the contract's property tests over the dialects for a time budget (test extra)"
+    )
+    fuzzing.add_argument(
+        "--dialect",
+        action="extend",
+        nargs="+",
+        metavar="NAME",
+        help="only these dialects (repeatable; default: all)",
+    )
+    budget = fuzzing.add_mutually_exclusive_group()
+    budget.add_argument(
+        "--minutes", type=_positive_number, default=1.0, help="the time budget in minutes (default 1)"
+    )
+    budget.add_argument("--seconds", type=_positive_number, help="the time budget in seconds")
+    fuzzing.add_argument(
+        "--seed", type=int, default=None, help="seed of the hypothesis runs (default: random, reported)"
+    )
+    fuzzing.add_argument(
+        "--jobs", type=_positive_int, default=1, help="processes to run in parallel (default 1)"
+    )
+    fuzzing.set_defaults(run=_cmd_fuzz)
     return top
 
 
@@ -538,7 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return 1
     except KeyboardInterrupt:
-        return 130
+        return _EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -361,6 +361,11 @@ def test_parse_sse_reports_problems_on_stderr(capsys: pytest.CaptureFixture[str]
         (["parse"], "--dialect"),
         (["frobnicate"], "frobnicate"),
         ([], "demo,parse,dialects"),
+        (["fuzz", "--dialect", "bogus"], "unknown dialect 'bogus'"),
+        (["fuzz", "--seconds", "0"], "--seconds"),
+        (["fuzz", "--minutes", "nan"], "--minutes"),
+        (["fuzz", "--jobs", "0"], "--jobs"),
+        (["fuzz", "--minutes", "1", "--seconds", "5"], "not allowed"),
     ],
 )
 def test_user_errors_exit_2_with_one_line(

@@ -3,7 +3,10 @@
 Needs the ``test`` extra (hypothesis). Renderers turn calls and content
 into each dialect's text together with what a correct parser must return;
 strategies generate samples and ways to cut text into deltas; the checks
-below run a stream and verify the OpenAI wire shape.
+below run a stream and verify the OpenAI wire shape. The contract's
+properties, as checks over generated cases, are in
+:mod:`streamparse.testing.properties`, and long runs of them in
+:mod:`streamparse.testing.longrun` (``streamparse fuzz``).
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from .renderers import RENDERERS, ExpectedCall, Rendered, Sample, ToolCallSpec, 
 from .strategies import (
     arguments,
     contents,
+    cut_by_lengths,
     forbidden_in,
     json_values,
+    marker_soup,
     opening_characters,
     pieces,
     python_names,
@@ -44,8 +49,10 @@ __all__ = [
     "check_parser",
     "check_wire_shape",
     "contents",
+    "cut_by_lengths",
     "forbidden_in",
     "json_values",
+    "marker_soup",
     "opening_characters",
     "pieces",
     "python_names",

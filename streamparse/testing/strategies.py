@@ -1,8 +1,19 @@
-"""Hypothesis strategies: tool names, arguments, contents, samples and splits."""
+"""Hypothesis strategies: tool names, arguments, contents, samples and splits.
+
+The strategies of a dialect are built once and reused (``functools.cache``):
+hypothesis validates every new strategy object on its first draw, which
+costs more than drawing from it, so rebuilding them per example would
+dominate a long fuzz run.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import strategies as st
@@ -15,8 +26,10 @@ from .renderers import Sample, ToolCallSpec
 __all__ = [
     "arguments",
     "contents",
+    "cut_by_lengths",
     "forbidden_in",
     "json_values",
+    "marker_soup",
     "opening_characters",
     "pieces",
     "python_names",
@@ -50,29 +63,68 @@ _TRICKY = [
     "mkdir -p a/{b,c",
 ]
 
+# Several fragments make one text by drawing one string whose characters (private-use ones,
+# from _SLOT up) stand for the fragments: one choice for hypothesis to draw and shrink, where
+# a list of fragments costs two per fragment.
+_SLOT = 0xE000
+
+
+def _slots(fragments: tuple[str, ...]) -> dict[str, str]:
+    return {chr(_SLOT + number): fragment for number, fragment in enumerate(fragments)}
+
+
+def _expand(slots: Mapping[str, str], skeleton: str) -> str:
+    return "".join(slots.get(char, char) for char in skeleton)
+
+
+def _joined(fragments: tuple[str, ...], max_items: int) -> st.SearchStrategy[str]:
+    """Up to ``max_items`` of ``fragments``, concatenated."""
+    slots = _slots(fragments)
+    return st.text("".join(slots), max_size=max_items).map(functools.partial(_expand, slots))
+
+
 _TEXT = st.one_of(
     st.text(max_size=12),
     st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12),
-    st.lists(st.sampled_from(_TRICKY), max_size=4).map("".join),
+    _joined(tuple(_TRICKY), max_items=4),
 )
 
+# Names are drawn as a first character and the rest, two strings: from_regex draws a
+# character at a time and costs several times as much.
+_NAME_START = string.ascii_letters + "_"
 
+
+def _identifiers(
+    longest_rest: int, rest: str = string.ascii_letters + string.digits + "_"
+) -> st.SearchStrategy[str]:
+    return st.builds(
+        operator.add, st.text(_NAME_START, min_size=1, max_size=1), st.text(rest, max_size=longest_rest)
+    )
+
+
+@functools.cache
 def tool_names() -> st.SearchStrategy[str]:
     """Function names: letters, digits and ``_ . : -`` (dots and dashes included)."""
-    return st.from_regex(r"[A-Za-z_][A-Za-z0-9_.:\-]{0,24}", fullmatch=True)
+    return _identifiers(24, string.ascii_letters + string.digits + "_.:-")
 
 
+@functools.cache
 def python_names() -> st.SearchStrategy[str]:
     """Python identifiers, optionally dotted: the names a pythonic call can have."""
-    return st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,16}(\.[A-Za-z_][A-Za-z0-9_]{0,8}){0,2}", fullmatch=True)
+    return st.builds(
+        operator.add,
+        _identifiers(16),
+        st.lists(_identifiers(8), max_size=2).map(lambda parts: "".join("." + part for part in parts)),
+    )
 
 
 # Dialects whose tool names and top-level argument keys are written as Python identifiers.
-_IDENTIFIER_KEYS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,16}", fullmatch=True)
+_IDENTIFIER_KEYS = _identifiers(16)
 _NAMES = {"pythonic": python_names}
 _KEYS = {"pythonic": _IDENTIFIER_KEYS}
 
 
+@functools.cache
 def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
     scalars = st.one_of(
         st.none(),
@@ -91,6 +143,7 @@ def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
     )
 
 
+@functools.cache
 def arguments(keys: st.SearchStrategy[str] | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """Arguments objects, from ``{}`` to nested, with unicode and escapes."""
     return st.dictionaries(_TEXT if keys is None else keys, json_values(), max_size=5)
@@ -124,19 +177,62 @@ def _opens_call(text: str, opening: str) -> bool:
     return bool(head) and head in opening
 
 
-def contents(
-    forbidden: tuple[str, ...] = (), max_size: int = 40, opening: str = ""
-) -> st.SearchStrategy[str]:
+# Spliced text: characters standing for themselves, ones standing for a fragment (as in
+# _joined) and ones standing for the next few characters of an arbitrary string (_FILLS).
+_PLAIN = "ab z09_:,'\"\\/<>\n\t"
+_FILLS = "\uf8fc\uf8fd\uf8fe\uf8ff"
+_FILL_LENGTH = 3
+
+
+def _splice(slots: Mapping[str, str], skeleton: str, filler: str) -> str:
+    parts: list[str] = []
+    taken = 0
+    for char in skeleton:
+        if char in _FILLS:
+            parts.append(filler[taken : taken + _FILL_LENGTH])
+            taken += _FILL_LENGTH
+        else:
+            parts.append(slots.get(char, char))
+    return "".join(parts)
+
+
+def _spliced(fragments: tuple[str, ...], max_items: int) -> st.SearchStrategy[str]:
+    """Fragments, plain characters and runs of arbitrary ones, in any order.
+
+    Drawn as two strings, a skeleton whose characters stand for the items and
+    the arbitrary characters: two choices for hypothesis to draw and shrink,
+    where a list of fragments costs two per item.
+    """
+    slots = _slots(fragments)
+    skeleton = st.text("".join(slots) + _PLAIN + _FILLS, max_size=max_items)
+    return st.builds(functools.partial(_splice, slots), skeleton, st.text(max_size=_FILL_LENGTH * max_items))
+
+
+def contents(forbidden: Iterable[str] = (), max_size: int = 40, opening: str = "") -> st.SearchStrategy[str]:
     """Free text that contains none of ``forbidden`` and does not start with one of ``opening``.
 
     Often with marker look-alikes.
     """
-    look_alikes = [f[: max(1, len(f) // 2)] for f in forbidden] + ["<", "<|", "{", "}", " ", "\n"]
-    text = st.one_of(
-        st.text(max_size=max_size),
-        st.lists(st.one_of(st.text(max_size=6), st.sampled_from(look_alikes)), max_size=8).map("".join),
-    )
+    return _contents(tuple(forbidden), max_size, opening)
+
+
+@functools.cache
+def _contents(forbidden: tuple[str, ...], max_size: int, opening: str) -> st.SearchStrategy[str]:
+    look_alikes = tuple(f[: max(1, len(f) // 2)] for f in forbidden) + ("<", "<|", "{", "}", " ", "\n")
+    text = st.one_of(st.text(max_size=max_size), _spliced(look_alikes, max_items=8))
     return text.filter(lambda s: not any(f in s for f in forbidden) and not _opens_call(s, opening))
+
+
+_SOUP_EXTRAS = ('{"name": "f", "arguments": {"a": 1}}', '"', "\\", "}", "{", " ", "\n", "functions.f:0")
+
+
+@functools.cache
+def marker_soup(dialect: str) -> st.SearchStrategy[str]:
+    """Text thick with ``dialect``'s markers, their first halves and bits of call objects."""
+    machine = get_dialect(dialect)
+    markers = sorted({m for spec in machine.STATES.values() for m in getattr(spec, "actions", {})})
+    halves = [m[: len(m) // 2] for m in markers if len(m) > 1] or markers
+    return _spliced((*markers, *halves, *_SOUP_EXTRAS), max_items=30)
 
 
 # -- schema-typed (XML-parameter) dialects ---------------------------------------------
@@ -181,22 +277,19 @@ def value_markers(dialect: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return close, tuple(m for m in actions if m not in close)
 
 
+@functools.cache
 def _plain_words() -> st.SearchStrategy[str]:
     """Text no typing rule reads as anything but a string."""
-    return st.from_regex(r"[A-Za-z]|[A-Za-z][A-Za-z ]{0,8}[A-Za-z]", fullmatch=True).filter(
-        lambda w: w.lower() not in _VALUE_WORDS
+    return st.text(string.ascii_letters + " ", min_size=1, max_size=10).filter(
+        lambda w: w == w.strip() and w.lower() not in _VALUE_WORDS
     )
 
 
+@functools.cache
 def _xml_strings(dialect: str) -> st.SearchStrategy[str]:
     close, others = value_markers(dialect)
     strip_all = get_dialect(dialect).VALUE_RULES.strip == "whitespace"  # type: ignore[attr-defined]
-    text = st.one_of(
-        _TEXT,
-        st.lists(
-            st.one_of(st.sampled_from(_XML_LOOK_ALIKES + list(close)), st.text(max_size=4)), max_size=6
-        ).map("".join),
-    )
+    text = st.one_of(_TEXT, _spliced((*_XML_LOOK_ALIKES, *close), max_items=6))
     return text.filter(lambda s: not any(m in s for m in others) and (not strip_all or s == s.strip()))
 
 
@@ -231,19 +324,18 @@ def _typed_parameters(strings: st.SearchStrategy[str]) -> list[st.SearchStrategy
     return [st.tuples(st.just(schema), values) for schema, values in kinds] + [enum]
 
 
+@dataclass(frozen=True)
+class _TypedCallParts:
+    parameters: st.SearchStrategy[list[tuple[str, tuple[Any, Any]]]]
+    names: st.SearchStrategy[str]
+    untyped_rolls: st.SearchStrategy[int]
+
+
 @st.composite
-def typed_calls(draw: st.DrawFn, dialect: str) -> ToolCallSpec:
-    """A call with a parameters schema and values of its types."""
-    close, others = value_markers(dialect)
-    parameters = st.one_of(*_typed_parameters(_xml_strings(dialect))).filter(
-        lambda pair: (
-            isinstance(pair[1], str) or not any(m in json.dumps(pair[1], ensure_ascii=False) for m in others)
-        )
-    )
-    keys = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True)
-    drawn = draw(st.lists(st.tuples(keys, parameters), max_size=5, unique_by=lambda p: p[0]))
-    name = draw(tool_names())
-    if draw(st.integers(0, 5)) == 0:
+def _typed_call(draw: st.DrawFn, parts: _TypedCallParts) -> ToolCallSpec:
+    drawn = draw(parts.parameters)
+    name = draw(parts.names)
+    if draw(parts.untyped_rolls) == 0:
         # A tool that declares no parameters: every value follows the dialect's untyped rule.
         return ToolCallSpec(name, {key: draw(_plain_words()) for key, _ in drawn}, schema={"type": "object"})
     properties = {key: schema for key, (schema, _) in drawn if schema is not None}
@@ -251,38 +343,90 @@ def typed_calls(draw: st.DrawFn, dialect: str) -> ToolCallSpec:
     return ToolCallSpec(name, values, schema={"type": "object", "properties": properties})
 
 
-@st.composite
-def samples(draw: st.DrawFn, dialect: str, max_calls: int = 3) -> Sample:
-    """A model response of ``dialect``: maybe reasoning, content, calls, trailing content."""
+@functools.cache
+def typed_calls(dialect: str) -> st.SearchStrategy[ToolCallSpec]:
+    """A call with a parameters schema and values of its types."""
+    close, others = value_markers(dialect)
+    parameters = st.one_of(*_typed_parameters(_xml_strings(dialect))).filter(
+        lambda pair: (
+            isinstance(pair[1], str) or not any(m in json.dumps(pair[1], ensure_ascii=False) for m in others)
+        )
+    )
+    keys = _identifiers(10)
+    keyed = st.lists(st.tuples(keys, parameters), max_size=5, unique_by=lambda p: p[0])
+    return _typed_call(_TypedCallParts(keyed, tool_names(), st.integers(0, 5)))
+
+
+@dataclass(frozen=True)
+class _SampleParts:
+    # Keyed by (compact, ensure_ascii): the calls must not contain an arguments marker once encoded.
+    calls: dict[tuple[bool, bool], st.SearchStrategy[list[ToolCallSpec]]]
+    content: st.SearchStrategy[str]
+    reasoning: st.SearchStrategy[str] | None  # None: the dialect has no reasoning
+    content_after: st.SearchStrategy[str]
+    typed: bool
+
+
+def _encodes_without(
+    markers: tuple[str, ...], call: ToolCallSpec, *, compact: bool, ensure_ascii: bool
+) -> bool:
+    encoded = call.encoded(compact, ensure_ascii)
+    return not any(m in encoded for m in markers)
+
+
+def _sample_parts(dialect: str, max_calls: int, min_calls: int) -> _SampleParts:
     content_forbidden = forbidden_in(dialect, "content")
     reasoning_forbidden = forbidden_in(dialect, "reasoning")
     arguments_forbidden = forbidden_in(dialect, "arguments")
+    typed = issubclass(get_dialect(dialect), XmlMachine)
+    calls: dict[tuple[bool, bool], st.SearchStrategy[list[ToolCallSpec]]] = {}
+    for compact in (False, True):
+        for ensure_ascii in (False, True):
+            if typed:
+                # Tools are indexed by name: one schema per name.
+                calls[compact, ensure_ascii] = st.lists(
+                    typed_calls(dialect), min_size=min_calls, max_size=max_calls, unique_by=lambda c: c.name
+                )
+                continue
+            encodes_without_markers = functools.partial(
+                _encodes_without, arguments_forbidden, compact=compact, ensure_ascii=ensure_ascii
+            )
+            call = st.builds(
+                ToolCallSpec, name=_NAMES.get(dialect, tool_names)(), arguments=arguments(_KEYS.get(dialect))
+            ).filter(encodes_without_markers)
+            calls[compact, ensure_ascii] = st.lists(call, min_size=min_calls, max_size=max_calls)
+    return _SampleParts(
+        calls=calls,
+        content=contents(content_forbidden, opening=opening_characters(dialect)),
+        reasoning=contents(reasoning_forbidden) if reasoning_forbidden else None,
+        content_after=contents(content_forbidden, max_size=10),
+        typed=typed,
+    )
+
+
+@st.composite
+def _sample(draw: st.DrawFn, parts: _SampleParts) -> Sample:
     compact = draw(st.booleans())
     ensure_ascii = draw(st.booleans())
-    typed = issubclass(get_dialect(dialect), XmlMachine)
-    if typed:
-        # Tools are indexed by name: one schema per name.
-        calls = draw(st.lists(typed_calls(dialect), max_size=max_calls, unique_by=lambda c: c.name))
-    else:
-        names = _NAMES.get(dialect, tool_names)()
-        call = st.builds(ToolCallSpec, name=names, arguments=arguments(_KEYS.get(dialect))).filter(
-            lambda c: not any(m in c.encoded(compact, ensure_ascii) for m in arguments_forbidden)
-        )
-        calls = draw(st.lists(call, max_size=max_calls))
-    has_reasoning = bool(reasoning_forbidden) and draw(st.booleans())
+    calls = draw(parts.calls[compact, ensure_ascii])
+    reasoning = parts.reasoning if parts.reasoning is not None and draw(st.booleans()) else None
     return Sample(
-        content=draw(contents(content_forbidden, opening=opening_characters(dialect))),
+        content=draw(parts.content),
         calls=tuple(calls),
-        reasoning=draw(contents(reasoning_forbidden)) if has_reasoning else None,
-        content_after=draw(contents(content_forbidden, max_size=10))
-        if bool(calls) and draw(st.booleans())
-        else "",
+        reasoning=draw(reasoning) if reasoning is not None else None,
+        content_after=draw(parts.content_after) if bool(calls) and draw(st.booleans()) else "",
         compact=compact,
         ensure_ascii=ensure_ascii,
         first_index=draw(st.integers(0, 20)),
         arguments_first=draw(st.booleans()),
-        python_literals=typed and draw(st.booleans()),
+        python_literals=parts.typed and draw(st.booleans()),
     )
+
+
+@functools.cache
+def samples(dialect: str, max_calls: int = 3, min_calls: int = 0) -> st.SearchStrategy[Sample]:
+    """A model response of ``dialect``: maybe reasoning, content, calls, trailing content."""
+    return _sample(_sample_parts(dialect, max_calls, min_calls))
 
 
 def split_at(text: str, cuts: list[int]) -> list[str]:
@@ -291,16 +435,42 @@ def split_at(text: str, cuts: list[int]) -> list[str]:
     return [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
+_CUT_MODES = st.sampled_from(["whole", "chars", "tokens", "random"])
+_TOKEN_SIZES = st.integers(1, 6)
+# Random cuts are drawn as one byte string, a byte per piece, rather than a list of
+# positions: one choice for hypothesis to draw and shrink instead of two per cut.
+_PIECE_LENGTHS = st.binary(max_size=40)
+
+
+def _piece_length(code: int) -> int:
+    """Mostly short pieces (1 to 16 characters), some long ones (up to 255)."""
+    return 1 + (code & 0x7F) * 2 if code & 0x80 else 1 + (code & 0x0F)
+
+
+def cut_by_lengths(text: str, codes: bytes) -> list[str]:
+    """``text`` in pieces whose lengths the bytes ``codes`` give, the rest as the last piece."""
+    cut: list[str] = []
+    start = 0
+    for code in codes:
+        if start >= len(text):
+            break
+        end = start + _piece_length(code)
+        cut.append(text[start:end])
+        start = end
+    if start < len(text):
+        cut.append(text[start:])
+    return cut
+
+
 @st.composite
 def pieces(draw: st.DrawFn, text: str) -> list[str]:
     """Ways to cut ``text`` into deltas: whole, one char at a time, token-like, random."""
-    mode = draw(st.sampled_from(["whole", "chars", "tokens", "random"]))
+    mode = draw(_CUT_MODES)
     if mode == "whole" or not text:
         return [text] if text else []
     if mode == "chars":
         return list(text)
     if mode == "tokens":
-        size = draw(st.integers(1, 6))
+        size = draw(_TOKEN_SIZES)
         return [text[i : i + size] for i in range(0, len(text), size)]
-    cuts = draw(st.lists(st.integers(1, max(1, len(text) - 1)), max_size=min(40, len(text))))
-    return split_at(text, cuts)
+    return cut_by_lengths(text, draw(_PIECE_LENGTHS))

@@ -1,0 +1,435 @@
+"""The contract's properties as plain checks over generated cases, for any runner.
+
+Each property is a strategy of cases per dialect and a check that raises
+on a case that breaks the contract. ``tests/test_properties.py`` runs them
+under pytest; :func:`streamparse.testing.longrun.fuzz` runs them for a time
+budget. A case is a frozen dataclass whose ``repr`` is Python code, so a
+failing case can be pasted back into its check::
+
+    from streamparse.testing import Sample, ToolCallSpec
+    from streamparse.testing.properties import RoundTripCase, check_round_trip
+
+    check_round_trip(RoundTripCase(dialect="hermes", sample=Sample(content="Hi"), cuts=(("H", "i"),)))
+
+The properties: round trip through the dialect's renderer (parse() and the
+stream, cut twice, give what was rendered; split invariance, stream equals
+batch, wire shape), prompt emission of content and of arguments, arbitrary
+text full of markers (never raises, split invariant, invents nothing) and
+content-only text (returned verbatim).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Generic, Literal, TypeVar
+
+from hypothesis import strategies as st
+
+from ..parser import StreamParser, parse
+from ..result import ParseResult
+from . import check_wire_shape, run_stream
+from .renderers import Rendered, Sample, render
+from .strategies import (
+    contents,
+    forbidden_in,
+    marker_soup,
+    opening_characters,
+    pieces,
+    samples,
+    value_markers,
+)
+
+__all__ = [
+    "PROPERTIES",
+    "ArbitraryTextCase",
+    "ArgumentsEmissionCase",
+    "ContentEmissionCase",
+    "ContentOnlyCase",
+    "ContractViolation",
+    "Property",
+    "RoundTripCase",
+    "arbitrary_text_cases",
+    "arguments_emission_cases",
+    "check_arbitrary_text",
+    "check_arguments_emission",
+    "check_content_emission",
+    "check_content_only",
+    "check_round_trip",
+    "content_emission_cases",
+    "content_only_cases",
+    "round_trip_cases",
+]
+
+
+class ContractViolation(AssertionError):
+    """A parser result that breaks the contract (raised even under ``python -O``)."""
+
+
+def _require(holds: bool, problem: str | Callable[[], str]) -> None:
+    if not holds:
+        raise ContractViolation(problem if isinstance(problem, str) else problem())
+
+
+def _same(got: object, want: object, what: str) -> None:
+    if got != want:
+        raise ContractViolation(f"{what}:\n  got:      {got!r}\n  expected: {want!r}")
+
+
+def _comparable(result: ParseResult) -> tuple[object, ...]:
+    """What split invariance and stream-equals-batch compare: everything a client sees."""
+    return (
+        result.content,
+        result.reasoning_content,
+        [(c.id, c.function.name, c.function.arguments) for c in result.tool_calls],
+        result.finish_reason,
+    )
+
+
+def _is_subsequence(part: str, text: str) -> bool:
+    remaining = iter(text)
+    return all(char in remaining for char in part)
+
+
+def _cut_twice(text: str) -> st.SearchStrategy[tuple[tuple[str, ...], tuple[str, ...]]]:
+    cut = pieces(text).map(tuple)
+    return st.tuples(cut, cut)
+
+
+# -- round trip ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundTripCase:
+    """A sample rendered in ``dialect``, and two ways to cut the rendered text into deltas."""
+
+    dialect: str
+    sample: Sample
+    cuts: tuple[tuple[str, ...], ...]
+
+
+@st.composite
+def _round_trip_case(draw: st.DrawFn, dialect: str) -> RoundTripCase:
+    sample = draw(samples(dialect))
+    cuts = draw(_cut_twice(render(dialect, sample).text))
+    return RoundTripCase(dialect, sample, cuts)
+
+
+@functools.cache
+def round_trip_cases(dialect: str) -> st.SearchStrategy[RoundTripCase]:
+    return _round_trip_case(dialect)
+
+
+def check_round_trip(case: RoundTripCase) -> None:
+    """parse() returns what was rendered; each cut of the stream folds to the same result."""
+    dialect, sample = case.dialect, case.sample
+    rendered = render(dialect, sample)
+    batch = parse(rendered.text, dialect, rendered.tools, id_seed=0)
+
+    _same(batch.content or "", rendered.content, "content")
+    _same(batch.reasoning_content or "", rendered.reasoning, "reasoning")
+    _same(
+        [(c.function.name, c.function.arguments) for c in batch.tool_calls],
+        [(c.name, c.arguments) for c in rendered.calls],
+        "calls (name, arguments)",
+    )
+    for got, want, spec in zip(batch.tool_calls, rendered.calls, sample.calls):
+        _same(json.loads(got.function.arguments), json.loads(spec.encoded()), "arguments as JSON")
+        if want.id is not None:
+            _same(got.id, want.id, "the model's call id")
+    _same([(p.index, p.kind, p.detail) for p in batch.problems], [], "problems")
+    _same(batch.finish_reason, "tool_calls" if sample.calls else "stop", "finish_reason")
+    _require(
+        len({c.id for c in batch.tool_calls}) == len(batch.tool_calls),
+        lambda: f"call ids repeat: {[c.id for c in batch.tool_calls]!r}",
+    )
+    for cut in case.cuts:
+        _same("".join(cut), rendered.text, "the pieces of the case")
+        _check_stream_equals_batch(dialect, cut, batch, tools=rendered.tools)
+
+
+def _check_stream_equals_batch(
+    dialect: str,
+    cut: Sequence[str],
+    batch: ParseResult,
+    *,
+    reason: Literal["length"] | None = None,
+    tools: Iterable[Mapping[str, Any]] | None = None,
+) -> None:
+    run = run_stream(dialect, cut, id_seed=0, tools=tools, reason=reason)
+    check_wire_shape(run.deltas, run.finish_reason)
+    _same(_comparable(run.result), _comparable(batch), f"the stream cut as {list(cut)!r} against parse()")
+
+
+# -- prompt emission -------------------------------------------------------------------
+
+
+def _held_suffix(text: str, markers: tuple[str, ...]) -> int:
+    """The longest suffix of ``text`` that is a proper prefix of a marker."""
+    if not markers:
+        return 0
+    for k in range(min(len(text), max(map(len, markers)) - 1), 0, -1):
+        tail = text[-k:]
+        if any(len(m) > k and m.startswith(tail) for m in markers):
+            return k
+    return 0
+
+
+@dataclass(frozen=True)
+class ContentEmissionCase:
+    """Content (no marker in it) cut into deltas."""
+
+    dialect: str
+    pieces: tuple[str, ...]
+
+
+@st.composite
+def _content_emission_case(draw: st.DrawFn, dialect: str) -> ContentEmissionCase:
+    text = draw(contents(forbidden_in(dialect, "content"), max_size=80, opening=opening_characters(dialect)))
+    return ContentEmissionCase(dialect, tuple(draw(pieces(text))))
+
+
+@functools.cache
+def content_emission_cases(dialect: str) -> st.SearchStrategy[ContentEmissionCase]:
+    return _content_emission_case(dialect)
+
+
+def check_content_emission(case: ContentEmissionCase) -> None:
+    """Each delta's content comes out in the same feed(), except a suffix that may start a marker."""
+    dialect = case.dialect
+    markers = forbidden_in(dialect, "content")
+    opening = opening_characters(dialect)
+    # A dialect that lists whitespace among its openings holds only that whitespace (harmony: ASCII).
+    held_whitespace = "".join(c for c in opening if c.isspace()) or None
+    parser = StreamParser(dialect)
+    fed = ""
+    emitted = ""
+    for piece in case.pieces:
+        fed += piece
+        delta = parser.feed(piece)
+        if delta is not None:
+            _same(set(delta), {"content"}, f"fields of the delta after {fed!r}")
+            emitted += delta["content"]
+        rest = fed.lstrip(held_whitespace)
+        if opening and _held_suffix(rest, markers) == len(rest):
+            # Leading whitespace is held while a call may still open the output.
+            _same(emitted, "", f"content emitted after {fed!r} (a call may still open the output)")
+        else:
+            _same(emitted, fed[: len(fed) - _held_suffix(fed, markers)], f"content emitted after {fed!r}")
+    delta = parser.finish()
+    emitted += (delta or {}).get("content", "")
+    _same(emitted, "".join(case.pieces), "content after finish()")
+
+
+def _sent_arguments(deltas: Iterable[Mapping[str, Any] | None], which: int) -> str:
+    return "".join(
+        chunk["function"].get("arguments", "")
+        for delta in deltas
+        if delta
+        for chunk in delta.get("tool_calls", ())
+        if chunk["index"] == which
+    )
+
+
+@dataclass(frozen=True)
+class ArgumentsEmissionCase:
+    """A rendered sample fed up to ``cut`` (in ``pieces``), looking at call ``which``.
+
+    Schema-typed dialects: ``value`` is the index of the value of call
+    ``which`` that the cut falls in (None: the call has no values).
+    """
+
+    dialect: str
+    sample: Sample
+    which: int
+    cut: int
+    pieces: tuple[str, ...]
+    value: int | None = None
+
+
+@st.composite
+def _arguments_emission_case(draw: st.DrawFn, dialect: str) -> ArgumentsEmissionCase:
+    # Arguments written before the name are held until the name is known (documented).
+    sample = replace(draw(samples(dialect, min_calls=1)), arguments_first=False)
+    rendered = render(dialect, sample)
+    value = None
+    if rendered.value_spans is not None:
+        values = [(i, v) for i, spans in enumerate(rendered.value_spans) for v in range(len(spans))]
+        if values:
+            which, value = draw(st.sampled_from(values))
+            span = rendered.value_spans[which][value]
+            cut = draw(st.integers(span.start, span.end))
+        else:
+            which = draw(st.integers(0, len(rendered.calls) - 1))
+            cut = draw(st.integers(0, len(rendered.text)))
+    else:
+        which = draw(st.integers(0, len(rendered.calls) - 1))
+        start, end = rendered.argument_spans[which]
+        cut = draw(st.integers(start, end))
+    return ArgumentsEmissionCase(dialect, sample, which, cut, tuple(draw(pieces(rendered.text[:cut]))), value)
+
+
+@functools.cache
+def arguments_emission_cases(dialect: str) -> st.SearchStrategy[ArgumentsEmissionCase]:
+    return _arguments_emission_case(dialect)
+
+
+def check_arguments_emission(case: ArgumentsEmissionCase) -> None:
+    """Arguments are streamed as they arrive: what was sent is all that can be, and a prefix of the end."""
+    dialect = case.dialect
+    rendered = render(dialect, case.sample)
+    prefix = "".join(case.pieces)
+    _same(prefix, rendered.text[: case.cut], "the pieces of the case")
+    parser = StreamParser(dialect, rendered.tools, id_seed=0)
+    deltas = [parser.feed(piece) for piece in case.pieces]
+    sent = _sent_arguments(deltas, case.which)
+    final = rendered.calls[case.which].arguments
+    _require(final.startswith(sent), lambda: f"sent {sent!r}, not a prefix of the arguments {final!r}")
+    if rendered.value_spans is not None:
+        _check_value_emission(case, rendered, sent)
+    elif rendered.argument_marks:
+        # Converted arguments: no shorter than what the renderer marks as decided by the cut.
+        decided = max(
+            (length for offset, length in rendered.argument_marks[case.which] if offset <= case.cut),
+            default=0,
+        )
+        _require(len(sent) >= decided, lambda: f"sent {sent!r}; {final[:decided]!r} was decided by then")
+    else:
+        start = rendered.argument_spans[case.which][0]
+        available = prefix[start:]
+        _require(available.startswith(sent), lambda: f"sent {sent!r}, not a prefix of {available!r}")
+        arguments_markers = forbidden_in(dialect, "arguments")
+        allowance = len(available) - len(available.rstrip())
+        if arguments_markers:
+            allowance += _held_suffix(available.rstrip(), arguments_markers)
+        _require(
+            len(available) - len(sent) <= allowance,
+            lambda: f"sent {sent!r} of the arguments {available!r} fed so far",
+        )
+
+
+def _held_in_value(text: str, markers: tuple[str, ...], close_tags: tuple[str, ...]) -> int:
+    """How much of the end of a value's text a parser may hold: whitespace (stripped or held
+    while more may follow), a possible marker, and a close tag that is still undecided."""
+    rest = text
+    while True:
+        trimmed = rest.rstrip()
+        trimmed = trimmed[: len(trimmed) - _held_suffix(trimmed, markers)]
+        for tag in close_tags:
+            if trimmed.endswith(tag):
+                trimmed = trimmed[: -len(tag)]
+                break
+        if trimmed == rest:
+            return len(text) - len(rest)
+        rest = trimmed
+
+
+def _check_value_emission(case: ArgumentsEmissionCase, rendered: Rendered, sent: str) -> None:
+    """Schema-typed dialects: a string value is streamed as it arrives (escaped as JSON), any
+    other value once it ends."""
+    if case.value is None:
+        return
+    assert rendered.value_spans is not None
+    span = rendered.value_spans[case.which][case.value]
+    close_tags, others = value_markers(case.dialect)
+    required = span.offset
+    if span.streamed:
+        available = "".join(case.pieces)[span.start :]
+        available = available[: len(available) - _held_in_value(available, close_tags + others, close_tags)]
+        required += len(json.dumps(available, ensure_ascii=False)) - 2
+    _require(
+        len(sent) >= required,
+        lambda: f"sent {sent!r}; the value so far is {''.join(case.pieces)[span.start :]!r}",
+    )
+
+
+# -- arbitrary text --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArbitraryTextCase:
+    """Text thick with the dialect's markers, cut two ways, ended as ``reason`` says."""
+
+    dialect: str
+    text: str
+    cuts: tuple[tuple[str, ...], ...]
+    reason: Literal["length"] | None = None
+
+
+_REASONS: st.SearchStrategy[Literal["length"] | None] = st.sampled_from([None, "length"])
+
+
+@st.composite
+def _arbitrary_text_case(draw: st.DrawFn, dialect: str) -> ArbitraryTextCase:
+    text = draw(marker_soup(dialect))
+    return ArbitraryTextCase(dialect, text, draw(_cut_twice(text)), draw(_REASONS))
+
+
+@functools.cache
+def arbitrary_text_cases(dialect: str) -> st.SearchStrategy[ArbitraryTextCase]:
+    return _arbitrary_text_case(dialect)
+
+
+def check_arbitrary_text(case: ArbitraryTextCase) -> None:
+    """Never raises; every cut folds to parse(); content and reasoning are input characters, in order."""
+    batch = parse(case.text, case.dialect, id_seed=0, finish_reason=case.reason)
+    for cut in case.cuts:
+        _same("".join(cut), case.text, "the pieces of the case")
+        _check_stream_equals_batch(case.dialect, cut, batch, reason=case.reason)
+    for field, produced in (("content", batch.content), ("reasoning", batch.reasoning_content)):
+        if not _is_subsequence(produced or "", case.text):
+            raise ContractViolation(f"{field} {produced!r} is not made of the input's characters in order")
+
+
+@dataclass(frozen=True)
+class ContentOnlyCase:
+    """Text with no marker in it, cut into deltas."""
+
+    dialect: str
+    pieces: tuple[str, ...]
+
+
+@st.composite
+def _content_only_case(draw: st.DrawFn, dialect: str) -> ContentOnlyCase:
+    forbidden = forbidden_in(dialect, "content")
+    text = draw(contents(forbidden, max_size=200, opening=opening_characters(dialect)))
+    return ContentOnlyCase(dialect, tuple(draw(pieces(text))))
+
+
+@functools.cache
+def content_only_cases(dialect: str) -> st.SearchStrategy[ContentOnlyCase]:
+    return _content_only_case(dialect)
+
+
+def check_content_only(case: ContentOnlyCase) -> None:
+    """Text without markup comes back verbatim, from parse() and from the stream."""
+    text = "".join(case.pieces)
+    _same(parse(text, case.dialect).content or "", text, "content of parse()")
+    run = run_stream(case.dialect, case.pieces)
+    _same(run.result.content or "", text, f"content of the stream cut as {list(case.pieces)!r}")
+    _same(run.finish_reason, "stop", "finish_reason")
+
+
+# -- the list ----------------------------------------------------------------------------
+
+CaseT = TypeVar("CaseT")
+
+
+@dataclass(frozen=True)
+class Property(Generic[CaseT]):
+    """A contract property: generated ``cases`` of a dialect and the ``check`` of one case."""
+
+    name: str
+    cases: Callable[[str], st.SearchStrategy[CaseT]]
+    check: Callable[[CaseT], None]
+
+
+PROPERTIES: tuple[Property[Any], ...] = (
+    Property("round_trip", round_trip_cases, check_round_trip),
+    Property("content_emission", content_emission_cases, check_content_emission),
+    Property("arguments_emission", arguments_emission_cases, check_arguments_emission),
+    Property("arbitrary_text", arbitrary_text_cases, check_arbitrary_text),
+    Property("content_only", content_only_cases, check_content_only),
+)
