@@ -175,8 +175,8 @@ class StreamParser:
                 continue
             if isinstance(event, CallArguments):
                 before = emitted[event.index]
-                emitted[event.index] = before + len(event.text)
-                if before + len(event.text) > limit:
+                emitted[event.index] = after = before + len(event.text)
+                if after > limit:
                     if limit > before:
                         kept.append(CallArguments(event.index, event.text[: limit - before]))
                     self._cut.add(event.index)

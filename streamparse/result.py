@@ -119,18 +119,18 @@ class _Builder:
             if index in self.limits:
                 # Cut at the limit: its arguments are a prefix, not something to check.
                 problems.append(CallProblem(index=index, kind="limit_exceeded", detail=self.limits[index]))
-                continue
-            if finish_reason == "length" and index in self.incomplete:
-                problems.append(
-                    CallProblem(index=index, kind="incomplete", detail="the text ended inside this call")
-                )
-            detail = _arguments_problem(call.function.arguments)
-            if detail is not None:
-                problems.append(CallProblem(index=index, kind="invalid_arguments", detail=detail))
-            elif check_schema is not None:
-                mismatch = check_schema(call.function.name, call.function.arguments)
-                if mismatch is not None:
-                    problems.append(CallProblem(index=index, kind="schema_mismatch", detail=mismatch))
+            else:
+                if finish_reason == "length" and index in self.incomplete:
+                    problems.append(
+                        CallProblem(index=index, kind="incomplete", detail="the text ended inside this call")
+                    )
+                detail = _arguments_problem(call.function.arguments)
+                if detail is not None:
+                    problems.append(CallProblem(index=index, kind="invalid_arguments", detail=detail))
+                elif check_schema is not None:
+                    mismatch = check_schema(call.function.name, call.function.arguments)
+                    if mismatch is not None:
+                        problems.append(CallProblem(index=index, kind="schema_mismatch", detail=mismatch))
             if tools is not None and call.function.name not in tools:
                 problems.append(
                     CallProblem(

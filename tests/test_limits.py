@@ -111,6 +111,12 @@ def test_limits_can_be_turned_off() -> None:
     assert len(result.tool_calls[0].function.arguments) == 5000 + len('{"text": ""}')
 
 
+def test_a_cut_call_to_an_undeclared_tool_is_still_flagged() -> None:
+    tools = [{"type": "function", "function": {"name": "b"}}]
+    result = streamparse.parse(KIMI_TWO_CALLS, "kimi_k2", tools, max_arguments_chars=20)
+    assert [(p.index, p.kind) for p in result.problems] == [(0, "limit_exceeded"), (0, "unknown_tool")]
+
+
 @pytest.mark.parametrize("bad", [0, -1, 2.5, "10", True])
 @pytest.mark.parametrize("option", ["max_arguments_chars", "max_calls"])
 def test_a_bad_limit_is_a_usage_error(option: str, bad: object) -> None:
