@@ -11,7 +11,7 @@ from ._wire import ChoiceDelta, events_to_delta
 from .errors import MalformedCallError, UsageError
 from .events import CallArguments, CallEnd, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
-from .registry import get_dialect
+from .registry import get_dialect_for
 from .result import FinishReason, ParseResult, _arguments_problem, _Builder
 from .tools import FunctionSpec, normalize_tools
 
@@ -72,7 +72,7 @@ class StreamParser:
     ) -> None:
         if not isinstance(dialect, str):
             raise UsageError(f"dialect must be a name such as 'kimi_k2', not {type(dialect).__name__}")
-        machine_class = get_dialect(dialect)
+        machine_class = get_dialect_for(dialect, start_in_reasoning=start_in_reasoning)
         self.dialect = dialect
         self.tools: dict[str, FunctionSpec] | None = normalize_tools(tools)
         ids = IdFactory(machine_class.id_style, seed=id_seed, factory=id_factory)

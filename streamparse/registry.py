@@ -39,5 +39,16 @@ def get_dialect(name: str) -> type[Machine]:
         raise UsageError(f"unknown dialect {name!r}; choose one of: {known}") from None
 
 
+def get_dialect_for(name: str, *, start_in_reasoning: bool) -> type[Machine]:
+    """``get_dialect``, refusing options the dialect cannot honour (rather than ignoring them)."""
+    machine_class = get_dialect(name)
+    if start_in_reasoning and machine_class.REASONING_STATE is None:
+        raise UsageError(
+            f"{name} has no reasoning markers, so start_in_reasoning=True cannot apply to it;"
+            " drop the option for this dialect"
+        )
+    return machine_class
+
+
 def _load_builtin() -> None:
     import_module("streamparse.formats")  # registers the built-in dialects

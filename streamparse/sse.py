@@ -44,7 +44,7 @@ from typing import Any, NamedTuple, Protocol
 
 from .errors import StreamParseError, UsageError
 from .parser import StreamParser
-from .registry import get_dialect
+from .registry import get_dialect_for
 from .result import FinishReason
 from .tools import normalize_tools
 
@@ -295,7 +295,8 @@ class ChunkStream:
         id_seed: int | str | None = None,
         include_usage: bool = True,
     ) -> None:
-        get_dialect(dialect)  # an unknown dialect is an error now, not at the first event
+        # An unknown dialect (or an option it cannot take) is an error now, not at the first event.
+        get_dialect_for(dialect, start_in_reasoning=start_in_reasoning)
         self.dialect = dialect
         normalize_tools(tools)  # bad tools are an error now, not at the first event
         self.tools = list(tools) if tools is not None else None

@@ -25,9 +25,10 @@ Every dialect with reasoning markers answers the same questions:
   text in every dialect.
 
 Dialects without reasoning markers (``llama3_json``, ``json_array``,
-``pythonic``) ignore ``start_in_reasoning``: the machine starts in its usual
-state when it has no ``REASONING_STATE``; the tests check the option
-changes nothing.
+``pythonic``) refuse ``start_in_reasoning=True`` with a ``UsageError``
+wherever a parser is configured (``StreamParser``, ``parse``,
+``ChunkStream``, the proxy): silently ignoring it would show the model's
+reasoning to users as content. Their ``<think>`` text is content.
 
 Each case runs through ``_streamcheck.check_case`` (whole, one character at
 a time, seeded random cuts, wire shape, event level) and, besides, at every
@@ -36,6 +37,7 @@ cut into two pieces, each compared with ``streamparse.parse``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -413,12 +415,28 @@ NO_REASONING_CASES = no_reasoning_cases()
 
 
 @pytest.mark.parametrize("case", NO_REASONING_CASES, ids=[case.id for case in NO_REASONING_CASES])
-@pytest.mark.parametrize("start_in_reasoning", [False, True], ids=["plain", "start_in_reasoning"])
-def test_start_in_reasoning_is_ignored_without_reasoning_markers(
-    case: Case, start_in_reasoning: bool
-) -> None:
-    check_case(case.dialect, case.text, case.expect, start_in_reasoning=start_in_reasoning)
-    check_every_two_piece_split(case.dialect, case.text, start_in_reasoning)
+def test_think_text_is_content_without_reasoning_markers(case: Case) -> None:
+    check_case(case.dialect, case.text, case.expect)
+    check_every_two_piece_split(case.dialect, case.text, False)
+
+
+@pytest.mark.parametrize("dialect", sorted(NO_REASONING_DIALECTS))
+def test_start_in_reasoning_is_refused_without_reasoning_markers(dialect: str) -> None:
+    from streamparse.server import ChatTemplate, ProxyConfig, create_proxy_app
+
+    builders: list[Callable[[], object]] = [
+        lambda: streamparse.StreamParser(dialect, start_in_reasoning=True),
+        lambda: streamparse.parse("[]", dialect, start_in_reasoning=True),
+        lambda: streamparse.sse.ChunkStream(dialect, start_in_reasoning=True),
+        lambda: create_proxy_app(
+            ProxyConfig(
+                "http://upstream/v1", dialect, ChatTemplate("{{ messages }}"), start_in_reasoning=True
+            )
+        ),
+    ]
+    for build in builders:
+        with pytest.raises(streamparse.UsageError, match="start_in_reasoning=True cannot apply"):
+            build()
 
 
 def test_every_dialect_has_a_reasoning_policy() -> None:

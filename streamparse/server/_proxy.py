@@ -39,6 +39,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from ..errors import UsageError
+from ..registry import get_dialect_for
 from ..result import fold_deltas
 from ..sse import DONE, ChunkStream, UpstreamError, error_body, sse_line
 from ..tools import normalize_tools
@@ -98,6 +99,7 @@ class _BadRequest(Exception):
 
 def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
     """The proxy as a Starlette app. ``transport`` replaces the network (e.g. ``httpx.ASGITransport``)."""
+    get_dialect_for(config.dialect, start_in_reasoning=config.start_in_reasoning)  # a bad config fails now
     base = config.upstream.rstrip("/")
     headers = {"Authorization": f"Bearer {config.upstream_api_key}"} if config.upstream_api_key else {}
     timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
