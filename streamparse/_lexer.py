@@ -32,7 +32,7 @@ Match = tuple[int, int, "str | None"]
 
 
 class MarkerLexer:
-    __slots__ = ("_extendable", "_first", "_first_class", "_pattern", "_prefixes", "_window", "markers")
+    __slots__ = ("_extendable", "_first", "_first_class", "_pattern", "_window", "markers", "prefixes")
 
     def __init__(self, markers: Iterable[str]) -> None:
         unique = tuple(dict.fromkeys(markers))
@@ -49,7 +49,8 @@ class MarkerLexer:
         self._pattern = re.compile("|".join(map(re.escape, longest_first)))
         self._first = "".join(sorted({m[0] for m in unique}))
         self._first_class = re.compile("[" + re.escape(self._first) + "]")
-        self._prefixes = frozenset(m[:i] for m in unique for i in range(1, len(m)))
+        # Every proper prefix of a marker: a buffer that is one of these is held whole.
+        self.prefixes = frozenset(m[:i] for m in unique for i in range(1, len(m)))
         self._window = max(map(len, unique)) - 1
         self._extendable = frozenset(m for m in unique if any(o != m and o.startswith(m) for o in unique))
 
@@ -70,7 +71,7 @@ class MarkerLexer:
             marker = m.group()
             if not final and marker in self._extendable:
                 tail = buf[m.start() :]
-                if tail == marker or tail in self._prefixes:
+                if tail == marker or tail in self.prefixes:
                     # A longer marker that starts with this one may still be arriving.
                     return m.start(), m.start(), None
             return m.start(), m.end(), marker
@@ -79,7 +80,7 @@ class MarkerLexer:
         return self._held_from(buf, max(i, n - self._window)), n, None
 
     def _held_from(self, buf: str, start: int) -> int:
-        prefixes = self._prefixes
+        prefixes = self.prefixes
         search = self._first_class.search
         m = search(buf, start)
         while m is not None:

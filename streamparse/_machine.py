@@ -279,7 +279,24 @@ class Machine:
                 events = spec.fast(self, text)
                 if events is not None:
                     return events
-        buf = self._buf + text if self._buf else text
+            if type(spec) is Lex and spec.fast is not None:
+                # A marker's first character but no marker (``a < b``, a held ``<|to``): the plain
+                # part goes the fast way and the rest is held, without the general loop.
+                start, _, marker = spec.lexer.find(text, 0, False)
+                if marker is None:
+                    events = spec.fast(self, text[:start]) if start else []
+                    if events is not None:
+                        self._buf = text[start:]
+                        return events
+            buf = text
+        else:
+            buf = self._buf + text
+            spec = self._spec
+            if type(spec) is Lex and buf in spec.lexer.prefixes:
+                # Still only the start of a marker (``<|tool_ca`` growing by a token): hold it
+                # without a scan, so a stream of partial markers costs what plain text does.
+                self._buf = buf
+                return []
         self._run(buf, False)
         return self._take_output()
 
