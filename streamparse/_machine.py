@@ -313,26 +313,25 @@ class Machine:
             state = self._state
             spec = self._spec
             if type(spec) is Lex:
-                new = self._step_lex(spec, buf, pos, final)
+                # The text up to the next marker, then the marker's action (inlined: this loop
+                # runs for every delta that holds markup).
+                start, end, marker = spec.lexer.find(buf, pos, final)
+                new = start
+                if start > pos:
+                    consumed = spec.text(self, buf[pos:start])
+                    if pos + consumed < start:
+                        new = pos + consumed
+                        marker = None
+                if marker is not None:
+                    self._marker_at = start
+                    if spec.actions[marker](self, marker):
+                        new = end
             else:
                 new = spec.step(self, buf, pos, final)  # type: ignore[union-attr]
             if new == pos and self._state is state:
                 break
             pos = new
         self._buf = buf[pos:] if pos < n else ""
-
-    def _step_lex(self, spec: Lex, buf: str, pos: int, final: bool) -> int:
-        start, end, marker = spec.lexer.find(buf, pos, final)
-        if start > pos:
-            consumed = spec.text(self, buf[pos:start])
-            if pos + consumed < start:
-                return pos + consumed
-        if marker is None:
-            return start
-        self._marker_at = start
-        if spec.actions[marker](self, marker):
-            return end
-        return start
 
     def _enter(self, state: Enum) -> None:
         self._state = state
