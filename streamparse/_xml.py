@@ -159,7 +159,11 @@ class XmlMachine(Machine):
         return False
 
     def _drop_param(self) -> None:
-        self._emit(TEXT, -1, "".join(self._param_raw))
+        # Stray text between parameters, like any other: whitespace held before the tag
+        # goes out first (or, at the end of the call, is dropped as markup).
+        stray = self._gap.take("".join(self._param_raw))
+        if stray:
+            self._emit(TEXT, -1, stray)
         self._param_raw = []
         self._enter(self.ARGS_STATE)
 

@@ -125,6 +125,13 @@ CASES: dict[str, tuple[str, Any, Expect]] = {
         WEATHER,
         Expect(content="<arg_key>ci", calls=(Call("get_weather", args(city="Rome")),)),
     ),
+    # Whitespace between stray text and a parameter that fails stays where it was
+    # (found by the fuzz profile: it came out after the failed tag).
+    "failed_parameter_after_stray_text_keeps_order": (
+        "<tool_call>f< <arg_key></arg",
+        None,
+        Expect(content="< <arg_key></arg", calls=(Call("f", "{}"),)),
+    ),
     "empty_name_is_content": (
         "<tool_call>\n</tool_call>x",
         None,

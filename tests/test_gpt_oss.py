@@ -298,3 +298,16 @@ def test_non_ascii_whitespace_is_content_at_once() -> None:
     # Harmony splits headers on ASCII whitespace only: a form feed cannot start a role part.
     parser = streamparse.StreamParser(GPT_OSS)
     assert parser.feed("\x0c") == {"content": "\x0c"}
+
+
+def test_whitespace_before_a_possible_end_marker_is_held_with_it() -> None:
+    # U+2028 then "<" inside a string: if "|call|>" followed, the U+2028 would be trailing
+    # whitespace of the arguments, so both are held, then released as string text.
+    head = "<|channel|>commentary to=functions.f<|message|>"
+    parser = streamparse.StreamParser(GPT_OSS, id_seed=0)
+    first = parser.feed_events(head + '{"k\u2028<')
+    sent = "".join(e.text for e in first if isinstance(e, streamparse.CallArguments))
+    assert sent == '{"k'
+    rest = parser.feed_events('/x": 1}<|call|>') + parser.finish_events()
+    sent += "".join(e.text for e in rest if isinstance(e, streamparse.CallArguments))
+    assert sent == '{"k\u2028</x": 1}'

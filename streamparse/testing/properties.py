@@ -301,9 +301,12 @@ def check_arguments_emission(case: ArgumentsEmissionCase) -> None:
         available = prefix[start:]
         _require(available.startswith(sent), lambda: f"sent {sent!r}, not a prefix of {available!r}")
         arguments_markers = forbidden_in(dialect, "arguments")
-        allowance = len(available) - len(available.rstrip())
+        # Whitespace at the end may be held (markup if the arguments end there), and so may a
+        # possible end marker together with the whitespace before it.
+        undecided = available.rstrip()
         if arguments_markers:
-            allowance += _held_suffix(available.rstrip(), arguments_markers)
+            undecided = undecided[: len(undecided) - _held_suffix(undecided, arguments_markers)].rstrip()
+        allowance = len(available) - len(undecided)
         _require(
             len(available) - len(sent) <= allowance,
             lambda: f"sent {sent!r} of the arguments {available!r} fed so far",
