@@ -115,7 +115,11 @@ class StreamParser:
 
     def feed_events(self, text: str) -> list[Event]:
         if type(text) is str and self._fast:
-            return self._check(self._machine.feed(text))
+            machine = self._machine
+            events = machine.feed(text)
+            if machine.watch or machine._args_chars > self._max_arguments_chars:  # _check, inlined
+                return self._screen(events)
+            return events
         return self._feed(text)
 
     def finish(self, reason: StopReason | None = None) -> ChoiceDelta | None:
