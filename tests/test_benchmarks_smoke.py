@@ -28,7 +28,12 @@ DIALECTS = (
     "glm45",
     "seed_oss",
     "pythonic",
+    "deepseek_v3",
+    "deepseek_v31",
+    "gpt_oss",
 )
+# Rendered for bench_peers.py, not in bench_feed's default list.
+EXTRA_CASES = ("mistral_pre_v11",)
 
 BENCH_PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_feed.py"
 
@@ -46,7 +51,7 @@ def bench() -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("size", [500, 5_000, 50_000])
+@pytest.mark.parametrize("size", [100, 500, 5_000, 50_000])
 def test_arguments_are_the_requested_size_and_shape(bench: ModuleType, size: int) -> None:
     arguments = bench.make_arguments(size)
     assert size - 1 <= len(arguments) <= size
@@ -57,7 +62,7 @@ def test_arguments_are_the_requested_size_and_shape(bench: ModuleType, size: int
     assert any(ord(c) > 127 for c in content) and any(ord(c) > 0xFFFF for c in content)
 
 
-@pytest.mark.parametrize("dialect", list(DIALECTS))
+@pytest.mark.parametrize("dialect", list(DIALECTS + EXTRA_CASES))
 @pytest.mark.parametrize("width", [4, 1])
 def test_rendered_case_parses_to_the_rendered_arguments(bench: ModuleType, dialect: str, width: int) -> None:
     case = bench.make_case(dialect, 500)
@@ -99,8 +104,26 @@ def test_quick_run_produces_rows(bench: ModuleType, capsys: pytest.CaptureFixtur
         assert row.n_deltas > 0
         assert set(row.us) == {"event", "wire", "floor"}
         assert all(v > 0 for v in row.us.values())  # measured something; no timing thresholds
+        assert row.seconds_per_million_chars("wire") > 0
     assert set(report.construction) == set(DIALECTS)
     assert len(report.memory) == 4 * len(DIALECTS)
 
     assert "python benchmarks/bench_feed.py --quick --sizes 500" in out
     assert "kimi_k2" in out and "minimax_m1" in out and "µs/delta" in out
+    assert "targets (issue 7)" in out
+    assert "plot" not in out  # --quick writes no figure unless asked
+
+
+def test_plot_is_written_or_skipped_with_a_hint(
+    bench: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "feed.png"
+    bench.main(["--quick", "--sizes", "100,200", "--dialects", "hermes", "--no-memory", "--plot", str(path)])
+    out = capsys.readouterr().out
+
+    if importlib.util.find_spec("matplotlib") is None:
+        assert "plot skipped" in out and "pip install -e '.[bench]'" in out
+        assert not path.exists()
+    else:
+        assert f"plot written to {path}" in out
+        assert path.read_bytes().startswith(b"\x89PNG")
