@@ -41,8 +41,8 @@ Why not pytest-benchmark or pyperf: we want per-delta figures of several levels 
 the same process, interleaved repeat by repeat, in one table, with ratios between them; pyperf runs each
 benchmark in its own worker processes (so the floor and the levels would not share a slow spell of the
 host) and pytest-benchmark times one callable per test. A small hand-written best-of-N loop over
-``time.perf_counter_ns`` does that directly, and benchmarks/bench_peers.py reuses it to time vLLM's and
-SGLang's parsers beside ours in one process.
+``time.perf_counter_ns`` does that directly; benchmarks/bench_peers.py times vLLM's and SGLang's parsers
+beside ours the same way, in one process.
 """
 
 from __future__ import annotations
@@ -502,7 +502,7 @@ def run(
     return Report(rows, construction, mem, repeats, command, min_sample_deltas)
 
 
-def _git_revision() -> str:
+def git_revision() -> str:
     root = Path(__file__).resolve().parent.parent
     try:
         rev = subprocess.run(
@@ -529,6 +529,19 @@ def _load_average() -> str:
         return f"{os.getloadavg()[0]:.2f}"
     except OSError:  # not available on this platform
         return "?"
+
+
+def environment_lines(command: str) -> list[str]:
+    """The header of a benchmark report: what ran, where, when, and how busy the machine was."""
+    return [
+        f"  command:  {command}",
+        f"  python:   {sys.version.split()[0]} ({platform.python_implementation()}) {sys.executable}",
+        f"  platform: {platform.platform()} / {platform.machine()} / {platform.processor() or '?'}",
+        f"  date:     {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"  package:  streamparse {streamparse.__version__} ({Path(streamparse.__file__).parent}),"
+        f" git {git_revision()}",
+        f"  load:     {_load_average()} (1-minute load average at the end of the run; {os.cpu_count()} CPUs)",
+    ]
 
 
 # Issue 7's targets, at 4-character deltas: (what, limit, the figure of a row it limits).
@@ -574,12 +587,7 @@ def format_report(report: Report) -> str:
     lines: list[str] = []
     add = lines.append
     add("streamparse feed benchmark")
-    add(f"  command:  {report.command}")
-    add(f"  python:   {sys.version.split()[0]} ({platform.python_implementation()}) {sys.executable}")
-    add(f"  platform: {platform.platform()} / {platform.machine()} / {platform.processor() or '?'}")
-    add(f"  date:     {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
-    add(f"  package:  streamparse {streamparse.__version__}, git {_git_revision()}")
-    add(f"  load:     {_load_average()} (1-minute load average at the end of the run; {os.cpu_count()} CPUs)")
+    lines.extend(environment_lines(report.command))
     add(
         f"  timing:   best of {report.repeats}, perf_counter_ns, GC off, µs per delta (total / deltas),"
         f" samples of >= {report.min_sample_deltas:,} deltas"
@@ -727,7 +735,7 @@ def plot_report(report: Report, path: Path) -> str:
     date = datetime.date.today().isoformat()
     figure.suptitle(
         f"streamparse feed: µs per delta, best of {report.repeats} ({date}, CPython {platform.python_version()},"
-        f" git {_git_revision()})"
+        f" git {git_revision()})"
     )
     figure.tight_layout(rect=(0, 0, 0.84, 0.96))
     path.parent.mkdir(parents=True, exist_ok=True)
