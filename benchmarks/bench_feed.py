@@ -555,15 +555,20 @@ FLATNESS_TARGET = 1.5
 
 
 def format_targets(report: Report) -> list[str]:
-    """One line per target: how many dialects meet it at every size, and the worst figure of the rest."""
+    """One line per target: how many dialects meet it at every size (and, for the per-delta targets, at
+    the largest size, where a call's fixed costs are spread thinnest), and the figures of the rest."""
     rows = [r for r in report.rows if r.width == TARGET_WIDTH]
     if not rows:
         return []
     dialects = list(dict.fromkeys(r.dialect for r in rows))
     sizes = sorted({r.size for r in rows})
-    worst: list[tuple[str, float, dict[str, float]]] = []
+    checks: list[tuple[str, float, dict[str, float]]] = []
     for what, limit, figure in TARGETS:
-        worst.append((what, limit, {d: max(figure(r) for r in rows if r.dialect == d) for d in dialects}))
+        every_size = {d: max(figure(r) for r in rows if r.dialect == d) for d in dialects}
+        checks.append((f"{what}, every size", limit, every_size))
+        if len(sizes) > 1:
+            largest = {d: figure(report.row(d, sizes[-1], TARGET_WIDTH)) for d in dialects}
+            checks.append((f"{what}, at {sizes[-1]:,}", limit, largest))
     if len(sizes) > 1:
         for level in ("event", "wire"):
             flatness = {
@@ -571,9 +576,9 @@ def format_targets(report: Report) -> list[str]:
                 / report.row(d, sizes[0], TARGET_WIDTH).us[level]
                 for d in dialects
             }
-            worst.append((f"{level} flatness {sizes[0]:,} -> {sizes[-1]:,}", FLATNESS_TARGET, flatness))
-    out = [f"targets (issue 7), {TARGET_WIDTH}-char deltas, worst size per dialect:"]
-    for what, limit, by_dialect in worst:
+            checks.append((f"{level} flatness {sizes[0]:,} -> {sizes[-1]:,}", FLATNESS_TARGET, flatness))
+    out = [f"targets (issue 7), {TARGET_WIDTH}-char deltas:"]
+    for what, limit, by_dialect in checks:
         missed = sorted(((v, d) for d, v in by_dialect.items() if v > limit), reverse=True)
         line = f"  {what} <= {limit:g}: met by {len(dialects) - len(missed)} of {len(dialects)}"
         if missed:
