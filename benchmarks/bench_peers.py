@@ -35,7 +35,9 @@ untimed. The clock is ``time.perf_counter_ns`` with the garbage collector off, b
 small case covers several whole responses (at least bench_feed.MIN_SAMPLE_DELTAS deltas), and the
 contestants take turns within each repeat so that a slow spell of the machine hits them alike. A peer
 whose time in one cell passes ``--max-peer-seconds`` gets no more repeats there (SGLang's hermes parser
-takes minutes at 50,000 characters), which the "reps" column shows.
+takes minutes at 50,000 characters), which the "reps" column shows; a peer whose one stream would take
+longer than ``--skip-peer-seconds``, extrapolated quadratically from the size before, is not run at that
+size at all ("skip"). Rows are printed as they are measured.
 
 "ok" is checked on an untimed run of each contestant: one ``write_file`` call whose accumulated
 arguments parse to the object that was rendered (ours must give back the exact text). The ratio
@@ -546,9 +548,17 @@ def time_stream(contestant: Contestant, deltas: list[str], passes: int) -> int:
 
 @dataclass
 class Result:
-    ok: str  # "yes", or what was wrong, or the error that stopped it
+    ok: str  # "yes", or what was wrong, or the error that stopped it, or why it was skipped
     us_per_delta: float | None = None
     repeats: int = 0
+    stream_seconds: float | None = None  # the best time for one whole stream
+
+    @property
+    def skipped(self) -> bool:
+        return self.ok.startswith(SKIPPED)
+
+
+SKIPPED = "skipped"
 
 
 @dataclass
@@ -574,12 +584,21 @@ class Cell:
 
 
 def measure(
-    peer_input: PeerInput, contestants: Sequence[Contestant], repeats: int, budget_seconds: float, sample: int
+    peer_input: PeerInput,
+    contestants: Sequence[Contestant],
+    repeats: int,
+    budget_seconds: float,
+    sample: int,
+    skip: dict[str, str] | None = None,
 ) -> Cell:
+    """Check and time every contestant on one input; those named in ``skip`` (name -> why) are left out."""
     deltas = peer_input.deltas
     results: dict[str, Result] = {}
     running: list[Contestant] = []
     for contestant in contestants:  # the correctness run, untimed, doubles as the warm-up
+        if skip and contestant.name in skip:
+            results[contestant.name] = Result(f"{SKIPPED}: {skip[contestant.name]}")
+            continue
         try:
             prepared = contestant.build(deltas)
             transcript = contestant.transcribe(prepared, contestant.stream(prepared))
@@ -601,6 +620,7 @@ def measure(
             results[contestant.name].repeats += 1
     for name, nanoseconds in best.items():
         results[name].us_per_delta = nanoseconds / (passes * len(deltas)) / 1000.0
+        results[name].stream_seconds = nanoseconds / passes / 1e9
     return Cell(peer_input.case, peer_input.size, len(peer_input.arguments), len(deltas), results)
 
 
@@ -625,51 +645,72 @@ def _versions() -> str:
     return ", ".join(found)
 
 
-def format_report(cells: Sequence[Cell], command: str, repeats: int, budget: float, sample: int) -> str:
-    lines = ["streamparse side by side with vLLM and SGLang (streaming tool-call parsers)"]
-    lines.extend(environment_lines(command))
-    lines.append(f"  peers:    {_versions()}")
-    lines.append(
+TABLE_HEAD = (
+    f"{'case':<15} {'args':>6} {'deltas':>6} | {'ours ev':>8} {'ours wi':>8} {'vLLM':>9} {'SGLang':>9}"
+    f" | {'vLLM x':>7} {'SGL x':>7} {'best x':>7} | {'reps':>5} | ok: ours ev, ours wi, vLLM, SGLang"
+)
+
+
+def format_header(command: str, repeats: int, budget: float, skip_seconds: float, sample: int) -> list[str]:
+    return [
+        "streamparse side by side with vLLM and SGLang (streaming tool-call parsers)",
+        *environment_lines(command),
+        f"  peers:    {_versions()}",
         f"  timing:   µs per delta, best of {repeats} (a peer past {budget:g} s in a cell stops repeating:"
-        f" 'reps'), perf_counter_ns, GC off, samples of >= {sample:,} deltas, one process"
-    )
-    lines.append(
+        f" 'reps'), perf_counter_ns, GC off, samples of >= {sample:,} deltas, one process",
+        f"  skipping: a peer whose one stream would take over {skip_seconds:g} s, extrapolated"
+        " quadratically from the size before, is not run ('skip')",
         f"  input:    bench_feed's write_file call, cut every {DELTA_WIDTH} characters (special tokens kept"
-        " whole); tools given to all"
+        " whole); tools given to all",
+        "  x ours:   peer µs/delta ÷ ours at the wire level (feed); 'best' uses the faster peer",
+        "",
+        TABLE_HEAD,
+        "-" * len(TABLE_HEAD),
+    ]
+
+
+def _ok_mark(result: Result | None) -> str:
+    if result is None:
+        return "-"
+    return "yes" if result.ok == "yes" else "skip" if result.skipped else "NO"
+
+
+def format_row(cell: Cell) -> str:
+    reps = "/".join(
+        str(cell.results[name].repeats) if name in cell.results else "-" for name in ("vLLM", "SGLang")
     )
-    lines.append("  x ours:   peer µs/delta ÷ ours at the wire level (feed); 'best' uses the faster peer")
-    lines.append("")
-    head = (
-        f"{'case':<15} {'args':>6} {'deltas':>6} | {'ours ev':>8} {'ours wi':>8} {'vLLM':>9} {'SGLang':>9}"
-        f" | {'vLLM x':>7} {'SGL x':>7} {'best x':>7} | {'reps':>5} | ok: ours ev, ours wi, vLLM, SGLang"
+    oks = " ".join(_ok_mark(cell.results.get(name)) for name in CONTESTANTS)
+    return (
+        f"{cell.case:<15} {cell.args_chars:>6} {cell.n_deltas:>6} |"
+        f" {_figure(cell.us('ours event')):>8} {_figure(cell.us('ours wire')):>8}"
+        f" {_figure(cell.us('vLLM')):>9} {_figure(cell.us('SGLang')):>9} |"
+        f" {_figure(cell.ratio('vLLM'), 1):>7} {_figure(cell.ratio('SGLang'), 1):>7}"
+        f" {_figure(cell.faster_peer_ratio(), 1):>7} | {reps:>5} | {oks}"
     )
-    lines.append(head)
-    lines.append("-" * len(head))
-    problems: list[str] = []
-    for cell in cells:
-        reps = "/".join(
-            str(cell.results[name].repeats) if name in cell.results else "-" for name in ("vLLM", "SGLang")
-        )
-        oks = " ".join(
-            ("yes" if cell.results[name].ok == "yes" else "NO") if name in cell.results else "-"
-            for name in CONTESTANTS
-        )
-        lines.append(
-            f"{cell.case:<15} {cell.args_chars:>6} {cell.n_deltas:>6} |"
-            f" {_figure(cell.us('ours event')):>8} {_figure(cell.us('ours wire')):>8}"
-            f" {_figure(cell.us('vLLM')):>9} {_figure(cell.us('SGLang')):>9} |"
-            f" {_figure(cell.ratio('vLLM'), 1):>7} {_figure(cell.ratio('SGLang'), 1):>7}"
-            f" {_figure(cell.faster_peer_ratio(), 1):>7} | {reps:>5} | {oks}"
-        )
-        for name, result in cell.results.items():
-            if result.ok != "yes":
-                problems.append(f"  {cell.case} {cell.args_chars} {name}: {result.ok}")
-    lines.append("")
+
+
+def format_footer(cells: Sequence[Cell]) -> list[str]:
+    lines = [""]
+    problems = [
+        f"  {cell.case} {cell.args_chars} {name}: {result.ok}"
+        for cell in cells
+        for name, result in cell.results.items()
+        if result.ok != "yes"
+    ]
     if problems:
-        lines.append("not ok (timings of a wrong result are still shown above):")
+        lines.append("not ok or skipped (timings of a wrong result are still shown above):")
         lines.extend(problems)
         lines.append("")
     lines.extend(format_targets(cells))
+    return lines
+
+
+def format_report(
+    cells: Sequence[Cell], command: str, repeats: int, budget: float, sample: int, skip_seconds: float = 600.0
+) -> str:
+    lines = format_header(command, repeats, budget, skip_seconds, sample)
+    lines.extend(format_row(cell) for cell in cells)
+    lines.extend(format_footer(cells))
     return "\n".join(lines)
 
 
@@ -724,18 +765,53 @@ def contestants_for(case: str, text: str) -> list[Contestant]:
     return [Ours(case, "event"), Ours(case, "wire"), Vllm(peer_case, text), Sglang(peer_case)]
 
 
+def predicted_skips(previous: Cell | None, n_deltas: int, limit_seconds: float) -> dict[str, str]:
+    """Peers whose one stream at ``n_deltas`` would take over ``limit_seconds`` if their time grew with
+    the square of the length from ``previous`` (several peers re-parse the text so far on every delta)."""
+    if previous is None:
+        return {}
+    skips: dict[str, str] = {}
+    for name in ("vLLM", "SGLang"):
+        result = previous.results.get(name)
+        if result is None:
+            continue
+        if result.skipped:
+            skips[name] = f"already skipped at {previous.size:,}"
+        elif result.stream_seconds is not None:
+            predicted = result.stream_seconds * (n_deltas / previous.n_deltas) ** 2
+            if predicted > limit_seconds:
+                skips[name] = (
+                    f"one stream took {result.stream_seconds:.1f} s at {previous.size:,},"
+                    f" so about {predicted:,.0f} s here if quadratic"
+                )
+    return skips
+
+
 def run_worker(
-    cases: Sequence[str], sizes: Sequence[int], repeats: int, budget: float, sample: int, command: str
+    cases: Sequence[str],
+    sizes: Sequence[int],
+    repeats: int,
+    budget: float,
+    skip_seconds: float,
+    sample: int,
+    command: str,
 ) -> list[Cell]:
+    """Measure every case and size, printing each row as soon as it is measured (long runs can be
+    watched, and a run stopped half way keeps what it printed)."""
     quiet_peer_logging()
+    print("\n".join(format_header(command, repeats, budget, skip_seconds, sample)), flush=True)
     cells: list[Cell] = []
     for case in cases:
-        for size in sizes:
+        previous: Cell | None = None
+        for size in sorted(sizes):
             peer_input = make_input(case, size)
-            cell = measure(peer_input, contestants_for(case, peer_input.text), repeats, budget, sample)
-            cells.append(cell)
-            print(f"  measured {case} {size:,}", file=sys.stderr, flush=True)
-    print(format_report(cells, command, repeats, budget, sample))
+            skip = predicted_skips(previous, len(peer_input.deltas), skip_seconds)
+            previous = measure(
+                peer_input, contestants_for(case, peer_input.text), repeats, budget, sample, skip
+            )
+            cells.append(previous)
+            print(format_row(previous), flush=True)
+    print("\n".join(format_footer(cells)), flush=True)
     return cells
 
 
@@ -752,6 +828,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         type=float,
         default=30.0,
         help="no more repeats for a contestant once it has spent this long in one cell (default 30)",
+    )
+    parser.add_argument(
+        "--skip-peer-seconds",
+        type=float,
+        default=600.0,
+        help="do not run a peer whose one stream is predicted (quadratically, from the size before) to take"
+        " longer than this (default 600)",
     )
     parser.add_argument(
         "--peers-python",
@@ -787,7 +870,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     repeats = args.repeats if args.repeats is not None else (1 if args.quick else 5)
     sample = MIN_SAMPLE_DELTAS // 10 if args.quick else MIN_SAMPLE_DELTAS
     command = shlex.join(["python", "benchmarks/bench_peers.py", *argv_list])
-    run_worker(cases, sizes, repeats, args.max_peer_seconds, sample, command)
+    run_worker(cases, sizes, repeats, args.max_peer_seconds, args.skip_peer_seconds, sample, command)
     return 0
 
 

@@ -235,3 +235,14 @@ def test_quick_side_by_side_run_when_the_peers_are_installed(peers: ModuleType) 
     assert completed.returncode == 0, completed.stderr[-2000:]
     row = next(line for line in completed.stdout.splitlines() if line.startswith("hermes "))
     assert row.endswith("yes yes yes yes"), row
+
+
+def test_a_peer_predicted_to_take_too_long_is_skipped(peers: ModuleType) -> None:
+    fast = peers.Result("yes", us_per_delta=10.0, repeats=1, stream_seconds=0.5)
+    slow = peers.Result("yes", us_per_delta=400.0, repeats=1, stream_seconds=20.0)
+    previous = peers.Cell("hermes", 10_000, 10_000, 2_500, {"vLLM": fast, "SGLang": slow})
+
+    skips = peers.predicted_skips(previous, 12_500, limit_seconds=100.0)  # 5x the deltas: 25x the time
+
+    assert set(skips) == {"SGLang"} and "500 s" in skips["SGLang"]
+    assert peers.predicted_skips(None, 12_500, limit_seconds=100.0) == {}
