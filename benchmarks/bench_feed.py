@@ -2,13 +2,15 @@
 
 Run from the project root:
 
-    python benchmarks/bench_feed.py            # full run: sizes 500, 5,000, 50,000; best of 5
-    python benchmarks/bench_feed.py --quick    # smoke run: best of 1 (used by tests/test_benchmarks_smoke.py)
+    python benchmarks/bench_feed.py            # full run: sizes 100 to 100,000; best of 5; writes the figure
+    python benchmarks/bench_feed.py --quick    # smoke run (tests/test_benchmarks_smoke.py): small, no figure
+    python benchmarks/bench_feed.py --sizes 1000,50000 --dialects hermes,kimi_k2 --plot /tmp/feed.png
 
 What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key order, mistral,
-llama3_json, json_array, pythonic, and the XML-parameter dialects qwen3_coder, minimax_m2, glm45,
-seed_oss, whose arguments are written as raw parameter values) and each arguments size, with the rendered
-response cut into 4-character deltas and, as a second column set, 1-character deltas:
+llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the XML-parameter dialects
+qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values) and each
+arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
+into 4-character deltas and, as a second column set, 1-character deltas:
 
 * event: ``StreamParser.feed_events`` over every delta, then ``finish_events``;
 * wire:  ``StreamParser.feed`` over every delta, then ``finish`` (OpenAI delta dicts);
@@ -18,16 +20,29 @@ response cut into 4-character deltas and, as a second column set, 1-character de
 Figures are microseconds per delta (total / number of deltas), best of N repeats; a sample of a small
 case covers several whole responses (at least MIN_SAMPLE_DELTAS deltas). The deltas are split before
 timing, the parsers are built before timing (their construction is reported separately) and the
-garbage collector is off inside the timed region. "flatness" is µs/delta at the largest size divided by
-µs/delta at the smallest: the design contract (DESIGN.md §4, linear cost) wants it near 1.0. Peak memory
-is measured with tracemalloc in separate, untimed runs. On a shared or virtualised host the absolute µs
+garbage collector is off inside the timed region. "s/M" is seconds per million streamed characters,
+derived from the same best-of-N wall-clock figure (µs/delta x deltas / characters of the response); the
+timed loop is single-threaded, so it is CPU time as long as the best repeat was not descheduled.
+"flatness" is µs/delta at the largest size divided by µs/delta at the smallest: the design contract
+(DESIGN.md §4, linear cost) wants it near 1.0. The issue-7 targets at 4-character deltas (event <= 1 µs
+and <= 5x the floor, wire <= 2 µs, flatness <= 1.5) are summarised below the table. Peak memory is
+measured with tracemalloc in separate, untimed runs. On a shared or virtualised host the absolute µs
 drift between runs (the whole machine gets faster or slower); the ratios to the floor, measured
-interleaved with the levels, are the figures to compare across runs. Nothing is asserted; the "ok" column reports
-whether the folded output of an untimed run gives back exactly the arguments that were rendered.
+interleaved with the levels, are the figures to compare across runs. Nothing is asserted; the "ok"
+column reports whether the folded output of an untimed run gives back exactly the arguments that were
+rendered.
+
+The figure (``--plot PATH``, by default benchmarks/out/feed.png except with --quick) shows µs/delta
+against arguments length on a log axis, one panel per level and delta width, one line per dialect. It
+needs matplotlib, from the optional extra: ``pip install -e '.[bench]'``; without it the run prints one
+line saying the figure was skipped.
 
 Why not pytest-benchmark or pyperf: we want per-delta figures of several levels and a floor measured in
-the same process, in one table, with ratios between them; a small hand-written best-of-N loop over
-``time.perf_counter_ns`` does that directly and without spawning worker processes.
+the same process, interleaved repeat by repeat, in one table, with ratios between them; pyperf runs each
+benchmark in its own worker processes (so the floor and the levels would not share a slow spell of the
+host) and pytest-benchmark times one callable per test. A small hand-written best-of-N loop over
+``time.perf_counter_ns`` does that directly; benchmarks/bench_peers.py times vLLM's and SGLang's parsers
+beside ours the same way, in one process.
 """
 
 from __future__ import annotations
@@ -36,6 +51,7 @@ import argparse
 import datetime
 import gc
 import json
+import os
 import platform
 import re
 import shlex
@@ -63,15 +79,28 @@ DIALECTS = (
     "glm45",
     "seed_oss",
     "pythonic",
+    "deepseek_v3",
+    "deepseek_v31",
+    "gpt_oss",
 )
-# Cases that are a dialect written another way.
-VARIANTS = {"hermes_args_first": "hermes"}
-SIZES = (500, 5_000, 50_000)
+# Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
+# v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
+VARIANTS = {"hermes_args_first": "hermes", "mistral_pre_v11": "mistral"}
+SIZES = (100, 1_000, 10_000, 100_000)
+# --quick runs in CI (tests/test_benchmarks_smoke.py): two small sizes keep it to a few seconds.
+QUICK_SIZES = (100, 1_000)
 DELTA_WIDTHS = (4, 1)
 LEVELS = ("event", "wire", "floor")
 FUNCTION_NAME = "write_file"
 FILE_PATH = "src/notes/readme.md"
 LEAD_TEXT = "I'll write the file now."
+
+# DeepSeek's special tokens: full-width bars (U+FF5C) and U+2581 word separators, not ASCII.
+DEEPSEEK_CALLS_BEGIN = "<｜tool▁calls▁begin｜>"
+DEEPSEEK_CALLS_END = "<｜tool▁calls▁end｜>"
+DEEPSEEK_CALL_BEGIN = "<｜tool▁call▁begin｜>"
+DEEPSEEK_CALL_END = "<｜tool▁call▁end｜>"
+DEEPSEEK_SEP = "<｜tool▁sep｜>"
 
 # The marker that ends a call in each dialect: the floor loop searches every delta for it.
 # Dialects without one use the marker (or character) that follows the call.
@@ -88,6 +117,10 @@ END_MARKERS = {
     "glm45": "</arg_value>",
     "seed_oss": "</parameter>",
     "pythonic": "]",
+    "deepseek_v3": DEEPSEEK_CALL_END,
+    "deepseek_v31": DEEPSEEK_CALL_END,
+    "gpt_oss": "<|call|>",
+    "mistral_pre_v11": "]",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -101,8 +134,10 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
 STRIPPED_VALUES = ("minimax_m2", "glm45")
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
-# word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji).
+# word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji). The first piece has
+# one of each kind, so that the smallest size (100 characters of arguments) has them too.
 _FILLER = (
+    'A "quoted" naïve café in 東京 🙂. ',
     'The quick brown fox said "hello" to the lazy dog. ',
     "Streaming parsers must not rescan; ",
     "naïve café déjà vu, ",
@@ -177,8 +212,28 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     if dialect == "hermes_args_first":
         # Arguments before the name: held until the name arrives, then released at once.
         return f'{lead}\n<tool_call>\n{{"arguments": {arguments}, "name": "{FUNCTION_NAME}"}}\n</tool_call>'
-    if dialect == "mistral":
+    if dialect == "mistral":  # the v11+ layout
         return f"{lead}[TOOL_CALLS]{FUNCTION_NAME}[ARGS]{arguments}"
+    if dialect == "mistral_pre_v11":  # one JSON array of call objects after the control token
+        return f'{lead}[TOOL_CALLS] [{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}]'
+    if dialect == "deepseek_v3":  # the arguments in a ```json fence after the name line
+        return (
+            f"{lead}{DEEPSEEK_CALLS_BEGIN}{DEEPSEEK_CALL_BEGIN}function{DEEPSEEK_SEP}{FUNCTION_NAME}\n"
+            f"```json\n{arguments}\n```{DEEPSEEK_CALL_END}{DEEPSEEK_CALLS_END}"
+        )
+    if dialect == "deepseek_v31":
+        return (
+            f"{lead}{DEEPSEEK_CALLS_BEGIN}{DEEPSEEK_CALL_BEGIN}{FUNCTION_NAME}{DEEPSEEK_SEP}"
+            f"{arguments}{DEEPSEEK_CALL_END}{DEEPSEEK_CALLS_END}"
+        )
+    if dialect == "gpt_oss":
+        # Harmony: the content as a commentary preamble (the first header's <|start|>assistant is the
+        # prompt's), then one call message, which <|call|> ends (a stop token).
+        return (
+            f"<|channel|>commentary<|message|>{lead}<|end|>"
+            f"<|start|>assistant<|channel|>commentary to=functions.{FUNCTION_NAME} <|constrain|>json"
+            f"<|message|>{arguments}<|call|>"
+        )
     if dialect == "llama3_json":
         return f'{lead}<|python_tag|>{{"name": "{FUNCTION_NAME}", "parameters": {arguments}}}'
     if dialect == "json_array":  # the calls alone: no content
@@ -313,10 +368,12 @@ TIMERS: dict[str, Callable[[str, list[str], int], int]] = {
 }
 
 
-def best_us_per_delta(dialect: str, deltas: list[str], repeats: int) -> dict[str, float]:
+def best_us_per_delta(
+    dialect: str, deltas: list[str], repeats: int, min_sample_deltas: int = MIN_SAMPLE_DELTAS
+) -> dict[str, float]:
     """Best-of-``repeats`` µs per delta for every level. The levels take turns within each repeat, so a
     slow spell of the machine hits all of them alike and the ratios stay meaningful."""
-    passes = max(1, -(-MIN_SAMPLE_DELTAS // len(deltas)))
+    passes = max(1, -(-min_sample_deltas // len(deltas)))
     for level in LEVELS:  # warm-up: imports, caches, specialisation
         TIMERS[level](dialect, deltas, 1)
     best = dict.fromkeys(LEVELS, float("inf"))
@@ -380,8 +437,14 @@ class Row:
     args_chars: int
     width: int
     n_deltas: int
+    text_chars: int  # the whole response, markup included: every character streamed
     us: dict[str, float]  # level -> µs/delta
     ok: bool
+
+    def seconds_per_million_chars(self, level: str) -> float:
+        """Seconds to stream a million characters at ``level``: the per-delta figure times deltas per
+        character (µs per character is numerically seconds per million characters)."""
+        return self.us[level] * self.n_deltas / self.text_chars
 
     @property
     def event_ratio(self) -> float:
@@ -399,6 +462,7 @@ class Report:
     memory: list[tuple[str, str, int, int, float, float]]  # dialect, level, width, args_chars, peak, held
     repeats: int
     command: str
+    min_sample_deltas: int = MIN_SAMPLE_DELTAS
 
     def row(self, dialect: str, size: int, width: int) -> Row:
         for r in self.rows:
@@ -414,6 +478,7 @@ def run(
     repeats: int = 5,
     memory: bool = True,
     command: str = "",
+    min_sample_deltas: int = MIN_SAMPLE_DELTAS,
 ) -> Report:
     rows: list[Row] = []
     mem: list[tuple[str, str, int, int, float, float]] = []
@@ -424,18 +489,20 @@ def run(
             for width in widths:
                 deltas = case.deltas[width]
                 ok = check_case(case, width)
-                us = best_us_per_delta(dialect, deltas, repeats)
-                rows.append(Row(dialect, size, len(case.arguments), width, len(deltas), us, ok))
+                us = best_us_per_delta(dialect, deltas, repeats, min_sample_deltas)
+                rows.append(
+                    Row(dialect, size, len(case.arguments), width, len(deltas), len(case.text), us, ok)
+                )
         if memory:
             big = make_case(dialect, max(sizes), widths)
             for width in widths:
                 for level in ("event", "wire"):
                     peak, held = peak_kib(level, dialect, big.deltas[width])
                     mem.append((dialect, level, width, len(big.arguments), peak, held))
-    return Report(rows, construction, mem, repeats, command)
+    return Report(rows, construction, mem, repeats, command, min_sample_deltas)
 
 
-def _git_revision() -> str:
+def git_revision() -> str:
     root = Path(__file__).resolve().parent.parent
     try:
         rev = subprocess.run(
@@ -457,45 +524,114 @@ def _git_revision() -> str:
     return rev + (" (streamparse/ modified)" if dirty else "")
 
 
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.2f}"
+    except OSError:  # not available on this platform
+        return "?"
+
+
+def environment_lines(command: str) -> list[str]:
+    """The header of a benchmark report: what ran, where, when, and how busy the machine was."""
+    return [
+        f"  command:  {command}",
+        f"  python:   {sys.version.split()[0]} ({platform.python_implementation()}) {sys.executable}",
+        f"  platform: {platform.platform()} / {platform.machine()} / {platform.processor() or '?'}",
+        f"  date:     {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+        f"  package:  streamparse {streamparse.__version__} ({Path(streamparse.__file__).parent}),"
+        f" git {git_revision()}",
+        f"  load:     {_load_average()} (1-minute load average at the end of the run; {os.cpu_count()} CPUs)",
+    ]
+
+
+# Issue 7's targets, at 4-character deltas: (what, limit, the figure of a row it limits).
+TARGET_WIDTH = 4
+TARGETS: tuple[tuple[str, float, Callable[[Row], float]], ...] = (
+    ("event µs/delta", 1.0, lambda r: r.us["event"]),
+    ("event / floor", 5.0, lambda r: r.event_ratio),
+    ("wire µs/delta", 2.0, lambda r: r.us["wire"]),
+)
+FLATNESS_TARGET = 1.5
+
+
+def format_targets(report: Report) -> list[str]:
+    """One line per target: how many dialects meet it at every size (and, for the per-delta targets, at
+    the largest size, where a call's fixed costs are spread thinnest), and the figures of the rest."""
+    rows = [r for r in report.rows if r.width == TARGET_WIDTH]
+    if not rows:
+        return []
+    dialects = list(dict.fromkeys(r.dialect for r in rows))
+    sizes = sorted({r.size for r in rows})
+    checks: list[tuple[str, float, dict[str, float]]] = []
+    for what, limit, figure in TARGETS:
+        every_size = {d: max(figure(r) for r in rows if r.dialect == d) for d in dialects}
+        checks.append((f"{what}, every size", limit, every_size))
+        if len(sizes) > 1:
+            largest = {d: figure(report.row(d, sizes[-1], TARGET_WIDTH)) for d in dialects}
+            checks.append((f"{what}, at {sizes[-1]:,}", limit, largest))
+    if len(sizes) > 1:
+        for level in ("event", "wire"):
+            flatness = {
+                d: report.row(d, sizes[-1], TARGET_WIDTH).us[level]
+                / report.row(d, sizes[0], TARGET_WIDTH).us[level]
+                for d in dialects
+            }
+            checks.append((f"{level} flatness {sizes[0]:,} -> {sizes[-1]:,}", FLATNESS_TARGET, flatness))
+    out = [f"targets (issue 7), {TARGET_WIDTH}-char deltas:"]
+    for what, limit, by_dialect in checks:
+        missed = sorted(((v, d) for d, v in by_dialect.items() if v > limit), reverse=True)
+        line = f"  {what} <= {limit:g}: met by {len(dialects) - len(missed)} of {len(dialects)}"
+        if missed:
+            line += "; not by " + ", ".join(f"{d} {v:.2f}" for v, d in missed)
+        out.append(line)
+    out.append("")
+    return out
+
+
 def format_report(report: Report) -> str:
     lines: list[str] = []
     add = lines.append
     add("streamparse feed benchmark")
-    add(f"  command:  {report.command}")
-    add(f"  python:   {sys.version.split()[0]} ({platform.python_implementation()}) {sys.executable}")
-    add(f"  platform: {platform.platform()} / {platform.machine()} / {platform.processor() or '?'}")
-    add(f"  date:     {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
-    add(f"  package:  streamparse {streamparse.__version__}, git {_git_revision()}")
+    lines.extend(environment_lines(report.command))
     add(
         f"  timing:   best of {report.repeats}, perf_counter_ns, GC off, µs per delta (total / deltas),"
-        f" samples of >= {MIN_SAMPLE_DELTAS:,} deltas"
+        f" samples of >= {report.min_sample_deltas:,} deltas"
     )
+    add("  s/M:      seconds per million streamed characters (markup included), derived from the wall-clock")
+    add("            µs/delta figure as µs/delta x deltas / characters; the loop is single-threaded, so this")
+    add("            is its CPU time whenever the best repeat ran without being descheduled")
     add("")
 
     widths = sorted({r.width for r in report.rows}, reverse=True)
     sizes = sorted({r.size for r in report.rows})
     dialects = list(dict.fromkeys(r.dialect for r in report.rows))
 
-    head1 = f"{'dialect':<11} {'args':>6} |"
-    head2 = f"{'':<11} {'chars':>6} |"
+    head1 = f"{'dialect':<17} {'args':>6} |"
+    head2 = f"{'':<17} {'chars':>6} |"
     for w in widths:
-        head1 += f" {f'{w}-char deltas: µs/delta':^46} |"
-        head2 += f" {'deltas':>6} {'event':>6} {'wire':>6} {'floor':>6} {'ev/fl':>6} {'wi/fl':>6} {'ok':>3} |"
+        head1 += f" {f'{w}-char deltas: µs/delta, s/M':^62} |"
+        head2 += (
+            f" {'deltas':>6} {'event':>6} {'wire':>6} {'floor':>6} {'ev/fl':>6} {'wi/fl':>6}"
+            f" {'ev s/M':>7} {'wi s/M':>7} {'ok':>3} |"
+        )
     add(head1)
     add(head2)
     add("-" * len(head2))
     for dialect in dialects:
         for size in sizes:
             first = report.row(dialect, size, widths[0])
-            line = f"{dialect:<11} {first.args_chars:>6} |"
+            line = f"{dialect:<17} {first.args_chars:>6} |"
             for w in widths:
                 r = report.row(dialect, size, w)
                 line += (
                     f" {r.n_deltas:>6} {r.us['event']:>6.2f} {r.us['wire']:>6.2f} {r.us['floor']:>6.3f}"
-                    f" {r.event_ratio:>6.1f} {r.wire_ratio:>6.1f} {'yes' if r.ok else 'NO':>3} |"
+                    f" {r.event_ratio:>6.1f} {r.wire_ratio:>6.1f}"
+                    f" {r.seconds_per_million_chars('event'):>7.2f} {r.seconds_per_million_chars('wire'):>7.2f}"
+                    f" {'yes' if r.ok else 'NO':>3} |"
                 )
             add(line)
     add("")
+    lines.extend(format_targets(report))
 
     if len(sizes) > 1:
         lo, hi = sizes[0], sizes[-1]
@@ -503,14 +639,14 @@ def format_report(report: Report) -> str:
         add(
             "floor's own flatness, i.e. compares the x-floor ratios, which is robust to the host's speed drifting"
         )
-        head = f"{'dialect':<11} {'level':<6} |" + "".join(
+        head = f"{'dialect':<17} {'level':<6} |" + "".join(
             f" {f'{w}-char':>7} {'vs floor':>8} |" for w in widths
         )
         add(head)
         add("-" * len(head))
         for dialect in dialects:
             for level in LEVELS:
-                line = f"{dialect:<11} {level:<6} |"
+                line = f"{dialect:<17} {level:<6} |"
                 for w in widths:
                     big, small = report.row(dialect, hi, w), report.row(dialect, lo, w)
                     flat = big.us[level] / small.us[level]
@@ -523,41 +659,141 @@ def format_report(report: Report) -> str:
     if report.construction:
         add("construction: StreamParser(dialect, id_seed=0), µs each (not in the figures above)")
         for dialect, us in report.construction.items():
-            add(f"  {dialect:<11} {us:8.2f}")
+            add(f"  {dialect:<17} {us:8.2f}")
         add("")
 
     if report.memory:
         add("peak memory (tracemalloc, untimed): KiB above the pre-feed baseline during feed + finish,")
         add("outputs dropped as they come; 'held' = KiB still allocated after finish")
         head = (
-            f"{'dialect':<11} {'level':<6} {'deltas':>7} {'args chars':>10} | {'peak KiB':>9} {'held KiB':>9}"
+            f"{'dialect':<17} {'level':<6} {'deltas':>7} {'args chars':>10} | {'peak KiB':>9} {'held KiB':>9}"
         )
         add(head)
         add("-" * len(head))
         for dialect, level, width, chars, peak, held in report.memory:
-            add(f"{dialect:<11} {level:<6} {f'{width}-char':>7} {chars:>10} | {peak:>9.1f} {held:>9.1f}")
+            add(f"{dialect:<17} {level:<6} {f'{width}-char':>7} {chars:>10} | {peak:>9.1f} {held:>9.1f}")
         add("")
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------------------------------------------
+# The figure
+
+DEFAULT_PLOT = Path(__file__).resolve().parent / "out" / "feed.png"
+PLOT_LEVELS = ("event", "wire")
+
+
+def plot_report(report: Report, path: Path) -> str:
+    """Write a PNG of µs/delta against arguments length (log x), one panel per level and delta width,
+    one line per dialect. Returns the line to print: where it went, or why and how it was skipped."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")  # files only: no display needed (CI, SSH)
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "plot skipped: matplotlib is not installed (pip install -e '.[bench]')"
+
+    widths = sorted({r.width for r in report.rows}, reverse=True)
+    dialects = list(dict.fromkeys(r.dialect for r in report.rows))
+    sizes = sorted({r.size for r in report.rows})
+    palette = plt.get_cmap("tab10")  # 10 distinct colours; a second line style covers dialects 11 to 20
+    figure, axes = plt.subplots(
+        len(PLOT_LEVELS),
+        len(widths),
+        figsize=(6.0 * len(widths), 4.2 * len(PLOT_LEVELS)),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+    for row_index, level in enumerate(PLOT_LEVELS):
+        for column_index, width in enumerate(widths):
+            panel = axes[row_index][column_index]
+            for dialect_index, dialect in enumerate(dialects):
+                points = [report.row(dialect, size, width) for size in sizes]
+                panel.plot(
+                    [r.args_chars for r in points],
+                    [r.us[level] for r in points],
+                    marker="o",
+                    markersize=3,
+                    linewidth=1.2,
+                    color=palette(dialect_index % 10),
+                    linestyle="-" if dialect_index < 10 else "--",
+                    label=dialect,
+                )
+            floor = [report.row(dialects[0], size, width).us["floor"] for size in sizes]
+            panel.plot(sizes, floor, color="black", linestyle=":", linewidth=1, label="floor (regex search)")
+            panel.set_xscale("log")
+            panel.grid(True, which="both", alpha=0.3)
+            panel.set_title(
+                f"{level} level ({'feed_events' if level == 'event' else 'feed'}), {width}-char deltas"
+            )
+            if row_index == len(PLOT_LEVELS) - 1:
+                panel.set_xlabel("arguments length (characters)")
+            if column_index == 0:
+                panel.set_ylabel("µs per delta")
+    # The panels share the y axis; its top is set once every panel is drawn, from all of them.
+    highest = max(r.us[level] for r in report.rows for level in PLOT_LEVELS)
+    axes[0][0].set_ylim(0, highest * 1.05)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="center right", fontsize="small")
+    date = datetime.date.today().isoformat()
+    figure.suptitle(
+        f"streamparse feed: µs per delta, best of {report.repeats} ({date}, CPython {platform.python_version()},"
+        f" git {git_revision()})"
+    )
+    figure.tight_layout(rect=(0, 0, 0.84, 0.96))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return f"plot written to {path}"
+
+
 def main(argv: Sequence[str] | None = None) -> Report:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--quick", action="store_true", help="smoke run: best of 1 instead of 5")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: best of 1, small sizes and samples, no plot"
+    )
     parser.add_argument("--repeats", type=int, default=None, help="best of N (default 5, or 1 with --quick)")
     parser.add_argument(
-        "--sizes", default=None, help="comma-separated argument sizes in chars (default 500,5000,50000)"
+        "--sizes",
+        default=None,
+        help=f"comma-separated argument sizes in chars (default {','.join(map(str, SIZES))},"
+        f" or {','.join(map(str, QUICK_SIZES))} with --quick)",
     )
     parser.add_argument("--dialects", default=None, help=f"comma-separated (default {','.join(DIALECTS)})")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="write the figure here (default benchmarks/out/feed.png; none with --quick unless given)",
+    )
+    parser.add_argument("--no-plot", action="store_true", help="do not write the figure")
     args = parser.parse_args(argv)
 
     argv_list = list(sys.argv[1:] if argv is None else argv)
     command = shlex.join(["python", "benchmarks/bench_feed.py", *argv_list])
     repeats = args.repeats if args.repeats is not None else (1 if args.quick else 5)
-    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else SIZES
+    sizes = (
+        tuple(int(s) for s in args.sizes.split(",")) if args.sizes else QUICK_SIZES if args.quick else SIZES
+    )
     dialects = tuple(args.dialects.split(",")) if args.dialects else DIALECTS
-    report = run(dialects, sizes, repeats=repeats, memory=not args.no_memory, command=command)
+    # A tenth of the sample keeps the smoke run short; its figures are plumbing, not measurements.
+    min_sample_deltas = MIN_SAMPLE_DELTAS // 10 if args.quick else MIN_SAMPLE_DELTAS
+    report = run(
+        dialects,
+        sizes,
+        repeats=repeats,
+        memory=not args.no_memory,
+        command=command,
+        min_sample_deltas=min_sample_deltas,
+    )
     print(format_report(report))
+    plot_path = None if args.no_plot else args.plot if args.plot else None if args.quick else DEFAULT_PLOT
+    if plot_path is not None:
+        print(plot_report(report, plot_path))
     return report
 
 
