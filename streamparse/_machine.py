@@ -121,9 +121,11 @@ FastPath = Callable[[Any, str], "list[Event] | None"]
 class Lex:
     """A state whose text runs between literal markers.
 
-    ``fast`` (optional) handles a whole delta that holds none of the
-    markers' first characters when nothing is buffered, returning its
-    events, or None to take the general path.
+    ``fast`` (optional) handles, when nothing is buffered, text that
+    holds no marker and no start of one: a whole delta without the
+    markers' first characters, or the part of a delta before a possible
+    marker that the lexer holds back. It returns the events, or None to
+    take the general path.
     """
 
     __slots__ = ("actions", "fast", "first_re", "lexer", "quiet_char", "text")
