@@ -36,12 +36,20 @@ __all__ = [
 MORE, DONE, BAD = 0, 1, 2
 
 _STRING_STOP = re.compile(r'["\\]')
+# A string's body up to its closing quote, escapes included, in one match: it stops at
+# the closing quote, or at a backslash that ends the text (an escape cut by the delta).
+_STRING_BODY = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*', re.DOTALL)
 # Characters that can stand outside strings inside a container without
 # changing depth; anything else is structural or invalid.
 _CONTAINER_STOP = re.compile(r"[^ \t\r\n,:0-9A-Za-z.+\-]")
 _SCALAR_STOP = re.compile(r"[^0-9A-Za-z.+\-]")
 _SCALAR_START = frozenset("-0123456789tfnNI")
 _WHITESPACE = re.compile(r"[ \t\r\n]*")
+
+
+def _plain_string_body(text: str, pos: int = 0) -> bool:
+    """Whether ``text[pos:]`` continues a string body without closing it or cutting an escape."""
+    return _STRING_BODY.match(text, pos).end() == len(text)  # type: ignore[union-attr]
 
 
 def _skip_whitespace(text: str, pos: int) -> int:
@@ -110,11 +118,10 @@ class JsonSkimmer:
         depth = self.depth
         while i < n:
             if in_string:
-                m = _STRING_STOP.search(text, i)
-                if m is None:
+                j = _STRING_BODY.match(text, i).end()  # type: ignore[union-attr]  # always matches
+                if j >= n:
                     i = n
                     break
-                j = m.start()
                 if text[j] == '"':
                     in_string = False
                     i = j + 1
@@ -122,8 +129,6 @@ class JsonSkimmer:
                         self.in_string = False
                         self.status = DONE
                         return i
-                elif j + 1 < n:
-                    i = j + 2
                 else:
                     self.escape = True
                     i = n
@@ -164,8 +169,10 @@ class JsonSkimmer:
         if self.kind != _KIND_CONTAINER or self.status != MORE:
             return False
         if not self.escape:
-            stop = _STRING_STOP if self.in_string else _CONTAINER_STOP
-            if stop.search(text) is None:
+            if self.in_string:
+                if _plain_string_body(text):
+                    return True
+            elif _CONTAINER_STOP.search(text) is None:
                 return True
         depth, in_string, escape = self.depth, self.in_string, self.escape
         self.advance(text, 0)
@@ -471,8 +478,12 @@ class CallObjectScanner:
         skimmer = self._skimmer
         # The common case of take_plain, inlined: this runs once per token of a long call.
         if skimmer.kind == _KIND_CONTAINER and not skimmer.escape and skimmer.status == MORE:
-            stop = _STRING_STOP if skimmer.in_string else _CONTAINER_STOP
-            if stop.search(text) is None:
+            if skimmer.in_string:
+                stop = _STRING_STOP.search(text)
+                # Escapes (``\n``, ``\"`` in code) continue the string: skip them in one match.
+                if stop is None or (text[stop.start()] == "\\" and _plain_string_body(text, stop.start())):
+                    return True
+            elif _CONTAINER_STOP.search(text) is None:
                 return True
         return skimmer.take_plain(text)
 

@@ -189,6 +189,21 @@ class Machine:
     # Whitespace in it means leading whitespace is held too (gpt_oss).
     OPENING: ClassVar[str] = ""
 
+    # STATES by member name: an Enum member hashes in Python code (enum.__hash__), a str in C,
+    # and _enter runs at every state change.
+    _SPEC_BY_NAME: ClassVar[dict[str, StateSpec]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        states = getattr(cls, "STATES", None)
+        if states is not None:
+            names = [state._name_ for state in states]
+            if len(set(names)) < len(names):
+                raise TypeError(
+                    f"{cls.__name__}.STATES: two states share a name; give each state its own name"
+                )
+            cls._SPEC_BY_NAME = dict(zip(names, states.values(), strict=True))
+
     def __init__(
         self,
         *,
@@ -281,6 +296,22 @@ class Machine:
                 events = spec.fast(self, text)
                 if events is not None:
                     return events
+            elif (
+                spec.fast is None
+                and type(spec) is Lex
+                and (spec.first_re is None or spec.first_re.search(text) is None)
+            ):
+                # No marker and no start of one, in a state without a fast path (a call header,
+                # the gap between calls): straight to its text handler, as _run would do.
+                self._base = self.fed - len(text)
+                state = self._state
+                consumed = spec.text(self, text)
+                if consumed < len(text):
+                    if self._state is state:
+                        self._buf = text[consumed:]  # held, as _run holds what a handler leaves
+                    else:
+                        self._run(text[consumed:], False)
+                return self._take_output()
             if type(spec) is Lex and spec.fast is not None:
                 # A marker's first character but no marker (``a < b``, a held ``<|to``): the plain
                 # part goes the fast way and the rest is held, without the general loop.
@@ -337,7 +368,7 @@ class Machine:
 
     def _enter(self, state: Enum) -> None:
         self._state = state
-        self._spec = self.STATES[state]
+        self._spec = self._SPEC_BY_NAME[state._name_]
 
     def _take_output(self) -> list[Event]:
         self._flush_run()
