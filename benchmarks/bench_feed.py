@@ -15,7 +15,10 @@ into 4-character deltas and, as a second column set, 1-character deltas:
 * event: ``StreamParser.feed_events`` over every delta, then ``finish_events``;
 * wire:  ``StreamParser.feed`` over every delta, then ``finish`` (OpenAI delta dicts);
 * floor: a bare loop over the same deltas doing one compiled-``re`` ``.search()`` per delta for the
-  dialect's end marker -- the least any per-delta Python loop can cost on this machine.
+  dialect's end marker -- the least any per-delta Python loop can cost on this machine;
+* stub: the least a parser of StreamParser's shape can cost: a ``feed_events`` method that does that
+  one search and returns the delta as one arguments event in a list. It parses nothing; it shows what
+  the interpreter charges for the call, the event and the list, which no pure-Python parser avoids.
 
 Figures are microseconds per delta (total / number of deltas), best of N repeats; a sample of a small
 case covers several whole responses (at least MIN_SAMPLE_DELTAS deltas). The deltas are split before
@@ -90,7 +93,7 @@ SIZES = (100, 1_000, 10_000, 100_000)
 # --quick runs in CI (tests/test_benchmarks_smoke.py): two small sizes keep it to a few seconds.
 QUICK_SIZES = (100, 1_000)
 DELTA_WIDTHS = (4, 1)
-LEVELS = ("event", "wire", "floor")
+LEVELS = ("event", "wire", "floor", "stub")
 FUNCTION_NAME = "write_file"
 FILE_PATH = "src/notes/readme.md"
 LEAD_TEXT = "I'll write the file now."
@@ -361,10 +364,44 @@ def _time_floor(dialect: str, deltas: list[str], passes: int) -> int:
         gc.enable()
 
 
+_new_event = tuple.__new__
+
+
+class StubParser:
+    """The stub level: one search and one arguments event per delta, nothing parsed."""
+
+    __slots__ = ("_search", "chars")
+
+    def __init__(self, end_marker: str) -> None:
+        self._search = re.compile(re.escape(end_marker)).search
+        self.chars = 0
+
+    def feed_events(self, text: str) -> list[streamparse.Event]:
+        if self._search(text) is None:
+            self.chars += len(text)
+            return [_new_event(streamparse.CallArguments, (0, text))]  # as the machine builds them
+        return []
+
+
+def _time_stub(dialect: str, deltas: list[str], passes: int) -> int:
+    parsers = [StubParser(END_MARKERS[dialect]) for _ in range(passes)]
+    gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for parser in parsers:
+            feed = parser.feed_events
+            for d in deltas:
+                feed(d)
+        return time.perf_counter_ns() - start
+    finally:
+        gc.enable()
+
+
 TIMERS: dict[str, Callable[[str, list[str], int], int]] = {
     "event": _time_event,
     "wire": _time_wire,
     "floor": _time_floor,
+    "stub": _time_stub,
 }
 
 
@@ -453,6 +490,10 @@ class Row:
     @property
     def wire_ratio(self) -> float:
         return self.us["wire"] / self.us["floor"]
+
+    @property
+    def stub_ratio(self) -> float:
+        return self.us["event"] / self.us["stub"]
 
 
 @dataclass
@@ -584,6 +625,11 @@ def format_targets(report: Report) -> list[str]:
         if missed:
             line += "; not by " + ", ".join(f"{d} {v:.2f}" for v, d in missed)
         out.append(line)
+    stub_over_floor = [r.us["stub"] / r.us["floor"] for r in rows]
+    out.append(
+        f"  for scale: the stub parser costs {min(stub_over_floor):.1f}-{max(stub_over_floor):.1f}x the floor;"
+        f" event / stub is {min(r.stub_ratio for r in rows):.1f}-{max(r.stub_ratio for r in rows):.1f}"
+    )
     out.append("")
     return out
 
@@ -609,11 +655,12 @@ def format_report(report: Report) -> str:
     head1 = f"{'dialect':<17} {'args':>6} |"
     head2 = f"{'':<17} {'chars':>6} |"
     for w in widths:
-        head1 += f" {f'{w}-char deltas: µs/delta, s/M':^62} |"
-        head2 += (
-            f" {'deltas':>6} {'event':>6} {'wire':>6} {'floor':>6} {'ev/fl':>6} {'wi/fl':>6}"
-            f" {'ev s/M':>7} {'wi s/M':>7} {'ok':>3} |"
+        columns = (
+            f" {'deltas':>6} {'event':>6} {'wire':>6} {'floor':>6} {'stub':>6} {'ev/fl':>6} {'wi/fl':>6}"
+            f" {'ev/st':>6} {'ev s/M':>7} {'wi s/M':>7} {'ok':>3}"
         )
+        head1 += f" {f'{w}-char deltas: µs/delta, s/M':^{len(columns) - 1}} |"
+        head2 += columns + " |"
     add(head1)
     add(head2)
     add("-" * len(head2))
@@ -625,7 +672,7 @@ def format_report(report: Report) -> str:
                 r = report.row(dialect, size, w)
                 line += (
                     f" {r.n_deltas:>6} {r.us['event']:>6.2f} {r.us['wire']:>6.2f} {r.us['floor']:>6.3f}"
-                    f" {r.event_ratio:>6.1f} {r.wire_ratio:>6.1f}"
+                    f" {r.us['stub']:>6.3f} {r.event_ratio:>6.1f} {r.wire_ratio:>6.1f} {r.stub_ratio:>6.1f}"
                     f" {r.seconds_per_million_chars('event'):>7.2f} {r.seconds_per_million_chars('wire'):>7.2f}"
                     f" {'yes' if r.ok else 'NO':>3} |"
                 )
@@ -723,6 +770,8 @@ def plot_report(report: Report, path: Path) -> str:
                 )
             floor = [report.row(dialects[0], size, width).us["floor"] for size in sizes]
             panel.plot(sizes, floor, color="black", linestyle=":", linewidth=1, label="floor (regex search)")
+            stub = [report.row(dialects[0], size, width).us["stub"] for size in sizes]
+            panel.plot(sizes, stub, color="black", linestyle="-.", linewidth=1, label="stub (search + event)")
             panel.set_xscale("log")
             panel.grid(True, which="both", alpha=0.3)
             panel.set_title(

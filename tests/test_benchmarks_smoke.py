@@ -116,7 +116,7 @@ def test_quick_run_produces_rows(bench: ModuleType, capsys: pytest.CaptureFixtur
         assert row.ok, row
         assert row.size == 500 and 499 <= row.args_chars <= 500
         assert row.n_deltas > 0
-        assert set(row.us) == {"event", "wire", "floor"}
+        assert set(row.us) == {"event", "wire", "floor", "stub"}
         assert all(v > 0 for v in row.us.values())  # measured something; no timing thresholds
         assert row.seconds_per_million_chars("wire") > 0
     assert set(report.construction) == set(DIALECTS)
