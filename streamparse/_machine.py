@@ -898,10 +898,16 @@ class Machine:
         return None
 
     def _fast_object(self, text: str) -> list[Event] | None:
-        if self._call_open and self._scanner.plain_arguments(text):
+        scanner = self._scanner
+        if scanner.plain_arguments(text):
             # inside the arguments value: its first character was emitted already
-            self._args_chars += len(text)
-            return [_new(CallArguments, (self._call_index, text))]
+            if self._call_open:
+                self._args_chars += len(text)
+                return [_new(CallArguments, (self._call_index, text))]
+            # Arguments before the name: held, as call_object holds them, until the name commits the call.
+            scanner.args.append(text)
+            self._hold(text)
+            return []
         return None
 
     # -- building blocks: JSON call objects ----------------------------------
