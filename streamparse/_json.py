@@ -170,7 +170,9 @@ class JsonSkimmer:
             return False
         if not self.escape:
             if self.in_string:
-                if _plain_string_body(text):
+                stop = _STRING_STOP.search(text)
+                # Escapes (``\n``, ``\"`` in code) continue the string: skip them in one match.
+                if stop is None or (text[stop.start()] == "\\" and _plain_string_body(text, stop.start())):
                     return True
             elif _CONTAINER_STOP.search(text) is None:
                 return True
@@ -479,9 +481,7 @@ class CallObjectScanner:
         # The common case of take_plain, inlined: this runs once per token of a long call.
         if skimmer.kind == _KIND_CONTAINER and not skimmer.escape and skimmer.status == MORE:
             if skimmer.in_string:
-                stop = _STRING_STOP.search(text)
-                # Escapes (``\n``, ``\"`` in code) continue the string: skip them in one match.
-                if stop is None or (text[stop.start()] == "\\" and _plain_string_body(text, stop.start())):
+                if _STRING_STOP.search(text) is None:
                     return True
             elif _CONTAINER_STOP.search(text) is None:
                 return True
