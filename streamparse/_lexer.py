@@ -9,8 +9,10 @@ that point is plain text and can be emitted at once.
 Measured on CPython 3.11 (see benchmarks/): the ``regex`` module's partial
 matching costs about 2 µs per search, ``re.search`` about 0.2 µs and
 ``str.find`` about 0.05 µs, so the lexer looks for the markers' first
-characters with ``str.find``, confirms complete markers with one compiled
-``re`` alternation, and finds the held suffix in a precomputed prefix set.
+characters with ``str.find`` (or one character class when they differ; a
+buffer without them is plain text at once), confirms complete markers with
+one compiled ``re`` alternation, and finds the held suffix in a precomputed
+prefix set.
 
 Assumption checked at construction: no marker occurs inside another one
 except as its prefix (``<tool_call>`` / ``<tool_calls>`` is fine). A
@@ -65,7 +67,10 @@ class MarkerLexer:
             if i < 0:
                 return n, n, None
         else:
-            i = pos
+            first_match = self._first_class.search(buf, pos)
+            if first_match is None:
+                return n, n, None
+            i = first_match.start()
         m = self._pattern.search(buf, i)
         if m is not None:
             marker = m.group()

@@ -296,22 +296,6 @@ class Machine:
                 events = spec.fast(self, text)
                 if events is not None:
                     return events
-            elif (
-                spec.fast is None
-                and type(spec) is Lex
-                and (spec.first_re is None or spec.first_re.search(text) is None)
-            ):
-                # No marker and no start of one, in a state without a fast path (a call header,
-                # the gap between calls): straight to its text handler, as _run would do.
-                self._base = self.fed - len(text)
-                state = self._state
-                consumed = spec.text(self, text)
-                if consumed < len(text):
-                    if self._state is state:
-                        self._buf = text[consumed:]  # held, as _run holds what a handler leaves
-                    else:
-                        self._run(text[consumed:], False)
-                return self._take_output()
             if type(spec) is Lex and spec.fast is not None:
                 # A marker's first character but no marker (``a < b``, a held ``<|to``): the plain
                 # part goes the fast way and the rest is held, without the general loop.
