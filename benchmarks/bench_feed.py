@@ -53,6 +53,7 @@ beside ours the same way, in one process.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import gc
 import json
@@ -65,7 +66,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -327,11 +328,20 @@ def check_case(case: Case, width: int) -> bool:
 MIN_SAMPLE_DELTAS = 20_000
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The garbage collector off inside a timed region (its pauses would land in one level's sample)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _time_level(level: str, dialect: str, deltas: list[str], passes: int) -> int:
     """Nanoseconds to feed and finish ``passes`` responses at ``level`` ("event" or "wire")."""
     parsers = [streamparse.StreamParser(dialect_of(dialect), id_seed=0) for _ in range(passes)]
-    gc.disable()
-    try:
+    with gc_paused():
         start = time.perf_counter_ns()
         for parser in parsers:
             feed = parser.feed_events if level == "event" else parser.feed
@@ -342,8 +352,6 @@ def _time_level(level: str, dialect: str, deltas: list[str], passes: int) -> int
             else:
                 parser.finish()
         return time.perf_counter_ns() - start
-    finally:
-        gc.enable()
 
 
 def _time_event(dialect: str, deltas: list[str], passes: int) -> int:
@@ -356,15 +364,12 @@ def _time_wire(dialect: str, deltas: list[str], passes: int) -> int:
 
 def _time_floor(dialect: str, deltas: list[str], passes: int) -> int:
     search = re.compile(re.escape(END_MARKERS[dialect])).search
-    gc.disable()
-    try:
+    with gc_paused():
         start = time.perf_counter_ns()
         for _ in range(passes):
             for d in deltas:
                 search(d)
         return time.perf_counter_ns() - start
-    finally:
-        gc.enable()
 
 
 _new_event = tuple.__new__
@@ -388,16 +393,13 @@ class StubParser:
 
 def _time_stub(dialect: str, deltas: list[str], passes: int) -> int:
     parsers = [StubParser(END_MARKERS[dialect]) for _ in range(passes)]
-    gc.disable()
-    try:
+    with gc_paused():
         start = time.perf_counter_ns()
         for parser in parsers:
             feed = parser.feed_events
             for d in deltas:
                 feed(d)
         return time.perf_counter_ns() - start
-    finally:
-        gc.enable()
 
 
 TIMERS: dict[str, Callable[[str, list[str], int], int]] = {
@@ -428,14 +430,11 @@ def construction_us(dialect: str, repeats: int, loops: int = 200) -> float:
     """Best-of-N mean cost of ``StreamParser(dialect, id_seed=0)``, in µs."""
     best = None
     for _ in range(repeats):
-        gc.disable()
-        try:
+        with gc_paused():
             start = time.perf_counter_ns()
             for _ in range(loops):
                 streamparse.StreamParser(dialect_of(dialect), id_seed=0)
             elapsed = time.perf_counter_ns() - start
-        finally:
-            gc.enable()
         best = elapsed if best is None else min(best, elapsed)
     assert best is not None
     return best / loops / 1000.0

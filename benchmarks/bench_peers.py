@@ -78,6 +78,7 @@ from bench_feed import (  # noqa: E402
     dialect_of,
     environment_lines,
     expected_arguments,
+    gc_paused,
     make_arguments,
     render,
 )
@@ -536,14 +537,11 @@ def time_stream(contestant: Contestant, deltas: list[str], passes: int) -> int:
     """Nanoseconds for ``passes`` whole streams, each prepared before the clock starts."""
     prepared = [contestant.build(deltas) for _ in range(passes)]
     gc.collect()
-    gc.disable()
-    try:
+    with gc_paused():
         start = time.perf_counter_ns()
         for one in prepared:
             contestant.stream(one)
         return time.perf_counter_ns() - start
-    finally:
-        gc.enable()
 
 
 @dataclass
