@@ -16,8 +16,8 @@ _ALPHANUMERIC = string.ascii_letters + string.digits
 # 256 % 62 = 8 symbols are a little likelier (5/256 against 4/256), so an id carries 142
 # bits rather than 143: ample for ids that must only be unique within a conversation.
 _BYTE_TO_ALPHANUMERIC = bytes(ord(_ALPHANUMERIC[b % len(_ALPHANUMERIC)]) for b in range(256))
-_LENGTH = {"call": 24, "mistral": 9}
-_PREFIX = {"call": "call_", "mistral": ""}
+# Each style's (prefix, number of alphanumerics).
+_SHAPES: dict[str, tuple[str, int]] = {"call": ("call_", 24), "mistral": ("", 9)}
 
 
 class IdFactory:
@@ -38,11 +38,10 @@ class IdFactory:
         seed: int | str | None = None,
         factory: Callable[[], str] | None = None,
     ) -> None:
-        if style not in ("call", "mistral"):
+        if style not in _SHAPES:
             raise ValueError(f"unknown id style {style!r}: use 'call' or 'mistral'")
         self._factory = factory
-        self._length = _LENGTH[style]
-        self._prefix = _PREFIX[style]
+        self._prefix, self._length = _SHAPES[style]
         # Unseeded: the random module's shared generator, seeded from the OS and reseeded in
         # forked workers by CPython. A Random() of our own would cost 15 µs per parser (it
         # seeds 2.5 kB of state from os.urandom), most of what building a parser costs.
