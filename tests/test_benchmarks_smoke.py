@@ -118,6 +118,9 @@ def test_quick_run_produces_rows(bench: ModuleType, capsys: pytest.CaptureFixtur
         assert row.n_deltas > 0
         assert set(row.us) == {"event", "wire", "floor", "stub"}
         assert all(v > 0 for v in row.us.values())  # measured something; no timing thresholds
+        # The bests are the minima of the per-repeat figures the ratios are taken from.
+        assert {level: min(figures) for level, figures in row.by_repeat.items()} == row.us
+        assert row.stub_ratio == row.ratio("event", "stub") > 0
         assert row.seconds_per_million_chars("wire") > 0
     assert set(report.construction) == set(DIALECTS)
     assert len(report.memory) == 4 * len(DIALECTS)
