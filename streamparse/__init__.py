@@ -15,7 +15,7 @@ from __future__ import annotations
 from ._wire import ChoiceDelta, FunctionDelta, ToolCallDelta
 from .detect import Detection, detect, detection
 from .errors import MalformedCallError, StreamParseError, UsageError
-from .events import CallArguments, CallEnd, CallStart, Event, LimitExceeded, Reasoning, Text
+from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
 from .parser import StreamParser, parse
 from .registry import dialects
@@ -25,6 +25,7 @@ from .tools import FunctionSpec, ToolSpec
 __all__ = [
     "CallArguments",
     "CallEnd",
+    "CallFlag",
     "CallProblem",
     "CallStart",
     "ChoiceDelta",

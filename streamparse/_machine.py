@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from ._json import BAD, DONE, MORE, CallObjectScanner, JsonSkimmer, JsonStringValue
 from ._lexer import MarkerLexer
 from ._pyliteral import PyLiteralToJson
-from .events import CallArguments, CallEnd, CallStart, Event, Reasoning, Text
+from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, Reasoning, Text
 from .ids import IdFactory, IdStyle
 
 if TYPE_CHECKING:
@@ -743,6 +743,11 @@ class Machine:
         self._args_emitted = False
         self._args.reset()
         self._record(CallStart(index, call_id if call_id is not None else self._ids(), name))
+
+    def flag_call(self, kind: str, detail: str) -> None:
+        """Report something about the open call that its arguments do not show (see CallFlag)."""
+        if self._call_index >= 0:
+            self._record(_new(CallFlag, (self._call_index, kind, detail)))
 
     def call_args(self, text: str) -> None:
         if text:

@@ -14,6 +14,7 @@ from typing import NamedTuple
 __all__ = [
     "CallArguments",
     "CallEnd",
+    "CallFlag",
     "CallStart",
     "Event",
     "LimitExceeded",
@@ -69,4 +70,19 @@ class LimitExceeded(NamedTuple):
     detail: str
 
 
-Event = Text | Reasoning | CallStart | CallArguments | CallEnd | LimitExceeded
+class CallFlag(NamedTuple):
+    """Something about call ``index`` that its arguments alone do not show (no wire form).
+
+    The call stands as emitted; ``ParseResult.problems`` reports the flag
+    under ``kind`` (``unexpected_member``: a member of a JSON call object
+    that is not part of the call was left out; ``lone_surrogate``: an
+    escape of half a surrogate pair was kept as written), and a strict
+    parser raises :class:`~streamparse.MalformedCallError` at it.
+    """
+
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as the wire field is named
+    kind: str
+    detail: str
+
+
+Event = Text | Reasoning | CallStart | CallArguments | CallEnd | LimitExceeded | CallFlag

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from ._machine import Machine
 from ._wire import ChoiceDelta, events_to_delta
 from .errors import MalformedCallError, UsageError
-from .events import CallArguments, CallEnd, CallStart, Event, LimitExceeded, Reasoning, Text
+from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
 from .registry import get_dialect_for
 from .result import FinishReason, ParseResult, _arguments_problem, _Builder
@@ -192,6 +192,10 @@ class StreamParser:
                     self._strict_arguments.setdefault(event.index, []).append(event.text)
             elif isinstance(event, CallEnd) and self.strict:
                 self._check_strictly(event, truncated)
+            elif isinstance(event, CallFlag) and self.strict:
+                raise MalformedCallError(
+                    self.dialect, machine.call_offsets[event.index], event.detail, event.index
+                )
             kept.append(event)
         return kept
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ._json import DONE, JsonSkimmer
 from .errors import UsageError
-from .events import CallArguments, CallEnd, CallStart, Event, LimitExceeded, Reasoning, Text
+from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExceeded, Reasoning, Text
 from .tools import FunctionSpec
 
 __all__ = ["CallProblem", "FinishReason", "Function", "ParseResult", "ToolCall", "fold_deltas"]
@@ -46,13 +46,25 @@ class CallProblem(BaseModel):
     detail says where and why) or ``limit_exceeded`` (the call went past
     ``max_arguments_chars`` and was cut, or past ``max_calls`` and was
     dropped: then ``index`` is the one it would have had and no entry of
-    ``tool_calls`` carries it).
+    ``tool_calls`` carries it), or a flag the parser raised while reading
+    the call (see :class:`~streamparse.CallFlag`): ``unexpected_member``
+    (a member of a JSON call object that is not part of the call, left
+    out) or ``lone_surrogate`` (an escape of half a surrogate pair, kept
+    as written so that the result stays UTF-8).
     """
 
     model_config = ConfigDict(frozen=True)
 
     index: int
-    kind: Literal["incomplete", "invalid_arguments", "unknown_tool", "schema_mismatch", "limit_exceeded"]
+    kind: Literal[
+        "incomplete",
+        "invalid_arguments",
+        "unknown_tool",
+        "schema_mismatch",
+        "limit_exceeded",
+        "unexpected_member",
+        "lone_surrogate",
+    ]
     detail: str
 
 
@@ -78,6 +90,7 @@ class _Builder:
         self.arguments: list[list[str]] = []
         self.incomplete: set[int] = set()
         self.limits: dict[int, str] = {}
+        self.flags: list[CallFlag] = []
 
     def call(self, index: int) -> None:
         while len(self.ids) <= index:
@@ -102,6 +115,8 @@ class _Builder:
                 self.incomplete.add(event.index)
             elif isinstance(event, LimitExceeded):
                 self.limits[event.index] = event.detail
+            elif isinstance(event, CallFlag):
+                self.flags.append(event)
 
     def result(
         self,
@@ -115,7 +130,14 @@ class _Builder:
             for call_id, name, parts in zip(self.ids, self.names, self.arguments)
         ]
         problems: list[CallProblem] = []
+        flags: dict[int, list[CallFlag]] = {}
+        for flag in self.flags:
+            flags.setdefault(flag.index, []).append(flag)
         for index, call in enumerate(calls):
+            problems.extend(
+                CallProblem(index=index, kind=flag.kind, detail=flag.detail)  # type: ignore[arg-type]
+                for flag in flags.get(index, ())
+            )
             if index in self.limits:
                 # Cut at the limit: its arguments are a prefix, not something to check.
                 problems.append(CallProblem(index=index, kind="limit_exceeded", detail=self.limits[index]))
