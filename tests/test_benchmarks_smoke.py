@@ -249,3 +249,17 @@ def test_a_peer_predicted_to_take_too_long_is_skipped(peers: ModuleType) -> None
 
     assert set(skips) == {"SGLang"} and "500 s" in skips["SGLang"]
     assert peers.predicted_skips(None, 12_500, limit_seconds=100.0) == {}
+
+
+def test_ab_loads_two_copies_and_times_them_alternately(tmp_path: Path) -> None:
+    if subprocess.run(["git", "-C", str(BENCHMARKS), "rev-parse", "HEAD"], capture_output=True).returncode:
+        pytest.skip("not a git checkout: bench_ab compares git revisions")
+    ab = load_benchmark("bench_ab")
+    with_git = ab.load_revision("HEAD", tmp_path)
+    work_tree = ab.load_revision(".", tmp_path)
+    assert with_git is not work_tree and with_git.StreamParser is not work_tree.StreamParser
+    assert "hermes" in with_git.dialects() and "hermes" in work_tree.dialects()
+
+    base_us, new_us, ratio = ab.compare(with_git, work_tree, "hermes", 100, repeats=1)
+
+    assert base_us > 0 and new_us > 0 and ratio > 0
