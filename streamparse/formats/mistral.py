@@ -67,7 +67,16 @@ class Mistral(Machine):
     WRAPPER_STATE = State.ARRAY
     OBJECT_STATE = State.OBJECT
     SCANNER_CAPTURE = ("id",)
-    HEADER_INVALID = re.compile(r"[^\w.:\-]")
+    # Whitespace may follow the name (``get_weather [ARGS]``), but no name character after it.
+    HEADER_INVALID = re.compile(r"[^\w.:\-\s]|(?<=\s)[\w.:\-]")
+
+    def name_text(self, text: str) -> int:
+        """The v11 name: Machine.header, with a name character after whitespace cut by a delta caught too."""
+        header = self._header
+        if header and header[-1][-1:].isspace() and not text[:1].isspace():
+            self.fail_call("")
+            return 0
+        return Machine.header(self, text)
 
     STATES = {
         State.CONTENT: Lex(
@@ -79,7 +88,7 @@ class Mistral(Machine):
             {ARRAY_BEGIN: Machine.open_wrapper, TOOL_CALLS: Machine.fail_call},
         ),
         State.NAME: Lex(
-            Machine.header,
+            name_text,
             {
                 ARGS: Machine.commit_header,
                 CALL_ID: Machine.keep_in_header,
