@@ -389,7 +389,6 @@ def _could_be_low_escape(text: str) -> bool:
     return True
 
 
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -607,7 +606,9 @@ class CallObjectScanner:
     def _read_key(self, end: int) -> int:
         """The key just closed (at ``end``): what its member is; an index where the scan stops, or -1."""
         key_raw = "".join(self._key)
-        key = decode_json_string(key_raw[1:-1]) if self._key_len <= _MAX_KEY + 2 else key_raw[1 : _MAX_KEY + 1]
+        key = (
+            decode_json_string(key_raw[1:-1]) if self._key_len <= _MAX_KEY + 2 else key_raw[1 : _MAX_KEY + 1]
+        )
         self._key = [key]
         if self.rejected:
             self._member = _SKIP

@@ -9,9 +9,11 @@ Where calls are recognised (vLLM's and SGLang's streaming rule): the JSON
 object at the start of the output, after optional whitespace, or right
 after a ``<|python_tag|>`` anywhere (text before the tag is content). A
 ``{`` inside prose is content. A leading ``{`` is held, and the object is
-scanned as JSON, until its ``"name"`` string closes: then it is a call
-(``parameters`` or ``arguments``, in either order). An object that ends
-without a name (a structured answer) is content in full, as is a
+scanned as JSON, until it is known to be a call: its ``"name"`` string and
+then a member of a call (``parameters`` or ``arguments``; arguments written
+first are held until the name). An object with any other member before
+that (a structured answer such as ``{"name": "Alice", "age": 30}``) is
+content in full, streamed from that member on, as is a
 ``<|python_tag|>`` not followed by an object (built-in tool calls such as
 ``brave_search.call(...)``). Whitespace around the calls and the ``;``
 between them are markup, and an object right after a call (after

@@ -17,10 +17,11 @@ letters, digits and ``_ . : -``, and is held until then: a name that
 never gets its arguments, or text that cannot be a name, is content with
 its ``[TOOL_CALLS]``. v11 arguments end where the JSON object's brackets
 balance; what follows is content. Ids: a ``[CALL_ID]`` id is kept, and so
-is an ``"id"`` member of a pre-v11 object when it comes before the name
-(one written after the arguments, as v3 history does, comes too late for
-the call's first delta and a fresh id is used); otherwise ids are 9
-letters and digits, as Mistral's tokenizers require. ``[THINK]`` ...
+is an ``"id"`` member of a pre-v11 object when it comes before the name or
+right after it (one written after the arguments, as mistral-common does,
+comes after the call has committed: a fresh id is used at every cut and the
+member is markup); otherwise ids are 9 letters and digits, as Mistral's
+tokenizers require. Whitespace between a v11 name and ``[ARGS]`` is markup. ``[THINK]`` ...
 ``[/THINK]`` is reasoning.
 """
 
