@@ -29,7 +29,9 @@ __all__ = [
     "JsonSkimmer",
     "JsonStringDecoder",
     "JsonStringValue",
+    "StringArguments",
     "decode_json_string",
+    "decode_json_string_counted",
 ]
 
 # Scan status after advance(): need more text / value complete / cannot continue.
@@ -211,10 +213,12 @@ class JsonStringDecoder:
     Invalid escapes are kept literally (lenient, never raises).
     """
 
-    __slots__ = ("_pending",)
+    __slots__ = ("_pending", "lone_surrogates")
 
     def __init__(self) -> None:
         self._pending = ""
+        # Escapes of half a surrogate pair, kept as written (the text must stay UTF-8).
+        self.lone_surrogates = 0
 
     def feed(self, raw: str, final: bool = False) -> str:
         if self._pending:
@@ -252,19 +256,25 @@ class JsonStringDecoder:
                 continue
             code = int(hex_digits, 16)
             i = j + 6
-            if 0xD800 <= code < 0xDC00:
+            if 0xD800 <= code < 0xE000:
                 low = raw[i : i + 6]
-                if len(low) < 6 and not final and _could_be_low_escape(low):
+                if code < 0xDC00 and len(low) < 6 and not final and _could_be_low_escape(low):
                     self._pending = raw[j:]
                     break
                 if (
-                    len(low) == 6
+                    code < 0xDC00
+                    and len(low) == 6
                     and low[:2] == "\\u"
                     and all(h in _HEX for h in low[2:])
                     and 0xDC00 <= int(low[2:], 16) < 0xE000
                 ):
                     code = 0x10000 + ((code - 0xD800) << 10) + (int(low[2:], 16) - 0xDC00)
                     i += 6
+                else:
+                    # Half a pair cannot be encoded as UTF-8: keep the escape as the model wrote it.
+                    self.lone_surrogates += 1
+                    out.append(raw[j:i])
+                    continue
             out.append(chr(code))
         return "".join(out)
 
@@ -272,37 +282,94 @@ class JsonStringDecoder:
         return self.feed("", final=True)
 
 
-class JsonStringValue:
-    """Decodes one JSON string value, quotes included, fed in pieces.
+# How a string-valued arguments member is passed on.
+_UNDECIDED, _DECODE, _AS_WRITTEN = range(3)
+_JSON_WHITESPACE = " \t\r\n"
 
-    For models that double-encode arguments: ``"{\\"city\\": ...}"`` streams
-    as ``{"city": ...}``.
+
+class StringArguments:
+    """A string-valued arguments value, fed as its raw text (quotes included) in pieces.
+
+    Models that double-encode write the arguments object as a JSON string
+    (``"{\\"city\\": ...}"``): it streams decoded, ``{"city": ...}``. Only a
+    string that holds an object is decoded, which is decided by its first
+    character inside the quotes, after optional whitespace, being ``{``;
+    any other string is passed on as written, quotes included, and the final
+    check flags it as not an object. The quote and the whitespace before that
+    first character are held until it arrives.
     """
 
-    __slots__ = ("_decoder", "_skimmer", "_started", "done")
+    __slots__ = ("_held", "decoder", "mode")
+
+    def __init__(self) -> None:
+        self.decoder = JsonStringDecoder()
+        self._held = ""
+        self.mode = _UNDECIDED
+
+    def feed(self, chunk: str, done: bool) -> str:
+        """The text to pass on for ``chunk``; ``done``: it ends with the closing quote."""
+        mode = self.mode
+        if mode == _UNDECIDED:
+            chunk = self._held + chunk
+            self._held = ""
+            inside = chunk[1:-1] if done else chunk[1:]
+            first = inside.lstrip(_JSON_WHITESPACE)[:1]
+            if not first and not done:
+                self._held = chunk
+                return ""
+            if first != "{":
+                self.mode = _AS_WRITTEN
+                return chunk
+            self.mode = mode = _DECODE
+            chunk = chunk[1:]
+        if mode == _AS_WRITTEN:
+            return chunk
+        if done:
+            chunk = chunk[:-1]
+        return self.decoder.feed(chunk, final=done)
+
+    @property
+    def as_written(self) -> bool:
+        return self.mode == _AS_WRITTEN
+
+    def finish(self) -> str:
+        """The text ended inside the string: what is held."""
+        if self.mode == _DECODE:
+            return self.decoder.finish()
+        held, self._held = self._held, ""
+        self.mode = _AS_WRITTEN
+        return held
+
+
+class JsonStringValue:
+    """A string-valued arguments value on its own (marker-delimited arguments), fed in pieces.
+
+    The skimmer finds the closing quote; :class:`StringArguments` decides
+    whether the string is decoded. Once ``as_written`` is true the caller
+    passes the string, and what follows it, on as written.
+    """
+
+    __slots__ = ("_skimmer", "done", "string")
 
     def __init__(self) -> None:
         self._skimmer = JsonSkimmer()
-        self._decoder = JsonStringDecoder()
-        self._started = False
+        self.string = StringArguments()
         self.done = False
 
     def feed(self, text: str) -> tuple[str, int]:
-        """The decoded text, and how much of ``text`` the string used."""
+        """The text to pass on, and how much of ``text`` the string used."""
         if self.done:
             return "", 0
         stop = self._skimmer.advance(text, 0)
-        chunk = text[:stop]
-        if not self._started:
-            chunk = chunk[1:]
-            self._started = True
-        if self._skimmer.status == DONE:
-            chunk = chunk[:-1]
-            self.done = True
-        return self._decoder.feed(chunk, final=self.done), stop
+        self.done = self._skimmer.status == DONE
+        return self.string.feed(text[:stop], self.done), stop
+
+    @property
+    def as_written(self) -> bool:
+        return self.string.as_written
 
     def finish(self) -> str:
-        return "" if self.done else self._decoder.finish()
+        return "" if self.done else self.string.finish()
 
 
 def _could_be_low_escape(text: str) -> bool:
@@ -322,62 +389,100 @@ def _could_be_low_escape(text: str) -> bool:
     return True
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def decode_json_string(raw: str) -> str:
-    """Decode a complete JSON string body, leniently."""
+    """Decode a complete JSON string body, leniently (lone surrogate escapes kept as written)."""
+    return decode_json_string_counted(raw)[0]
+
+
+def decode_json_string_counted(raw: str) -> tuple[str, int]:
+    """:func:`decode_json_string` and how many lone surrogate escapes it kept as written."""
     if "\\" not in raw:
-        return raw
+        return raw, 0
     try:
         decoded = json.loads('"' + raw + '"', strict=False)
     except ValueError:
-        decoded = JsonStringDecoder().feed(raw, final=True)
-    return decoded if isinstance(decoded, str) else raw
+        decoded = None
+    # json.loads decodes half a surrogate pair into a character that UTF-8 cannot encode.
+    if isinstance(decoded, str) and _SURROGATE.search(decoded) is None:
+        return decoded, 0
+    decoder = JsonStringDecoder()
+    return decoder.feed(raw, final=True), decoder.lone_surrogates
 
 
 # CallObjectScanner states
 _KEY_OR_END, _KEY, _COLON, _VALUE, _VALUE_BODY, _COMMA_OR_END = range(6)
-# What the current member value is
-_OTHER, _NAME, _ARGS = range(3)
+# What the current member is: skipped, the name, the arguments, a captured
+# string (Mistral's "id"), or "type" (part of a call only as "function").
+_SKIP, _NAME, _ARGS, _CAPTURE, _TYPE = range(5)
 
 _MAX_KEY = 64
 
 
 class CallObjectScanner:
-    """Reads ``{"name": ..., "arguments": ..., ...}`` member by member.
+    """Reads ``{"name": ..., "arguments": ..., ...}`` member by member, and decides whether it is a call.
 
-    Feed it the text after the opening brace. After each :meth:`advance`:
+    Feed it the text after the opening brace. The members of a call are
+    ``"name"`` (a string), one arguments member (a key of ``args_keys``),
+    the keys of ``capture`` (string values kept decoded in ``captured``:
+    Mistral's ``"id"``) and ``"type"`` when its value is ``"function"``.
+
+    The object becomes a call (``ready``) when its name is known and the
+    member after the name is known to be one of those: its key is read (an
+    arguments key), or its string value is read (a captured key, so that
+    the value is used; ``"type"``), or the object closes right after the
+    name. :meth:`advance` stops right there, so that where the call commits
+    never depends on how the text was cut; the caller commits and calls
+    :meth:`advance` again. After that point, members that are not part of a
+    call are skipped and their keys listed in ``unexpected``
+    for the caller to report.
+
+    Before that point, a member that is not part of a call (an unknown
+    key, a second arguments key, a name that is not a string, a key or
+    string too long to be one) means the object is not a call:
+    :meth:`advance` stops just after what decided it with ``rejected``
+    set, and further calls only skim the object to its end.
+
+    After each :meth:`advance`:
 
     * ``name`` is the decoded name once its string value has closed (None
-      before, and None for an empty or non-string name);
-    * ``args`` holds raw arguments fragments not yet taken by the dialect
-      (the value of ``arguments``, or of an alias such as ``parameters``;
-      a string value is decoded, for models that double-encode);
+      before, and None for an empty name);
+    * ``args`` holds arguments fragments not yet taken by the caller (the
+      raw text of the value; a string value holding an object is decoded,
+      see :class:`StringArguments`);
     * ``status`` is MORE, DONE (the object closed just before the returned
       index) or BAD (the character at the returned index breaks the
       object's grammar);
-    * ``args_done`` tells whether the arguments value was complete.
-
-    Members named in ``capture`` whose value is a string are kept decoded
-    in ``captured`` (Mistral's ``"id"``). Other members are skipped.
+    * ``args_done`` tells whether the arguments value was complete;
+    * ``lone_surrogates`` counts escapes of half a surrogate pair in the
+      name and decoded arguments, kept as written.
     """
 
     __slots__ = (
         "_args_keys",
         "_capture",
-        "_decoder",
         "_key",
         "_key_len",
         "_max_name",
         "_member",
+        "_name_seen",
         "_raw",
         "_raw_len",
         "_skimmer",
         "_state",
+        "_string",
         "args",
         "args_done",
         "args_seen",
         "captured",
+        "lone_surrogates",
         "name",
+        "ready",
+        "rejected",
         "status",
+        "unexpected",
     )
 
     def __init__(
@@ -390,7 +495,6 @@ class CallObjectScanner:
         self._capture = capture
         self._max_name = max_name
         self._skimmer = JsonSkimmer()
-        self._decoder = JsonStringDecoder()
         self.reset()
 
     def reset(self) -> None:
@@ -399,15 +503,20 @@ class CallObjectScanner:
         self.args_seen = False
         self.args_done = False
         self.captured: dict[str, str] = {}
+        self.unexpected: list[str] = []
+        self.lone_surrogates = 0
+        self.ready = False
+        self.rejected = False
         self.status = MORE
+        self._name_seen = False
         self._state = _KEY_OR_END
-        self._member = _OTHER
+        self._member = _SKIP
         self._key: list[str] = []
         self._key_len = 0
         self._raw: list[str] = []
         self._raw_len = 0
         self._skimmer.reset()
-        self._decoder = JsonStringDecoder()
+        self._string = StringArguments()
 
     def advance(self, text: str, pos: int) -> int:
         n = len(text)
@@ -419,22 +528,37 @@ class CallObjectScanner:
                 start = i
                 i = skimmer.advance(text, i)
                 status = skimmer.status
+                done = status == DONE
+                if done:
+                    self._state = _COMMA_OR_END
+                if self._member == _ARGS:
+                    self._take_args(text[start:i], done)
+                elif self._member != _SKIP:
+                    stop = self._take_string(text, start, i, done)
+                    if stop >= 0:
+                        return stop
                 if status == BAD:
+                    # The text before the bad character was taken above: it is part of the value.
                     self.status = BAD
                     return i
-                self._take_value(text[start:i], done=status == DONE)
-                if status == DONE:
-                    self._state = _COMMA_OR_END
                 continue
             if state == _KEY:
                 start = i
                 i = skimmer.advance(text, i)
-                chunk = text[start:i]
-                if self._key_len <= _MAX_KEY:
-                    self._key.append(chunk)
-                    self._key_len += len(chunk)
+                room = _MAX_KEY + 2 - self._key_len
+                if i - start > room:
+                    if self._undecided():
+                        # No member of a call has a key this long.
+                        return self._reject(start + room + 1)
+                    self._key_len = _MAX_KEY + 3
+                elif self._key_len <= _MAX_KEY + 2:
+                    self._key.append(text[start:i])
+                    self._key_len += i - start
                 if skimmer.status == DONE:
                     self._state = _COLON
+                    stop = self._read_key(i)
+                    if stop >= 0:
+                        return stop
                 continue
             i = _skip_whitespace(text, i)
             if i >= n:
@@ -442,6 +566,8 @@ class CallObjectScanner:
             c = text[i]
             if state == _KEY_OR_END or state == _COMMA_OR_END:
                 if c == "}":
+                    if self.name is not None and not self.rejected:
+                        self.ready = True  # closed right after the name: a call without arguments
                     self.status = DONE
                     return i + 1
                 if c == ",":
@@ -462,10 +588,114 @@ class CallObjectScanner:
                 self._state = _VALUE
                 i += 1
             else:  # _VALUE
-                self._begin_value(c)
+                if c != '"' and self._member in (_NAME, _CAPTURE, _TYPE):
+                    # These members are strings.
+                    if self._undecided():
+                        self._member = _SKIP
+                        return self._reject(i)
+                    self.unexpected.append(self._key[0])
+                    self._member = _SKIP
+                self._raw = []
+                self._raw_len = 0
+                if self._member == _ARGS and c == '"':
+                    self._string = StringArguments()
                 skimmer.reset()
                 self._state = _VALUE_BODY
         return i
+
+    def _read_key(self, end: int) -> int:
+        """The key just closed (at ``end``): what its member is; an index where the scan stops, or -1."""
+        key_raw = "".join(self._key)
+        key = (
+            decode_json_string(key_raw[1:-1]) if self._key_len <= _MAX_KEY + 2 else key_raw[1 : _MAX_KEY + 1]
+        )
+        self._key = [key]
+        if self.rejected:
+            self._member = _SKIP
+        elif key == "name" and not self._name_seen:
+            self._name_seen = True
+            self._member = _NAME
+        elif key in self._args_keys and not self.args_seen:
+            self.args_seen = True
+            self._member = _ARGS
+            if self.name is not None and not self.ready:
+                self.ready = True
+                return end
+        elif key in self._capture:
+            self._member = _SKIP if self.ready else _CAPTURE
+        elif key == "type":
+            self._member = _TYPE
+        elif self.ready:
+            self.unexpected.append(key)
+            self._member = _SKIP
+        else:
+            self._member = _SKIP
+            return self._reject(end)
+        return -1
+
+    def reject(self) -> None:
+        """The caller gave up on the object being a call (held too long): skim the rest of it."""
+        self.rejected = True
+        self._member = _SKIP
+        self.args.clear()
+
+    def _undecided(self) -> bool:
+        return not self.ready and not self.rejected
+
+    def _reject(self, pos: int) -> int:
+        """Not a call: the rest of the object is only skimmed to its end."""
+        self.rejected = True
+        return pos
+
+    def _take_string(self, text: str, start: int, end: int, done: bool) -> int:
+        """A piece of a name, captured or type string; an index where the scan stops, or -1."""
+        room = self._max_name + 2 - self._raw_len
+        if end - start > room:
+            if self._undecided():
+                # Too long to be a name, an id or "function": not a call.
+                self._member = _SKIP
+                return self._reject(start + room + 1)
+            self._raw_len = self._max_name + 3
+            self._raw = []
+        elif self._raw_len <= self._max_name + 2:
+            self._raw.append(text[start:end])
+            self._raw_len += end - start
+        if not done:
+            return -1
+        member = self._member
+        if self._raw_len > self._max_name + 2:
+            value, lone = None, 0
+        else:
+            value, lone = decode_json_string_counted("".join(self._raw)[1:-1])
+        self._raw = []
+        self._raw_len = 0
+        if member == _NAME:
+            self.name = value or None
+            self.lone_surrogates += lone
+            return -1
+        if member == _CAPTURE:
+            if value is not None:
+                self.captured[self._key[0]] = value
+                self.lone_surrogates += lone
+        elif value != "function":
+            if self._undecided():
+                self._member = _SKIP
+                return self._reject(end)
+            self.unexpected.append("type")
+            return -1
+        if self.name is not None and not self.ready:
+            self.ready = True
+            return end
+        return -1
+
+    def _take_args(self, chunk: str, done: bool) -> None:
+        if self._skimmer.kind == _KIND_STRING:
+            chunk = self._string.feed(chunk, done)
+        if chunk:
+            self.args.append(chunk)
+        if done:
+            self.args_done = True
+            self.lone_surrogates += self._string.decoder.lone_surrogates
 
     def plain_arguments(self, text: str) -> bool:
         """Whether all of ``text`` continues the arguments value without ending it.
@@ -488,61 +718,13 @@ class CallObjectScanner:
         return skimmer.take_plain(text)
 
     def finish(self) -> None:
-        """The text ended inside the object: flush what the decoder holds."""
+        """The text ended inside the object: flush what the arguments value holds."""
         if self._state == _VALUE_BODY and self._member == _ARGS:
             self._skimmer.finish()
             if self._skimmer.kind == _KIND_STRING:
-                tail = self._decoder.finish()
+                tail = self._string.finish()
                 if tail:
                     self.args.append(tail)
+                self.lone_surrogates += self._string.decoder.lone_surrogates
             if self._skimmer.status == DONE:
                 self.args_done = True
-
-    def _begin_value(self, first: str) -> None:
-        key_raw = "".join(self._key)
-        key = decode_json_string(key_raw[1:-1]) if len(key_raw) <= _MAX_KEY + 1 else ""
-        self._raw = []
-        self._raw_len = 0
-        if key == "name" and first == '"' and self.name is None:
-            self._member = _NAME
-        elif key in self._args_keys and not self.args_seen:
-            self._member = _ARGS
-            self.args_seen = True
-        elif key in self._capture and first == '"':
-            self._member = _OTHER
-            self._key = [key]
-        else:
-            self._member = _OTHER
-            self._key = []
-
-    def _take_value(self, chunk: str, done: bool) -> None:
-        member = self._member
-        if member == _ARGS:
-            if self._skimmer.kind == _KIND_STRING:
-                if not self._raw:
-                    self._raw.append('"')
-                    chunk = chunk[1:]
-                if done:
-                    chunk = chunk[:-1]
-                decoded = self._decoder.feed(chunk, final=done)
-                if decoded:
-                    self.args.append(decoded)
-            elif chunk:
-                self.args.append(chunk)
-            if done:
-                self.args_done = True
-            return
-        if member == _NAME or self._key:
-            if self._raw_len <= self._max_name + 2:
-                self._raw.append(chunk)
-                self._raw_len += len(chunk)
-            if done:
-                raw = "".join(self._raw)
-                if self._raw_len <= self._max_name + 2:
-                    value = decode_json_string(raw[1:-1])
-                    if member == _NAME:
-                        self.name = value or None
-                    else:
-                        self.captured[self._key[0]] = value
-                self._raw = []
-                self._raw_len = 0

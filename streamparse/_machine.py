@@ -254,6 +254,8 @@ class Machine:
         self._opening_brace = False
         self._header: list[str] = []
         self._header_len = 0
+        # Characters of a call object held before its call commits (bounded by MAX_PENDING).
+        self._object_held = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
         self._value = JsonSkimmer()
         state = self.INITIAL_STATE or self.CONTENT
@@ -770,8 +772,13 @@ class Machine:
                 value = self._args_string = JsonStringValue()
         if value is not None and not value.done:
             decoded, used = value.feed(text)
-            self.call_args(decoded)
             text = text[used:]
+            if value.as_written:
+                # Not an object inside the quotes: the string, and what follows it, as written.
+                self._args_string = None
+                text = decoded + text
+            else:
+                self.call_args(decoded)
         if text:
             self.call_args(self._args.take(text))
         return consumed
@@ -780,9 +787,19 @@ class Machine:
         """Close the open call; a call with no arguments gets ``{}``."""
         if not self._call_open:
             return
+        lone_surrogates = 0
         if self._args_string is not None:
             self.call_args(self._args_string.finish())
+            lone_surrogates = self._args_string.string.decoder.lone_surrogates
             self._args_string = None
+        if self.OBJECT_STATE is not None and self._state in (self.OBJECT_STATE, self.PYTHON_OBJECT_STATE):
+            lone_surrogates += self._scanner.lone_surrogates
+        if lone_surrogates:
+            self.flag_call(
+                "lone_surrogate",
+                f"{lone_surrogates} escape(s) of half a surrogate pair in the name or decoded arguments,"
+                " kept as written",
+            )
         if not self._args_emitted and complete:
             self.call_args(empty_args)
         self._args.reset()
@@ -888,14 +905,17 @@ class Machine:
 
     def _fast_object(self, text: str) -> list[Event] | None:
         scanner = self._scanner
-        if scanner.plain_arguments(text):
-            # inside the arguments value: its first character was emitted already
-            if self._call_open:
+        if self._call_open:
+            if scanner.plain_arguments(text):
+                # inside the arguments value: its first character was emitted already
                 self._args_chars += len(text)
                 return [_new(CallArguments, (self._call_index, text))]
+            return None
+        if self._object_held + len(text) < MAX_PENDING and scanner.plain_arguments(text):
             # Arguments before the name: held, as call_object holds them, until the name commits the call.
             scanner.args.append(text)
             self._hold(text)
+            self._object_held += len(text)
             return []
         return None
 
@@ -911,32 +931,80 @@ class Machine:
         self._scanner.reset()
         self._gap.reset()
         self._hold(marker)
+        self._object_held = len(marker)
         self._enter(self.OBJECT_STATE)
         return True
 
     def call_object(self, buf: str, pos: int, final: bool) -> int:
-        """Scan step of a call object: commit on its name, stream its arguments."""
+        """Scan step of a call object: commit where the scanner says it is a call, stream its arguments.
+
+        Until the call commits its text is held, at most MAX_PENDING
+        characters (arguments written before the name); an object that is
+        not a call, or not known to be one by then, is content.
+        """
         scanner = self._scanner
-        stop = scanner.advance(buf, pos)
-        status = scanner.status
-        if not self._call_open:
+        if self._call_open:
+            stop = scanner.advance(buf, pos)
+        elif scanner.rejected:
+            return self._object_as_content(buf, pos)
+        else:
+            end = pos + MAX_PENDING - self._object_held
+            stop = scanner.advance(buf if end >= len(buf) else buf[:end], pos)
             if stop > pos:
                 self._hold(buf[pos:stop])
-            if scanner.name is not None:
-                self.commit_call(scanner.name, scanner.captured.get("id"))
-        if self._call_open and scanner.args:
+                self._object_held += stop - pos
+            if not scanner.ready:
+                if scanner.status == MORE and not scanner.rejected and self._object_held >= MAX_PENDING:
+                    scanner.reject()
+                if scanner.status != MORE or scanner.rejected:
+                    # Not a call: what was held is content, and so is the rest of the object.
+                    state = self._state
+                    scanner.args.clear()
+                    self.fail_call("")
+                    if scanner.status == MORE:
+                        self._enter(state)
+                        return self._object_as_content(buf, stop)
+                return stop
+            self.commit_call(scanner.name, scanner.captured.get("id"))  # type: ignore[arg-type]
+        self._pass_object_output()
+        status = scanner.status
+        if status != MORE:
+            self.end_call(complete=status == DONE or scanner.args_done)
+            self.after_call_object()
+        return stop
+
+    def _object_as_content(self, buf: str, pos: int) -> int:
+        """The rest of an object that is not a call: content, read to where the object ends."""
+        scanner = self._scanner
+        state = self._state
+        stop = scanner.advance(buf, pos)
+        if self._wrapper == _WRAPPER_PENDING:
+            # Held with the wrapper, as stray text is (content if a call commits in it, else all is).
+            room = self._pending_room(buf[pos:stop])
+            self._wrapper_raw.append(buf[pos : pos + room])
+            self._wrapper_raw_len += room
+            self._wrapper_content.append(buf[pos : pos + room])
+            if pos + room < stop:
+                self._fail_wrapper()
+                self._emit(TEXT, -1, buf[pos + room : stop])
+                self._enter(state)
+        elif stop > pos:
+            self._emit(TEXT, -1, buf[pos:stop])
+        if scanner.status != MORE:
+            self._enter(self._home())
+        return stop
+
+    def _pass_object_output(self) -> None:
+        """The committed call's arguments fragments, and the members it skipped, from the scanner."""
+        scanner = self._scanner
+        if scanner.args:
             for fragment in scanner.args:
                 self.call_args(fragment)
             scanner.args.clear()
-        if status == MORE:
-            return stop
-        if self._call_open:
-            self.end_call(complete=status == DONE or scanner.args_done)
-            self.after_call_object()
-        else:
-            # No name by the end of the object, or broken before it: content.
-            self.fail_call("")
-        return stop
+        if scanner.unexpected:
+            for key in scanner.unexpected:
+                self.flag_call("unexpected_member", f"the member {key!r} is not part of a call: skipped")
+            scanner.unexpected.clear()
 
     def after_call_object(self) -> None:
         self._enter(self._home())
@@ -956,31 +1024,44 @@ class Machine:
         self._scanner.reset()
         self._gap.reset()
         self._opening_brace = True  # the scanner starts after the object's "{"
+        self._object_held = 0
         self._enter(self.PYTHON_OBJECT_STATE)
         return False
 
     def python_call_object(self, buf: str, pos: int, final: bool) -> int:
-        """Scan step of a Python-dict call object: convert, then scan the JSON as :meth:`call_object`."""
+        """Scan step of a Python-dict call object: convert, then scan the JSON as :meth:`call_object`.
+
+        The call commits where the converted JSON says so. A dict that turns
+        out not to be a call is read to its end (where the converter says it
+        ends, whatever the cuts) and is then content; so is one held past
+        MAX_PENDING characters before its call commits.
+        """
         literal = self._literal
         assert literal is not None
-        stop = literal.advance(buf, pos)
-        if not self._call_open and stop > pos:
-            self._hold(buf[pos:stop])
+        if self._call_open:
+            stop = literal.advance(buf, pos)
+        else:
+            end = pos + MAX_PENDING - self._object_held
+            stop = literal.advance(buf if end >= len(buf) else buf[:end], pos)
+            if stop > pos:
+                self._hold(buf[pos:stop])
+                self._object_held += stop - pos
         self._scan_converted()
+        if not self._call_open:
+            if literal.status != MORE or self._object_held >= MAX_PENDING:
+                self.fail_call("")
+            return stop
         if literal.status == MORE and self._scanner.status == MORE:
             return stop
-        if self._call_open:
-            held = literal.take_held() if literal.status == BAD else ""
-            self.end_call(complete=self._scanner.status == DONE or self._scanner.args_done)
-            if held:
-                self._emit(TEXT, -1, held)
-            self.after_call_object()
-        else:
-            self.fail_call("")
+        held = literal.take_held() if literal.status == BAD else ""
+        self.end_call(complete=self._scanner.status == DONE or self._scanner.args_done)
+        if held:
+            self._emit(TEXT, -1, held)
+        self.after_call_object()
         return stop
 
     def _scan_converted(self) -> None:
-        """Feed the converter's JSON output to the call-object scanner."""
+        """Feed the converter's JSON output to the call-object scanner, committing where it says."""
         assert self._literal is not None
         out = self._literal.out
         if not out:
@@ -991,13 +1072,16 @@ class Machine:
             self._opening_brace = False
             converted = converted[1:]
         scanner = self._scanner
-        scanner.advance(converted, 0)
-        if not self._call_open and scanner.name is not None:
-            self.commit_call(scanner.name, scanner.captured.get("id"))
-        if self._call_open and scanner.args:
-            for fragment in scanner.args:
-                self.call_args(fragment)
-            scanner.args.clear()
+        pos = 0
+        while scanner.status == MORE:
+            pos = scanner.advance(converted, pos)
+            if not self._call_open:
+                if not scanner.ready:
+                    return  # not a call (yet): the dict's raw text stays held
+                self.commit_call(scanner.name, scanner.captured.get("id"))  # type: ignore[arg-type]
+            self._pass_object_output()
+            if pos >= len(converted):
+                return
 
     # -- building blocks: a bare JSON value as arguments ---------------------
 
@@ -1039,9 +1123,7 @@ class Machine:
         if self._call_open and self._state in (self.OBJECT_STATE, self.PYTHON_OBJECT_STATE):
             # The text ended inside the object: what its decoder holds is arguments too.
             self._scanner.finish()
-            for fragment in self._scanner.args:
-                self.call_args(fragment)
-            self._scanner.args.clear()
+            self._pass_object_output()
         if self._call_open and self._state is self.PYTHON_ARGS_STATE:
             # What is still held is either decidable (a number at the very end) or text.
             assert self._literal is not None

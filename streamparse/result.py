@@ -175,9 +175,20 @@ class _Builder:
         )
 
 
+class _NotJsonConstant(ValueError):
+    pass
+
+
+def _reject_constant(word: str) -> None:
+    raise _NotJsonConstant(word)
+
+
 def _arguments_problem(arguments: str) -> str | None:
     try:
-        value = json.loads(arguments)
+        # json.loads accepts NaN and Infinity, which JSON does not have.
+        value = json.loads(arguments, parse_constant=_reject_constant)
+    except _NotJsonConstant as error:
+        return f"not valid JSON: {error.args[0]} is not a JSON value (JSON has no NaN or Infinity)"
     except ValueError as error:
         return f"not valid JSON: {error}"
     except RecursionError:

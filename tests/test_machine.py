@@ -74,7 +74,10 @@ def test_skimmer_ends_any_json_value_where_it_ends(value: object, data: st.DataO
 
 def test_plain_arguments_takes_escaped_deltas_without_a_full_scan() -> None:
     scanner = CallObjectScanner()
-    scanner.advance('"name": "f", "arguments": {"code": "x', 0)
+    text = '"name": "f", "arguments": {"code": "x'
+    stop = scanner.advance(text, 0)  # stops where the call becomes committable (the arguments key)
+    assert scanner.ready and text[:stop].endswith('"arguments"')
+    scanner.advance(text, stop)
     assert scanner.plain_arguments('\\"q\\n')  # escapes continue the string
     assert scanner.plain_arguments("ab\\")  # an escape cut by the delta: held by the skimmer
     assert scanner.plain_arguments('"1')  # ...and completed by the next one

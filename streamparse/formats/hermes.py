@@ -14,8 +14,11 @@ puts newlines inside the block and between blocks::
 The object is scanned as JSON: ``</tool_call>`` inside a string is string
 text, the name is emitted when its string closes, and arguments written
 before the name (the Hermes 2 Pro prompt's order) are held until it is
-known. ``parameters`` is accepted for ``arguments``; a string value is
-decoded (double-encoded arguments). Each block is a wrapper of its own: a
+known. ``parameters`` is accepted for ``arguments``; a string value that
+holds an object is decoded (double-encoded arguments), any other string is
+passed on as written. A member that is not part of a call before the call
+commits (``"args"``, ``"input"``) makes the block content; after it, the
+member is skipped and flagged (``unexpected_member``). Each block is a wrapper of its own: a
 block without a call object is content in full, and the newline between
 blocks is content, as DIALECTS.md says. A ``<tool_call>`` while a block is
 still open ends that block. ``<think>`` ... ``</think>`` is reasoning, and

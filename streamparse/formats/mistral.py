@@ -17,10 +17,11 @@ letters, digits and ``_ . : -``, and is held until then: a name that
 never gets its arguments, or text that cannot be a name, is content with
 its ``[TOOL_CALLS]``. v11 arguments end where the JSON object's brackets
 balance; what follows is content. Ids: a ``[CALL_ID]`` id is kept, and so
-is an ``"id"`` member of a pre-v11 object when it comes before the name
-(one written after the arguments, as v3 history does, comes too late for
-the call's first delta and a fresh id is used); otherwise ids are 9
-letters and digits, as Mistral's tokenizers require. ``[THINK]`` ...
+is an ``"id"`` member of a pre-v11 object when it comes before the name or
+right after it (one written after the arguments, as mistral-common does,
+comes after the call has committed: a fresh id is used at every cut and the
+member is markup); otherwise ids are 9 letters and digits, as Mistral's
+tokenizers require. Whitespace between a v11 name and ``[ARGS]`` is markup. ``[THINK]`` ...
 ``[/THINK]`` is reasoning.
 """
 
@@ -67,7 +68,16 @@ class Mistral(Machine):
     WRAPPER_STATE = State.ARRAY
     OBJECT_STATE = State.OBJECT
     SCANNER_CAPTURE = ("id",)
-    HEADER_INVALID = re.compile(r"[^\w.:\-]")
+    # Whitespace may follow the name (``get_weather [ARGS]``), but no name character after it.
+    HEADER_INVALID = re.compile(r"[^\w.:\-\s]|(?<=\s)[\w.:\-]")
+
+    def name_text(self, text: str) -> int:
+        """The v11 name: Machine.header, with a name character after whitespace cut by a delta caught too."""
+        header = self._header
+        if header and header[-1][-1:].isspace() and not text[:1].isspace():
+            self.fail_call("")
+            return 0
+        return Machine.header(self, text)
 
     STATES = {
         State.CONTENT: Lex(
@@ -79,7 +89,7 @@ class Mistral(Machine):
             {ARRAY_BEGIN: Machine.open_wrapper, TOOL_CALLS: Machine.fail_call},
         ),
         State.NAME: Lex(
-            Machine.header,
+            name_text,
             {
                 ARGS: Machine.commit_header,
                 CALL_ID: Machine.keep_in_header,
