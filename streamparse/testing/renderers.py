@@ -746,6 +746,11 @@ def render_pythonic(sample: Sample) -> Rendered:
             out.value(item)
         out.piece(")", "}")
         out.spans.append((start, out.length))
+        # The call is held until its first argument shows a literal value (or its ")"): what the
+        # "(" and the first "key=" wrote is decided only with the first value's first mark.
+        first_value = 2 if call.arguments else 1
+        held_until = out.marks[first_value][0]
+        out.marks[:first_value] = [(held_until, length) for _, length in out.marks[:first_value]]
         marks.append(tuple(out.marks))
         expected.append(ExpectedCall(None, call.name, call.encoded()))
     out.write("]")
