@@ -836,7 +836,8 @@ class Machine:
         if out:
             self.call_args(out[0] if len(out) == 1 else "".join(out))
             out.clear()
-        self._flag_lone_surrogates()
+        if self._literal.lone_surrogates:
+            self._flag_lone_surrogates()
 
     _surrogates_flagged = -1  # the last call flagged for them: once per call, however the text is cut
 
