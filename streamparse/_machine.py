@@ -792,13 +792,18 @@ class Machine:
             self.call_args(self._args_string.finish())
             lone_surrogates = self._args_string.string.decoder.lone_surrogates
             self._args_string = None
-        if self.OBJECT_STATE is not None and self._state in (self.OBJECT_STATE, self.PYTHON_OBJECT_STATE):
+        state = self._state
+        if state is self.OBJECT_STATE:
             lone_surrogates += self._scanner.lone_surrogates
+        elif self._literal is not None and (state is self.PYTHON_OBJECT_STATE or state is self.PYTHON_ARGS_STATE):
+            # The converter wrote every such escape itself (the scanner decodes some of them again).
+            lone_surrogates += self._literal.lone_surrogates
+            self._literal.lone_surrogates = 0
         if lone_surrogates:
+            # Once per call, at its end: the count does not depend on where the cuts fell.
             self.flag_call(
                 "lone_surrogate",
-                f"{lone_surrogates} escape(s) of half a surrogate pair in the name or decoded arguments,"
-                " kept as written",
+                f"{lone_surrogates} escape(s) of half a surrogate pair (such as \\ud83d), kept as written",
             )
         if not self._args_emitted and complete:
             self.call_args(empty_args)
@@ -825,17 +830,26 @@ class Machine:
         return False
 
     # -- building blocks: Python keyword arguments ----------------------------
+    #
+    # A Python call (``NAME(k=v, ...)``) is held, not committed, until its first
+    # argument shows that it is a keyword argument with a literal value (the
+    # value's opening quote or bracket, or a whole number or word) or the call
+    # closes (``NAME()``). A positional first argument or a value that is not a
+    # literal is then known before anything went out, and the held call is
+    # content. The hold is bounded like a header: MAX_HEADER characters from the
+    # call's first held character to its first value.
 
     PYTHON_ARGS_STATE: ClassVar[Enum | None] = None
     AFTER_PYTHON_ARGS_STATE: ClassVar[Enum]
+    _python_name = ""  # the name of the held call
 
-    def start_python_args(self) -> None:
-        """After a committed call's ``(``: keyword arguments follow, up to ``)``, as a JSON object."""
+    def start_python_args(self, name: str) -> None:
+        """After ``NAME(``, held: keyword arguments follow, up to ``)``, as a JSON object."""
         assert self.PYTHON_ARGS_STATE is not None
         if self._literal is None:
             self._literal = PyLiteralToJson()
         self._literal.reset(kwargs=True)
-        self._take_literal_output()  # the object's "{" goes out with the call's header
+        self._python_name = name
         self._enter(self.PYTHON_ARGS_STATE)
 
     def _take_literal_output(self) -> None:
@@ -850,16 +864,36 @@ class Machine:
 
         At ``)`` the call ends and ``AFTER_PYTHON_ARGS_STATE`` follows. A
         character that cannot continue the arguments (a value that is not a
-        literal, a positional argument) ends the call as it stands, its
-        arguments flagged by the final check; the text held undecided
-        before that character is content, and the character is read again
-        in the home state.
+        literal, a positional argument) makes a held call content, read
+        again in the home state from where it was held. In a committed call
+        it ends the call as it stands (its arguments are not valid JSON: the
+        final check flags them); the text held undecided before that
+        character is content, and the character is read again in the home state.
         """
         literal = self._literal
         assert literal is not None
-        stop = literal.advance(buf, pos)
+        if self._call_open:
+            stop = literal.advance(buf, pos)
+            status = literal.status
+        else:
+            # Held: read no further than the bound, so that where it falls does not depend on the cuts.
+            end = pos + MAX_HEADER - self._header_len
+            stop = literal.advance(buf if end >= len(buf) else buf[:end], pos)
+            status = literal.status
+            if stop > pos:
+                self._hold(buf[pos:stop])
+                self._header_len += stop - pos
+            if not literal.literal_started and status != DONE:
+                if status == MORE and stop == len(buf):
+                    return stop
+                # Bad, or held to the bound: everything the call read is in the held text, now content.
+                literal.take_held()
+                literal.out.clear()
+                literal.lone_surrogates = 0
+                self.fail_call("")
+                return stop
+            self.commit_call(self._python_name)
         self._take_literal_output()
-        status = literal.status
         if status == DONE:
             self.end_call()
             self._enter(self.AFTER_PYTHON_ARGS_STATE)
@@ -870,6 +904,26 @@ class Machine:
             self.end_call()
             self._enter(self._home())
         return stop
+
+    def _finish_python_args(self) -> None:
+        """The text ended inside Python arguments: what is held and decidable is written, the rest is text.
+
+        A held call whose first value is decided only now (``f(a=1`` at the end) commits,
+        incomplete; one still undecided stays held, and is content.
+        """
+        literal = self._literal
+        assert literal is not None
+        literal.finish()
+        if not self._call_open:
+            if not literal.literal_started:
+                literal.take_held()
+                literal.out.clear()
+                return
+            self.commit_call(self._python_name)
+        self._take_literal_output()
+        held = literal.take_held()
+        if held:
+            self._emit(TEXT, -1, held)
 
     def _fast_python_args(self, text: str) -> list[Event] | None:
         assert self._literal is not None
@@ -1120,18 +1174,21 @@ class Machine:
         if self._state is self.PYTHON_OBJECT_STATE and self._literal is not None:
             self._literal.finish()
             self._scan_converted()
+        scanner = self._scanner
+        if (
+            not self._call_open
+            and self._state in (self.OBJECT_STATE, self.PYTHON_OBJECT_STATE)
+            and scanner.name is not None
+            and not scanner.rejected
+        ):
+            # The text ended after the name, before the member that would have decided: a call cut short.
+            self.commit_call(scanner.name, scanner.captured.get("id"))
         if self._call_open and self._state in (self.OBJECT_STATE, self.PYTHON_OBJECT_STATE):
             # The text ended inside the object: what its decoder holds is arguments too.
             self._scanner.finish()
             self._pass_object_output()
-        if self._call_open and self._state is self.PYTHON_ARGS_STATE:
-            # What is still held is either decidable (a number at the very end) or text.
-            assert self._literal is not None
-            self._literal.finish()
-            self._take_literal_output()
-            held = self._literal.take_held()
-            if held:
-                self._emit(TEXT, -1, held)
+        if self._state is self.PYTHON_ARGS_STATE:
+            self._finish_python_args()
         if self._call_open:
             self.end_call(complete=not truncated and self._call_closed_by_eof())
         elif self._call_raw:

@@ -26,8 +26,10 @@ with ``", "`` and ``": "`` separators): a number as the model wrote it when
 that is valid JSON (``3``, ``-0.5``, ``1e+16``), otherwise as ``json.dumps``
 writes its Python value (``0x1F`` -> ``31``, ``.5`` -> ``0.5``,
 ``1_000`` -> ``1000``); strings re-escaped for JSON (quote, backslash and
-control characters escaped, everything else raw, lone surrogates too, as
-``json.dumps`` writes them). Lenient where Python is strict and the intent is plain: an unknown
+control characters escaped, everything else raw, as ``json.dumps`` writes
+them), except that an escape of half a surrogate pair (``\\ud83d``) stays a
+JSON escape, since the raw character is not UTF-8; ``lone_surrogates``
+counts the halves that are not part of a pair. Lenient where Python is strict and the intent is plain: an unknown
 escape keeps its backslash (as Python does), a malformed ``\\x``/``\\u``/
 ``\\N`` escape is kept literally, and a raw newline in a one-line string is
 string text.
@@ -88,7 +90,8 @@ _JSON_CLOSE = {_KWARGS: "}", _LIST: "]", _TUPLE: "]", _DICT: "}"}
     _OPEN2,  # after two quotes
     _NUMBER,
     _WORD,  # True, None, ..., or a string prefix (r, u)
-) = range(13)
+    _HIGH,  # string contents right after an escape of a high surrogate: its low half may follow
+) = range(14)
 
 _WORDS = {"True": "true", "False": "false", "None": "null", "true": "true", "false": "false", "null": "null"}
 _STRING_PREFIXES = {"r": True, "R": True, "u": False, "U": False}  # prefix -> raw
@@ -176,7 +179,10 @@ class PyLiteralToJson:
         "first",
         "held",
         "held_len",
+        "high_pending",
         "is_key",
+        "literal_started",
+        "lone_surrogates",
         "out",
         "phase",
         "quote",
@@ -205,6 +211,13 @@ class PyLiteralToJson:
         self.raw = False
         self.quotes = 0  # quote characters seen in a triple-quoted string, fewer than three
         self.escape = ""
+        # Whether a literal value has begun (a string, a container or a decided number or word):
+        # until then a call's first argument may still turn out not to be a keyword argument.
+        self.literal_started = False
+        # Escapes of half a surrogate pair, written as JSON escapes (a raw one is not UTF-8):
+        # the caller reads the count and reports it.
+        self.lone_surrogates = 0
+        self.high_pending = False  # an escape after a high surrogate's: a low one makes the pair
 
     # -- driving -------------------------------------------------------------
 
@@ -226,6 +239,8 @@ class PyLiteralToJson:
                 i = self._name(text, i)
             elif phase == _OPEN1 or phase == _OPEN2:
                 i = self._open(text, i)
+            elif phase == _HIGH:
+                i = self._after_high(text, i)
             else:
                 i = _SPACES.match(text, i).end()  # type: ignore[union-attr]
                 if i < n:
@@ -258,6 +273,10 @@ class PyLiteralToJson:
                 self._scalar(word)
         elif phase == _ESCAPE:
             self._end_escape()
+            if self.phase == _HIGH:
+                self.lone_surrogates += 1
+        elif phase == _HIGH:
+            self.lone_surrogates += 1
         elif phase == _STRING and self.quotes:
             self.out.append(_json_text(self.quote * self.quotes))
             self.quotes = 0
@@ -333,6 +352,7 @@ class PyLiteralToJson:
         return i
 
     def _push(self, kind: int, opener: str) -> None:
+        self.literal_started = True
         self.out.append(opener)
         self.stack.append(kind)
         self.first = True
@@ -362,6 +382,7 @@ class PyLiteralToJson:
         self.out.append('"' + json_text + '"' if self.is_key else json_text)
         self.held = []
         self.held_len = 0
+        self.literal_started = True
         self._value_done()
 
     def _hold(self, text: str) -> bool:
@@ -458,6 +479,7 @@ class PyLiteralToJson:
     # -- strings -------------------------------------------------------------
 
     def _open_string(self, quote: str, raw: bool) -> None:
+        self.literal_started = True
         self.out.append('"')
         self.quote = quote
         self.raw = raw
@@ -527,6 +549,9 @@ class PyLiteralToJson:
             c = text[i]
             escape = self.escape
             if len(escape) == 1:
+                if self.high_pending and c != "u" and c != "U":
+                    self.high_pending = False  # no low half follows the high one
+                    self.lone_surrogates += 1
                 if self.raw:  # a raw string keeps the backslash and the character after it
                     self.out.append("\\\\" + _json_text(c))
                     self.phase = _STRING
@@ -587,10 +612,42 @@ class PyLiteralToJson:
             decoded = chr(int(escape[1:], 8))
         elif kind in _HEX_DIGITS and len(escape) == 2 + _HEX_DIGITS[kind]:
             code = int(escape[2:], 16)
+            if 0xD800 <= code <= 0xDFFF:
+                self._surrogate(code)
+                return
             decoded = chr(code) if code <= 0x10FFFF else None
         elif kind == "N" and escape.endswith("}"):
             try:
                 decoded = unicodedata.lookup(escape[3:-1])
             except KeyError:
                 decoded = None
+        if self.high_pending:
+            self.high_pending = False  # a high half, then an escape that is not its low half
+            self.lone_surrogates += 1
         self.out.append(_json_text(escape if decoded is None else decoded))
+
+    def _surrogate(self, code: int) -> None:
+        """An escape of half a surrogate pair: written as the JSON escape, so the text stays UTF-8.
+
+        A high half followed at once by an escape of a low half is a pair (JSON
+        reads the two escapes as one character); any other half is lone and counted.
+        """
+        self.out.append(f"\\u{code:04x}")
+        if code < 0xDC00:
+            if self.high_pending:
+                self.lone_surrogates += 1  # two high halves in a row: the first is lone
+            self.high_pending = False
+            self.phase = _HIGH
+        elif self.high_pending:
+            self.high_pending = False
+        else:
+            self.lone_surrogates += 1
+
+    def _after_high(self, text: str, i: int) -> int:
+        """The character after a high surrogate's escape: a backslash may begin its low half."""
+        self.phase = _STRING
+        if text[i] == "\\":
+            self.high_pending = True
+        else:
+            self.lone_surrogates += 1
+        return i  # read again as string contents

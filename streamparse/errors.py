@@ -23,11 +23,17 @@ class UsageError(StreamParseError, ValueError):
 class MalformedCallError(StreamParseError, ValueError):
     """Raised only by ``strict=True`` parsers: the model's text holds a malformed tool call.
 
-    ``offset`` is where the call's markup starts in the response text
-    (characters from its beginning), ``expected`` what was missing, and
-    ``index`` the call's index when it had been emitted (None when its
-    markup never formed a call). The default, lenient parser turns the same
-    text into content or flagged arguments instead.
+    ``offset`` is where the call's own markup starts in the response text
+    (characters from its beginning): its begin marker, or the ``{`` of its
+    call object. For a call inside a wrapper (kimi_k2's section, minimax_m1's
+    ``<tool_calls>``, hermes' ``<tool_call>``) that is the call, not the
+    wrapper, since a wrapper may hold several calls; only a wrapper marker
+    that nothing call-like followed is reported at the wrapper. ``expected``
+    says what was missing, and ``index`` is the call's index when it had
+    been emitted (None when its markup never formed a call). The default,
+    lenient parser turns the same text into content or flagged arguments
+    instead. The parser that raised is finished (its ``feed()`` and
+    ``finish()`` raise :class:`UsageError`): use a new one for the next response.
     """
 
     def __init__(self, dialect: str, offset: int, expected: str, index: int | None = None) -> None:

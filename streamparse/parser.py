@@ -55,7 +55,8 @@ class StreamParser:
     would turn markup into content, end a call incomplete, or pass on
     arguments that are not a JSON object. A call cut by
     ``finish("length")`` is reported, not raised: the text was truncated,
-    not malformed.
+    not malformed. A strict parser that raised is finished: its response is
+    malformed, and ``feed()`` / ``finish()`` then raise :class:`UsageError`.
     """
 
     def __init__(
@@ -91,6 +92,7 @@ class StreamParser:
         self._fast = not strict
         self._cut: set[int] = set()
         self._strict_arguments: dict[int, list[str]] = {}
+        self._malformed: MalformedCallError | None = None  # what a strict parser raised: it is done
 
     @property
     def finish_reason(self) -> FinishReason | None:
@@ -129,6 +131,8 @@ class StreamParser:
         return self._finish(reason)
 
     def _feed(self, text: str) -> list[Event]:
+        if self._malformed is not None:
+            raise self._spent("feed")
         if self._finish_reason is not None:
             raise UsageError("feed() after finish(): create a new StreamParser for each response")
         if not isinstance(text, str):
@@ -155,7 +159,7 @@ class StreamParser:
         machine.watch = True
         if self.strict and machine.failure is not None:
             offset, expected = machine.failure
-            raise MalformedCallError(self.dialect, offset, expected)
+            raise self._fail_strictly(offset, expected)
         # Arguments each call had before this feed: its total so far minus this feed's share.
         emitted: dict[int, int] = {}
         for event in events:
@@ -193,9 +197,7 @@ class StreamParser:
             elif isinstance(event, CallEnd) and self.strict:
                 self._check_strictly(event, truncated)
             elif isinstance(event, CallFlag) and self.strict:
-                raise MalformedCallError(
-                    self.dialect, machine.call_offsets[event.index], event.detail, event.index
-                )
+                raise self._fail_strictly(machine.call_offsets[event.index], event.detail, event.index)
             kept.append(event)
         return kept
 
@@ -205,16 +207,34 @@ class StreamParser:
         if not end.complete:
             if truncated:
                 return
-            raise MalformedCallError(
-                self.dialect, offset, f"the end of call {end.index}'s arguments", end.index
-            )
+            raise self._fail_strictly(offset, f"the end of call {end.index}'s arguments", end.index)
         problem = _arguments_problem(arguments)
         if problem is not None:
-            raise MalformedCallError(
-                self.dialect, offset, f"a JSON object as call {end.index}'s arguments ({problem})", end.index
+            raise self._fail_strictly(
+                offset, f"a JSON object as call {end.index}'s arguments ({problem})", end.index
             )
 
+    def _fail_strictly(self, offset: int, expected: str, index: int | None = None) -> MalformedCallError:
+        """The error a strict parser raises; the parser is finished with it.
+
+        Going on would mean resuming after events that were never returned
+        (those of the feed that raised), so the response is done here.
+        """
+        self._malformed = MalformedCallError(self.dialect, offset, expected, index)
+        self._fast = False
+        self._finish_reason = None  # also when finish() raised: the response has no finish reason
+        return self._malformed
+
+    def _spent(self, method: str) -> UsageError:
+        return UsageError(
+            f"{method}() after this strict parser raised MalformedCallError ({self._malformed}): "
+            "the response is malformed, so the parser is finished; create a new StreamParser for "
+            "the next response (or parse with strict=False to get the lenient reading of this one)"
+        )
+
     def _finish(self, reason: StopReason | None) -> list[Event]:
+        if self._malformed is not None:
+            raise self._spent("finish")
         if self._finish_reason is not None:
             raise UsageError("finish() was already called: create a new StreamParser for each response")
         if reason not in (None, "stop", "length"):

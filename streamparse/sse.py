@@ -206,11 +206,16 @@ class SSEDecoder:
             self._started = True
             if text[0] == "\ufeff":
                 text = text[1:]
-        if self._after_cr and text[:1] == "\n":
+        if not text:
+            # An empty piece (or a partial UTF-8 character) leaves a pending CR pending.
+            return []
+        if self._after_cr and text[0] == "\n":
+            # The LF that completes a CRLF cut between reads: the line already ended at the CR.
             text = text[1:]
+        # Set on every non-empty piece, so a piece of just that LF consumes the pending CR.
+        self._after_cr = text[-1:] == "\r"
         if not text:
             return []
-        self._after_cr = text[-1] == "\r"
         lines = _NEWLINE.split(text)
         if len(lines) == 1:
             self._line.append(text)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import streamparse
 from streamparse._json import BAD, DONE, MORE
 from streamparse._pyliteral import PyLiteralToJson, json_number
 from streamparse.testing import json_values, split_at
@@ -129,7 +130,8 @@ def test_positional_argument_is_bad_at_once() -> None:
         ("'''a''b'''", "\"a''b\""),
         ('""""""', '""'),
         ('""', '""'),
-        (r"'\ud83d\ude00'", '"\ud83d\ude00"'),  # two lone surrogates, written raw as json.dumps does
+        # Escapes of surrogates stay JSON escapes (a raw surrogate is not UTF-8); JSON reads these two as 😀.
+        (r"'\ud83d\ude00'", r'"\ud83d\ude00"'),
         ("'\x7f\u2028'", '"\x7f\u2028"'),
     ],
 )
@@ -138,6 +140,49 @@ def test_strings(literal: str, json_text: str) -> None:
     for cut in range(len(text) + 1):
         assert convert(split_at(text, [cut])) == (json_text, DONE, "", ")"), cut
     json.loads(json_text)
+
+
+@pytest.mark.parametrize(
+    ("literal", "json_text", "lone"),
+    [
+        (r"'\ud83d'", r'"\ud83d"', 1),
+        (r'"\udc00"', r'"\udc00"', 1),
+        (r"'\ud83d\ude00'", r'"\ud83d\ude00"', 0),  # a pair
+        (r"'\U0000D83D\U0000de00'", r'"\ud83d\ude00"', 0),
+        (r"'a\ud83d\ud83d\ude00b'", r'"a\ud83d\ud83d\ude00b"', 1),  # a lone high half, then a pair
+        (r"'\udc00\ud83d'", r'"\udc00\ud83d"', 2),  # the low half first: both lone
+        (r"'\ud83d\n'", r'"\ud83d\n"', 1),
+        (r"'\ud83d\x41'", r'"\ud83dA"', 1),
+        (r"'\ud83dx'", r'"\ud83dx"', 1),
+        (r"'\ud83d\u004'", r'"\ud83d\\u004"', 1),  # a malformed escape after the high half
+        (r"'\ud83d\u0041'", r'"\ud83dA"', 1),
+        (r"['\ud83d', {'\udfff': 1}]", r'["\ud83d", {"\udfff": 1}]', 2),
+    ],
+)
+def test_surrogate_escapes_stay_escapes_and_lone_halves_are_counted(
+    literal: str, json_text: str, lone: int
+) -> None:
+    # Issue 13 R3: the converter wrote the raw surrogate, which cannot be encoded as UTF-8.
+    text = literal + ")"
+    for cut in range(len(text) + 1):
+        converter = PyLiteralToJson()
+        converter.reset(kwargs=False)
+        for piece in split_at(text, [cut]):
+            converter.advance(piece, 0)
+        written = "".join(converter.out)
+        assert (written, converter.status, converter.lone_surrogates) == (json_text, DONE, lone), cut
+        written.encode("utf-8")
+    json.loads(json_text)
+
+
+def test_surrogate_escape_cut_by_the_end_of_the_text() -> None:
+    for text, lone in [(r"'\ud83d", 1), ("'\\ud83d\\", 1), (r"'\ud83d\ude0", 1), (r"'\ud83d\ude00", 0)]:
+        converter = PyLiteralToJson()
+        converter.reset(kwargs=False)
+        converter.advance(text, 0)
+        converter.finish()
+        assert converter.lone_surrogates == lone, text
+        "".join(converter.out).encode("utf-8")
 
 
 def test_end_of_text() -> None:
@@ -164,3 +209,18 @@ def test_nesting_is_not_recursive() -> None:
     json_text, status, held, rest = convert([text[i : i + 1000] for i in range(0, len(text), 1000)])
     assert (status, held, rest) == (DONE, "", "")
     assert json_text == '[{"1": [' * depth + "]}]" * depth
+
+
+def test_hermes_python_dict_call_with_a_lone_surrogate_escape_is_utf8_and_flagged() -> None:
+    # Hermes' Python-dict call objects go through the same converter (issue 13 R3).
+    text = "<tool_call>\n{'name': 'f', 'arguments': {'a': '\\ud83d', 'b': '\\ud83d\\ude00'}}\n</tool_call>"
+    want = ('{"a": "\\ud83d", "b": "\\ud83d\\ude00"}', [(0, "lone_surrogate")])
+    for pieces in [[text], list(text)] + [[text[:cut], text[cut:]] for cut in range(1, len(text))]:
+        parser = streamparse.StreamParser("hermes")
+        events = [e for piece in pieces for e in parser.feed_events(piece)] + parser.finish_events()
+        arguments = "".join(e.text for e in events if isinstance(e, streamparse.CallArguments))
+        flags = [(e.index, e.kind) for e in events if isinstance(e, streamparse.CallFlag)]
+        assert (arguments, flags) == want, pieces
+    result = streamparse.parse(text, "hermes")
+    result.model_dump_json().encode("utf-8")
+    assert [(p.index, p.kind) for p in result.problems] == [(0, "lone_surrogate")]

@@ -133,31 +133,16 @@ CONTENT = {
 }
 
 MALFORMED = {
-    "positional_argument": (
-        '[get_weather("Beijing")]',
-        Expect(
-            content='"Beijing")]',
-            calls=(Call("get_weather", "{"),),
-            problems=((0, "invalid_arguments"),),
-        ),
-    ),
+    # A call is held until its first argument shows a keyword and the start of a literal value:
+    # a first argument that is positional, or not a literal, makes the whole list content.
+    "positional_argument": ('[get_weather("Beijing")]', Expect(content='[get_weather("Beijing")]')),
     "expression_value": (
         "[f(a=1+2)]",
         Expect(content="+2)]", calls=(Call("f", '{"a": 1'),), problems=((0, "invalid_arguments"),)),
     ),
-    # The undecided "f" was held as a possible False: it is content with the rest.
-    "name_as_value": (
-        "[f(a=foo), g(b=1)]",
-        Expect(content="foo), g(b=1)]", calls=(Call("f", '{"a": '),), problems=((0, "invalid_arguments"),)),
-    ),
-    "bad_number": (
-        "[f(a=12abc)]",
-        Expect(content="12abc)]", calls=(Call("f", '{"a": '),), problems=((0, "invalid_arguments"),)),
-    ),
-    "garbage_after_paren": (
-        "[f(!!)]",
-        Expect(content="!!)]", calls=(Call("f", "{"),), problems=((0, "invalid_arguments"),)),
-    ),
+    "name_as_value": ("[f(a=foo), g(b=1)]", Expect(content="[f(a=foo), g(b=1)]")),
+    "bad_number": ("[f(a=12abc)]", Expect(content="[f(a=12abc)]")),
+    "garbage_after_paren": ("[f(!!)]", Expect(content="[f(!!)]")),
     "set_literal": (
         "[f(a={1, 2})]",
         Expect(content=", 2})]", calls=(Call("f", '{"a": {"1"'),), problems=((0, "invalid_arguments"),)),
@@ -186,13 +171,13 @@ MALFORMED = {
             calls=(Call("f", '{"n": 12'),), problems=((0, "invalid_arguments"),), incomplete=frozenset({0})
         ),
     ),
-    "word_cut_by_the_end": (
-        "[f(n=Tr",
+    # Cut before its first value was known to be a literal: the call was still held.
+    "word_cut_by_the_end": ("[f(n=Tr", Expect(content="[f(n=Tr")),
+    # A value not a literal after the first one: the committed call ends there, the rest is content.
+    "name_as_second_value": (
+        "[f(a=1, b=foo)] tail",
         Expect(
-            content="Tr",
-            calls=(Call("f", '{"n": '),),
-            problems=((0, "invalid_arguments"),),
-            incomplete=frozenset({0}),
+            content="foo)] tail", calls=(Call("f", '{"a": 1, "b": '),), problems=((0, "invalid_arguments"),)
         ),
     ),
     "unclosed_list": (
@@ -207,7 +192,6 @@ MALFORMED = {
         START + "[f()" + END + "ok",
         Expect(content="ok", calls=(Call("f", "{}"),)),
     ),
-    "lone_surrogate_escape": (r'[f(s="\ud800")]', Expect(calls=(Call("f", '{"s": "\ud800"}'),))),
     "malformed_escapes_kept": (
         r"[f(s='\q\x4g\N{NO SUCH}')]",
         Expect(calls=(Call("f", r'{"s": "\\q\\x4g\\N{NO SUCH}"}'),)),
@@ -278,16 +262,16 @@ def test_truncated_call_is_incomplete() -> None:
     )
 
 
-def test_first_delta_carries_name_and_brace() -> None:
+def test_first_delta_carries_name_and_first_argument() -> None:
+    # The call is held until its first argument shows a keyword and a literal's first character.
     parser = StreamParser(PY, id_seed=0)
     assert parser.feed("[get_weather") is None
-    delta = parser.feed("(")
+    assert parser.feed("(") is None
+    assert parser.feed("city=") is None
+    delta = parser.feed('"Bei')
     assert delta is not None
     (chunk,) = delta["tool_calls"]
-    assert chunk["function"] == {"name": "get_weather", "arguments": "{"}
-    assert parser.feed('city="Bei') == {
-        "tool_calls": [{"index": 0, "function": {"arguments": '"city": "Bei'}}]
-    }
+    assert chunk["function"] == {"name": "get_weather", "arguments": '{"city": "Bei'}
     assert parser.feed("jing") == {"tool_calls": [{"index": 0, "function": {"arguments": "jing"}}]}
     # A number is written when it ends.
     assert parser.feed('", days=3') == {
@@ -317,3 +301,116 @@ def test_long_string_streams_in_constant_holdback() -> None:
         assert delta is not None
         sent.append(delta["tool_calls"][0]["function"]["arguments"])
     assert "".join(sent) == "abc\\n" * 1000
+
+
+# -- issue 13 P3: a call list whose first argument is positional or not a literal ------------------
+
+
+def events_summary(
+    dialect: str, pieces: list[str]
+) -> tuple[str, list[tuple[str, str]], list[tuple[int, str]]]:
+    """(content, [(name, arguments)], [(index, flag kind)]) from the events of one run."""
+    parser = StreamParser(dialect, id_seed=0)
+    events = [e for piece in pieces for e in parser.feed_events(piece)] + parser.finish_events()
+    content = "".join(e.text for e in events if isinstance(e, streamparse.Text))
+    calls: dict[int, list[str]] = {}
+    for event in events:
+        if isinstance(event, streamparse.CallStart):
+            calls[event.index] = [event.name, ""]
+        elif isinstance(event, streamparse.CallArguments):
+            calls[event.index][1] += event.text
+    flags = [(e.index, e.kind) for e in events if isinstance(e, streamparse.CallFlag)]
+    return content, [(name, arguments) for name, arguments in calls.values()], flags
+
+
+def every_cut(text: str) -> list[list[str]]:
+    """Whole, one character at a time, and every 2-way cut."""
+    return [[text], list(text)] + [[text[:cut], text[cut:]] for cut in range(1, len(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "calls"),
+    [
+        # The whole list is content: vLLM and SGLang take no positional arguments (DIALECTS.md §12).
+        ("[get_weather('Tokyo')]", "[get_weather('Tokyo')]", []),
+        ("[get_weather( 'Tokyo', days=3)]", "[get_weather( 'Tokyo', days=3)]", []),
+        ("[f(x)]", "[f(x)]", []),
+        ("[f(x=foo)]", "[f(x=foo)]", []),
+        ("[f(x=Falsey)]", "[f(x=Falsey)]", []),
+        ("[f(x=1abc)]", "[f(x=1abc)]", []),
+        ("  [f(True)] ok", "  [f(True)] ok", []),
+        (START + "[f('x')]" + END, START + "[f('x')]" + END, []),
+        ("Hi " + START + "[f(1)]" + END + " bye", "Hi " + START + "[f(1)]" + END + " bye", []),
+        # A later call is held the same way: the list is content from its "," on, as for any "," not
+        # followed by a call.
+        ("[f(a=1), g('x')]", ", g('x')]", [("f", '{"a": 1}')]),
+        ("[f(a=1), g(x=y)]", ", g(x=y)]", [("f", '{"a": 1}')]),
+        # Once the first value begins as a literal the call is committed: a later positional argument
+        # or non-literal value ends it there (arguments not valid JSON, flagged), the rest is content.
+        ("[f(a=1, 'x')]", "'x')]", [("f", '{"a": 1')]),
+        ("[f(a=1, b=foo)] tail", "foo)] tail", [("f", '{"a": 1, "b": ')]),
+        ("[f(a='x', b=foo)]", "foo)]", [("f", '{"a": "x", "b": ')]),
+        # Well-formed lists are unchanged.
+        ("[f(a=1), g()]", "", [("f", '{"a": 1}'), ("g", "{}")]),
+        ("[f(a=[1, 2])]", "", [("f", '{"a": [1, 2]}')]),
+    ],
+)
+def test_positional_or_non_literal_first_argument_makes_the_list_content(
+    text: str, content: str, calls: list[tuple[str, str]]
+) -> None:
+    # Issue 13 P3: "[get_weather('Tokyo')]" gave a call with arguments "{" and the content "'Tokyo')]".
+    for pieces in every_cut(text):
+        assert events_summary(PY, pieces) == (content, calls, []), pieces
+    result = streamparse.parse(text, PY)
+    assert (result.content or "", [(c.function.name, c.function.arguments) for c in result.tool_calls]) == (
+        content,
+        calls,
+    )
+    assert all(p.kind == "invalid_arguments" for p in result.problems)
+    assert {p.index for p in result.problems} == {
+        i for i, (_, arguments) in enumerate(calls) if not arguments.endswith("}")
+    }
+
+
+def test_held_call_is_bounded_like_a_header() -> None:
+    # The call waits for its first value, but holds no more than a header may (MAX_HEADER characters
+    # after the "["), wherever the text is cut.
+    for name_length, is_call in [(1000, True), (1019, True), (1020, False), (1100, False)]:
+        text = f"[f({'a' * name_length}=1)]"
+        expected = ("", [("f", f'{{"{"a" * name_length}": 1}}')], []) if is_call else (text, [], [])
+        for pieces in [[text], list(text)] + [[text[:cut], text[cut:]] for cut in range(1, len(text), 41)]:
+            assert events_summary(PY, pieces) == expected, (name_length, len(pieces[0]))
+
+
+def test_text_ending_before_the_first_value_is_known() -> None:
+    assert events_summary(PY, ["[f(a="]) == ("[f(a=", [], [])
+    assert events_summary(PY, ["[f(a=Tr"]) == ("[f(a=Tr", [], [])
+    # A number at the very end is decided by the end: the call commits, cut.
+    assert events_summary(PY, ["[f(a=12"]) == ("", [("f", '{"a": 12')], [])
+
+
+# -- issue 13 R3: escapes of lone surrogates ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "arguments", "flags"),
+    [
+        ("[f(a='\\ud83d')]", '{"a": "\\ud83d"}', [(0, "lone_surrogate")]),
+        ('[f(a="\\udc00", b=1), g(c="\\ud83d\\ude00")]', '{"a": "\\udc00", "b": 1}', [(0, "lone_surrogate")]),
+        ("[f(a=['\\ud83d', '\\udfff'])]", '{"a": ["\\ud83d", "\\udfff"]}', [(0, "lone_surrogate")]),
+    ],
+)
+def test_lone_surrogate_escape_stays_an_escape_and_is_flagged(
+    text: str, arguments: str, flags: list[tuple[int, str]]
+) -> None:
+    for pieces in every_cut(text):
+        content, calls, got_flags = events_summary(PY, pieces)
+        assert calls[0] == ("f", arguments) and got_flags == flags, pieces
+    result = streamparse.parse(text, PY)
+    result.model_dump_json().encode("utf-8")
+    for call in result.tool_calls:
+        json.loads(call.function.arguments)
+        call.function.arguments.encode("utf-8")
+    assert [(p.index, p.kind) for p in result.problems] == flags
+    with pytest.raises(streamparse.MalformedCallError):
+        streamparse.parse(text, PY, strict=True)

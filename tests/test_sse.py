@@ -6,7 +6,7 @@ import asyncio
 import json
 import os
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, AnyStr
 
 import pytest
 from _streamcheck import kimi_guide_stream_loop
@@ -95,6 +95,67 @@ def test_decoder_cr_then_lf_in_the_next_piece_is_one_line_ending() -> None:
     # but "b" would then be a second event: the count tells them apart.
     assert decode(["data: a\r", "\ndata: b\r\n\r\n"]) == [ServerSentEvent("a\nb")]
     assert decode(["data: a\r", "\r", "\n"]) == [ServerSentEvent("a")]
+
+
+def test_decoder_cr_at_the_end_of_a_read_then_a_read_of_just_lf() -> None:
+    # Issue 13 R4: the LF read alone completed the CRLF, but the decoder kept waiting for one more LF and
+    # swallowed the blank line that ends the event, merging "a" and "b".
+    assert decode([b"data: a\r", b"\n", b"\ndata: b\n\n"]) == [ServerSentEvent("a"), ServerSentEvent("b")]
+    assert decode(["data: a\r", "\n", "\r", "\n", "data: b\r", "", "\n\r\n"]) == [
+        ServerSentEvent("a"),
+        ServerSentEvent("b"),
+    ]
+
+
+# Streams where CR, LF and CRLF meet in every combination, with a multi-byte character and a BOM.
+LINE_END_STREAMS = [
+    (b"data: a\r\n\ndata: b\n\n", [ServerSentEvent("a"), ServerSentEvent("b")]),
+    (b"data: a\r\r\ndata: b\r\n\r\n", [ServerSentEvent("a"), ServerSentEvent("b")]),
+    (b"data: a\n\rdata: b\r\n\rdata: c\r\r", [ServerSentEvent(x) for x in "abc"]),
+    (
+        "\ufeffdata: \u00e9\r\ndata:\r\rid: 1\n\r\ndata: z\r\n\n".encode(),
+        [ServerSentEvent("\u00e9\n"), ServerSentEvent("z", "message", "1")],
+    ),
+]
+
+
+def cuts(data: AnyStr) -> Iterator[list[AnyStr]]:
+    """Every 2-way and 3-way cut of ``data`` (empty pieces included)."""
+    for i in range(len(data) + 1):
+        yield [data[:i], data[i:]]
+        for j in range(i, len(data) + 1):
+            yield [data[:i], data[i:j], data[j:]]
+
+
+@pytest.mark.parametrize(("data", "expected"), LINE_END_STREAMS)
+def test_decoder_every_2_and_3_way_cut_of_cr_lf_streams(data: bytes, expected: list[ServerSentEvent]) -> None:
+    assert decode([data]) == expected
+    for split in cuts(data):
+        assert decode(split) == expected, split
+    text = data.decode()
+    for split in cuts(text):
+        assert decode(split) == expected, split
+
+
+def test_async_reader_every_2_and_3_way_cut_of_cr_lf_events() -> None:
+    # The same line endings through the async wrapper: a read that ends in CR must not swallow the blank
+    # line of the next read, or two upstream events merge into one invalid JSON event.
+    first = json.dumps({"choices": [{"index": 0, "text": "hi"}]}).encode()
+    second = json.dumps({"choices": [{"index": 0, "text": " there", "finish_reason": "stop"}]}).encode()
+    data = b"data: " + first + b"\r\n\n" + b"data: " + second + b"\r\r\ndata: [DONE]\r\n\r\n"
+    expected = "".join(wrap([data], "hermes", chunk_id="c", created=1))
+    assert '"hi"' in expected and '" there"' in expected and "error" not in expected
+
+    async def collect(split: list[bytes]) -> str:
+        return "".join([line async for line in awrap(aiter(split), "hermes", chunk_id="c", created=1)])
+
+    async def every_cut() -> None:
+        for split in cuts(data):
+            if len(split) == 2 or split[1]:  # the 3-way cuts with an empty middle are the 2-way ones
+                assert await collect(split) == expected, split
+                assert "".join(wrap(split, "hermes", chunk_id="c", created=1)) == expected, split
+
+    asyncio.run(every_cut())
 
 
 def test_decoder_invalid_utf8_becomes_replacement_character() -> None:

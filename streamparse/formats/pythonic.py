@@ -16,8 +16,12 @@ Rules (DIALECTS.md §12):
   ``[`` later in the text is content. Whitespace before a call list is
   markup; text before ``<|python_start|>`` is content.
 * ``NAME`` is a Python identifier or a dotted one (``weather.forecast``),
-  used as written; the call commits at its ``(``, so the call's first delta
-  carries its name and the ``{`` of its arguments.
+  used as written. The call is held after its ``(`` until its first
+  argument shows a keyword and the start of a literal value (``city="``,
+  ``days=3,``, ``opts=[``) or the call closes (``f()``); then it commits,
+  and its first delta carries its name and the arguments so far. The hold
+  is bounded like a header (MAX_HEADER characters after the ``[`` or
+  ``,``).
 * Arguments are converted to a JSON object as they stream
   (:mod:`streamparse._pyliteral`: ``True``/``None`` -> ``true``/``null``,
   tuples -> arrays, strings re-escaped; Olmo-style ``true``/``null`` are
@@ -28,12 +32,19 @@ Rules (DIALECTS.md §12):
   list alone).
 * Malformed output never raises. A ``,`` that is not followed by
   ``NAME(`` is content from the ``,`` on (a trailing ``, ]`` is markup), and
-  so is a name of more than 1024 characters. Inside a call, a value that is
-  not a literal, a positional argument or other garbage ends the call
-  where it stands: what it sent stays (the final check flags its
-  arguments as invalid JSON) and the text from there on is content. A
-  call cut by the end of the text is incomplete; a list whose ``]`` never
+  so is a name of more than 1024 characters. A held call whose first
+  argument is positional (``f('Tokyo')``, ``f(x)``) or whose first value is
+  not a literal (``f(x=foo)``) is no call: for the first call of the list
+  the whole list is content (as in vLLM and SGLang, which take keyword
+  arguments only), for a later one the list is content from its ``,``. In
+  a committed call, a later positional argument, a value that is not a
+  literal or other garbage ends the call where it stands: what it sent
+  stays (the final check flags its arguments as invalid JSON) and the
+  text from there on is content. A held call cut by the end of the text
+  is content, a committed one is incomplete; a list whose ``]`` never
   comes just ends.
+* A string escape of half a surrogate pair (``'\\ud83d'``) is written as
+  that JSON escape, and the call is flagged ``lone_surrogate``.
 """
 
 from __future__ import annotations
@@ -100,8 +111,9 @@ class Pythonic(Machine):
         name = self.header_text()
         char = buf[j]
         if char == CALL_OPEN and is_call_name(name):
-            self.commit_call(name)
-            self.start_python_args()
+            self._hold(char)
+            self._header_len += 1
+            self.start_python_args(name)  # held until its first argument shows it is a keyword one
             return j + 1
         if char == LIST_CLOSE and not name and self._state is State.NEXT_NAME:
             self._call_raw = []  # a trailing comma: markup

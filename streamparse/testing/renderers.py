@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -654,7 +655,17 @@ def _python_char(char: str, quote: str, ascii_only: bool) -> tuple[str, str]:
         python = f"\\u{ord(char):04x}"
     else:
         python = f"\\U{ord(char):08x}"
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        return python, python  # half a surrogate pair: its escape stays a JSON escape (raw, it is not UTF-8)
     return python, json.dumps(char, ensure_ascii=False)[1:-1]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escaped_surrogates(json_text: str) -> str:
+    """JSON text with each half of a surrogate pair written as its escape, as the Python converter does."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 class _PythonWriter(_Writer):
@@ -746,8 +757,13 @@ def render_pythonic(sample: Sample) -> Rendered:
             out.value(item)
         out.piece(")", "}")
         out.spans.append((start, out.length))
+        # The call is held until its first argument shows a literal value (or its ")"): what the
+        # "(" and the first "key=" wrote is decided only with the first value's first mark.
+        first_value = 2 if call.arguments else 1
+        held_until = out.marks[first_value][0]
+        out.marks[:first_value] = [(held_until, length) for _, length in out.marks[:first_value]]
         marks.append(tuple(out.marks))
-        expected.append(ExpectedCall(None, call.name, call.encoded()))
+        expected.append(ExpectedCall(None, call.name, _escaped_surrogates(call.encoded())))
     out.write("]")
     if wrapped:
         out.write("<|python_end|>")
