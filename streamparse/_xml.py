@@ -22,6 +22,9 @@ through; a dialect names them in its ``STATES`` table:
   end of the text) come next; anything else means the tag was part of the
   value (a file that itself contains ``</parameter>``), and the held tag
   and whitespace go back into it (:meth:`value_end_gap`).
+
+Values are always UTF-8: a surrogate in one is written as a JSON escape and
+the call is flagged ``lone_surrogate`` (see :mod:`streamparse._params`).
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ class XmlMachine(Machine):
         tools: Mapping[str, FunctionSpec] | None = None,
     ) -> None:
         super().__init__(ids=ids, start_in_reasoning=start_in_reasoning, tools=tools)
-        self._writer = ArgumentsWriter(self.VALUE_RULES)
+        self._writer = ArgumentsWriter(self.VALUE_RULES, self.flag_call)
         self._param_raw: list[str] = []
         self._param_len = 0
         self._key: list[str] = []
@@ -222,6 +225,10 @@ class XmlMachine(Machine):
 
     def _fast_value(self, text: str) -> list[Event] | None:
         out = self._writer.feed(text)
+        if self._out:
+            # The writer flagged the value (a surrogate): the flag goes out before its text.
+            self.call_args(out)
+            return self._take_output()
         if not out:
             return []
         self._args_chars += len(out)

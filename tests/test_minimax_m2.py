@@ -135,6 +135,12 @@ CASES: dict[str, tuple[str, Any, Expect]] = {
         None,
         Expect(content="x", calls=(Call("a", "{}"), Call("b", "{}"), Call("c", "{}"))),
     ),
+    # Rule 2: null (any case) is null for a string too; None/nil only where null is allowed.
+    "null_in_a_string_value": (
+        block(invoke("f", ("s", " NULL "), ("s", "nil"), ("s", "none"), ("s", "nul l"), ("s", "null\nnull"))),
+        TYPED,
+        Expect(calls=(Call("f", '{"s": null, "s": "nil", "s": "none", "s": "nul l", "s": "null\\nnull"}'),)),
+    ),
     "block_without_invoke_is_content": (
         "<minimax:tool_call>\nnothing\n</minimax:tool_call>",
         None,

@@ -47,6 +47,7 @@ MINIMAX_VALUES = ValueRules(
     null_words=frozenset({"null", "none", "nil"}),
     true_words=frozenset({"true", "1", "yes"}),
     false_words=frozenset({"false", "0", "no"}),
+    null_for_strings=True,
 )
 
 
