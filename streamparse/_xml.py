@@ -5,6 +5,9 @@ a raw text value between tags. :class:`XmlMachine` adds to the shared
 :class:`~streamparse._machine.Machine` the states a parameter goes
 through; a dialect names them in its ``STATES`` table:
 
+* ``HEADER_STATE`` — the call's name (:meth:`call_name`), a header
+  bounded by MAX_HEADER; past it the call is content, and so is a block
+  that holds no call yet.
 * ``ARGS_STATE`` — between parameters: whitespace is markup, a parameter
   opener calls :meth:`open_param`, the call's end markers end the call.
 * ``PARAM_STATE`` — the parameter's name (:meth:`param_header`), held
@@ -33,7 +36,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from ._machine import _FAST_PATHS, MAX_HEADER, TEXT, Lex, Machine, MarkerAction, _new
+from ._machine import _FAST_PATHS, _WRAPPER_PENDING, MAX_HEADER, TEXT, Lex, Machine, MarkerAction, _new
 from ._params import ArgumentsWriter, ValueRules
 from .events import CallArguments, Event
 from .ids import IdFactory
@@ -114,6 +117,18 @@ class XmlMachine(Machine):
             self._close_raw = []
             self.call_args(self._writer.end_call(complete))
         super().end_call(complete, empty_args)
+
+    def call_name(self, text: str) -> int:
+        """The call's name: a header, so a name that grows past MAX_HEADER is no call.
+
+        In a block with no call yet, the block is then content in full at
+        once, rather than held (up to MAX_PENDING) in case a later call in
+        it commits.
+        """
+        consumed = self.header(text)
+        if consumed < len(text) and self._wrapper == _WRAPPER_PENDING:
+            self._fail_wrapper()
+        return consumed
 
     # -- a parameter's name -------------------------------------------------------
 
@@ -260,7 +275,9 @@ def block_states(*, block: tuple[str, str], call: tuple[str, str], param: tuple[
                 block_begin: Machine.close_wrapper_and_reread,
             },
         ),
-        XmlState.NAME: Lex(Machine.header, {TAG_END: Machine.commit_header, TAG_OPEN: Machine.fail_call}),
+        XmlState.NAME: Lex(
+            XmlMachine.call_name, {TAG_END: Machine.commit_header, TAG_OPEN: Machine.fail_call}
+        ),
         XmlState.CALL: Lex(Machine.gap, {param_begin: XmlMachine.open_param, **leave_call}),
         XmlState.PARAM: Lex(
             XmlMachine.param_header, {TAG_END: XmlMachine.start_value, TAG_OPEN: XmlMachine.fail_param}

@@ -184,3 +184,41 @@ def test_raw_surrogates_in_a_string_value_on_the_fast_path_flag_before_their_tex
     events = parser.feed_events("x\ud83d")
     assert [type(e) for e in events] == [CallFlag, CallArguments]
     assert events[1].text == "x\\ud83d"  # type: ignore[union-attr]
+
+
+# -- R7: a call header is held at most MAX_HEADER characters -----------------------------------
+
+OPENINGS = {
+    "qwen3_coder": "<tool_call>\n<function=",
+    "seed_oss": "<seed:tool_call>\n<function=",
+    "minimax_m2": '<minimax:tool_call>\n<invoke name="',
+}
+
+
+@pytest.mark.parametrize("dialect", sorted(OPENINGS))
+def test_an_endless_call_name_is_content_by_its_1025th_character(dialect: str) -> None:
+    opening = OPENINGS[dialect]
+    name_start = len(opening) - (1 if opening.endswith('"') else 0)  # the quote is the header's
+    text = opening + "x" * 2000
+    parser = StreamParser(dialect, id_seed=0)
+    content = ""
+    for position, char in enumerate(text):
+        content += "".join(e.text for e in parser.feed_events(char) if isinstance(e, Text))
+        header_chars = position + 1 - name_start
+        if header_chars <= 1024:
+            assert content == "", header_chars
+    assert content == text[:-1] or content == text
+    result = streamparse.parse(text, dialect, id_seed=0)
+    assert (result.content, result.tool_calls) == (text, [])
+    batch = streamed(dialect, [text])
+    for cut in range(0, len(text), 7):
+        assert streamed(dialect, [text[:cut], text[cut:]]) == batch, cut
+
+
+@pytest.mark.parametrize("dialect", sorted(OPENINGS))
+def test_a_long_but_bounded_call_name_still_names_the_call(dialect: str) -> None:
+    name = "n" * (1022 if dialect == "minimax_m2" else 1024)  # minimax_m2: the quotes count
+    close = '"' if dialect == "minimax_m2" else ""
+    end = {"minimax_m2": "</invoke>", "qwen3_coder": "</function>", "seed_oss": "</function>"}[dialect]
+    text = OPENINGS[dialect] + name + close + ">\n" + end
+    assert [c.function.name for c in streamparse.parse(text, dialect).tool_calls] == [name]
