@@ -60,6 +60,7 @@ class XmlState(Enum):
     KEY_END = "key_end"  # after a name that is closed by its own tag (GLM), before the value
     VALUE = "value"
     VALUE_END = "value_end"  # after the value's close tag, until it is known to close it
+    OBJECT = "object"  # a JSON call object in the block (MiniMax-M2 writing M1's format)
 
 
 def unquote(text: str) -> str:
@@ -111,7 +112,8 @@ class XmlMachine(Machine):
         self._writer.start_call(spec.parameters if spec is not None else None)
 
     def end_call(self, complete: bool = True, empty_args: str = "{}") -> None:
-        if self._call_open:
+        # A JSON call object (OBJECT state) wrote its own arguments; parameters did not.
+        if self._call_open and self._state is not self.OBJECT_STATE:
             if self._param_raw:
                 self._drop_param()
             self._close_raw = []
@@ -253,11 +255,18 @@ class XmlMachine(Machine):
 _FAST_PATHS[XmlMachine.value] = XmlMachine._fast_value
 
 
-def block_states(*, block: tuple[str, str], call: tuple[str, str], param: tuple[str, str]) -> dict[Enum, Lex]:
+def block_states(
+    *,
+    block: tuple[str, str],
+    call: tuple[str, str],
+    param: tuple[str, str],
+    between_calls: Mapping[str | tuple[str, ...], MarkerAction] | None = None,
+) -> dict[Enum, Lex]:
     """The states of a block of calls written ``CALL_BEGIN name> PARAM_BEGIN key> value PARAM_END ... CALL_END``.
 
     ``block``, ``call`` and ``param`` are (begin, end) marker pairs, e.g.
-    ``("<function=", "</function>")``. Names end at ``>``.
+    ``("<function=", "</function>")``. Names end at ``>``. ``between_calls``:
+    more markers the block reads between calls (another way to write a call).
     """
     (block_begin, block_end), (call_begin, call_end), (param_begin, param_end) = block, call, param
     after_value = (param_begin, call_end, block_end, block_begin)
@@ -273,6 +282,7 @@ def block_states(*, block: tuple[str, str], call: tuple[str, str], param: tuple[
                 call_begin: Machine.open_call,
                 block_end: Machine.close_wrapper,
                 block_begin: Machine.close_wrapper_and_reread,
+                **(between_calls or {}),
             },
         ),
         XmlState.NAME: Lex(

@@ -222,3 +222,30 @@ def test_a_long_but_bounded_call_name_still_names_the_call(dialect: str) -> None
     end = {"minimax_m2": "</invoke>", "qwen3_coder": "</function>", "seed_oss": "</function>"}[dialect]
     text = OPENINGS[dialect] + name + close + ">\n" + end
     assert [c.function.name for c in streamparse.parse(text, dialect).tool_calls] == [name]
+
+
+# -- MiniMax-M2 writing M1's <tool_calls> block --------------------------------------------------
+
+
+def test_minimax_m2_reads_m1_block_at_every_cut() -> None:
+    text = (
+        "<think>\nBoth.\n</think>\n<tool_calls>\n"
+        '{"name": "f", "arguments": {"s": "x", "a": [1]}}\n'
+        '{"name": "g", "arguments": {}}\n'
+        "</tool_calls>"
+    )
+    m2 = check_every_cut("minimax_m2", text, tools=None)
+    assert [(c.function.name, c.function.arguments) for c in m2.tool_calls] == [
+        ("f", '{"s": "x", "a": [1]}'),
+        ("g", "{}"),
+    ]
+    assert (m2.content, m2.reasoning_content) == ("\n", "\nBoth.\n")
+    m1 = streamparse.parse(text, "minimax_m1", id_seed=0)
+    assert m1.model_dump() == m2.model_dump()
+
+
+def test_minimax_m2_own_block_after_an_m1_block() -> None:
+    text = '<tool_calls>\n{"name": "f", "arguments": {"s": "1"}}\n</tool_calls>\n' + minimax(("s", "2"))
+    result = check_every_cut("minimax_m2", text)
+    assert arguments(result) == ['{"s": "1"}', '{"s": "2"}']
+    assert result.content == "\n"
