@@ -209,7 +209,8 @@ def _escape(match: re.Match[str]) -> str:
 
 
 def has_raw_surrogate(text: str) -> bool:
-    return not text.isascii() and _SURROGATE.search(text) is not None
+    # A surrogate is not printable: most text is ruled out without the regular expression.
+    return not (text.isascii() or text.isprintable()) and _SURROGATE.search(text) is not None
 
 
 def surrogates_escaped(json_text: str) -> str:
@@ -218,7 +219,7 @@ def surrogates_escaped(json_text: str) -> str:
     Valid for JSON text and for the inside of a JSON string: a surrogate can only
     stand inside a string, where an escape means the same character.
     """
-    if json_text.isascii() or _SURROGATE.search(json_text) is None:
+    if json_text.isascii() or json_text.isprintable() or _SURROGATE.search(json_text) is None:
         return json_text
     return _SURROGATE.sub(_escape, json_text)
 
@@ -408,6 +409,7 @@ _NO_VALUE, _STREAM, _HOLD, _AT_END = range(4)
 _STRING_NULL = frozenset({NULL})
 
 Flag = Callable[[str, str], None]
+_RAW_SURROGATE = "a surrogate character, written as an escape"
 
 
 def _no_flag(kind: str, detail: str) -> None:
@@ -422,8 +424,8 @@ class ArgumentsWriter:
     number of times and ``end_value()``; ``end_call(complete)``. Each
     returns the JSON text to emit now (possibly empty); the concatenation
     is the arguments object. ``on_flag(kind, detail)`` hears, once per
-    value, of a surrogate the value held raw or as half a pair's escape
-    (``lone_surrogate``), written as an escape.
+    value and by the time it ends, of a surrogate the value held raw or as
+    half a pair's escape (``lone_surrogate``), written as an escape.
     """
 
     __slots__ = (
@@ -438,7 +440,9 @@ class ArgumentsWriter:
         "_on_flag",
         "_parts",
         "_properties",
+        "_raw_surrogate",
         "_spaces",
+        "_strip_all",
         "_tail",
         "_types",
         "rules",
@@ -456,10 +460,12 @@ class ArgumentsWriter:
         self._lead = True
         self._tail = False
         self._spaces = Stripper()
+        self._strip_all = rules.strip == "whitespace"
         self._head = ""
         self._parts: list[str] = []
         self._key = ""
         self._flagged = False
+        self._raw_surrogate = False
 
     @property
     def in_value(self) -> bool:
@@ -474,6 +480,7 @@ class ArgumentsWriter:
     def start_value(self, key: str) -> str:
         self._key = key
         self._flagged = False
+        self._raw_surrogate = False
         if has_raw_surrogate(key):
             self._flag(f"parameter name {key!r}: a surrogate character, written as an escape")
         out = ("{" if self._count == 0 else ", ") + surrogates_escaped(encode_basestring(key)) + ": "
@@ -507,11 +514,19 @@ class ArgumentsWriter:
         return out
 
     def feed(self, text: str) -> str:
+        if not text:
+            return ""
         text = self._strip(text)
         if not text:
             return ""
         mode = self._mode
         if mode == _STREAM:
+            # Inlined _string_chars: the per-delta path of a long string value.
+            out = encode_basestring(text)[1:-1]
+            # A surrogate is not printable; nor are a few other characters, which the
+            # regular expression then clears.
+            if out.isprintable() or _SURROGATE.search(out) is None:
+                return out
             return self._string_chars(text)
         if mode == _AT_END:
             if not self._types and not self._parts and text[0] not in _JSON_START:
@@ -535,6 +550,8 @@ class ArgumentsWriter:
         mode = self._mode
         self._mode = _NO_VALUE
         if mode == _STREAM:
+            if self._raw_surrogate:
+                self._flag(_RAW_SURROGATE)
             return '"'
         if mode == _HOLD:
             head = self._head
@@ -560,6 +577,8 @@ class ArgumentsWriter:
         self._mode = _NO_VALUE
         held = "\n" if self._tail else "".join(self._spaces.pending)
         if mode == _STREAM:
+            if self._raw_surrogate:
+                self._flag(_RAW_SURROGATE)
             return encode_basestring(held)[1:-1]
         if mode == _HOLD:
             return '"' + encode_basestring(self._head + held)[1:-1]
@@ -573,14 +592,16 @@ class ArgumentsWriter:
     def _string_chars(self, text: str) -> str:
         """``text`` as the inside of a JSON string (the per-delta path of a string value)."""
         out = encode_basestring(text)[1:-1]
-        if out.isascii() or _SURROGATE.search(out) is None:
+        if out.isascii() or out.isprintable() or _SURROGATE.search(out) is None:
             return out
-        self._flag("a surrogate character, written as an escape")
+        # Flagged when the value ends: this may be the per-delta fast path, whose events
+        # are only the value's text.
+        self._raw_surrogate = True
         return _SURROGATE.sub(_escape, out)
 
     def _check_surrogates(self, value: str, json_text: str) -> None:
         if has_raw_surrogate(value):
-            self._flag("a surrogate character, written as an escape")
+            self._flag(_RAW_SURROGATE)
         elif (escape := lone_surrogate_escape(json_text)) is not None:
             self._flag(f"{escape} is half a surrogate pair, kept as written")
 
@@ -590,9 +611,9 @@ class ArgumentsWriter:
             self._on_flag("lone_surrogate", f"parameter {self._key!r}: {detail}")
 
     def _strip(self, text: str) -> str:
-        if not text:
-            return ""
-        if self.rules.strip == "whitespace":
+        """The dialect's whitespace rule: all surrounding whitespace, or one leading and one
+        trailing newline (the trailing one held until more follows)."""
+        if self._strip_all:
             return self._spaces.take(text)
         if self._lead:
             self._lead = False

@@ -242,10 +242,6 @@ class XmlMachine(Machine):
 
     def _fast_value(self, text: str) -> list[Event] | None:
         out = self._writer.feed(text)
-        if self._out:
-            # The writer flagged the value (a surrogate): the flag goes out before its text.
-            self.call_args(out)
-            return self._take_output()
         if not out:
             return []
         self._args_chars += len(out)

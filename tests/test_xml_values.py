@@ -178,12 +178,13 @@ def test_a_cut_typed_value_with_a_raw_surrogate_is_escaped() -> None:
     assert "lone_surrogate" in [p.kind for p in result.problems]
 
 
-def test_raw_surrogates_in_a_string_value_on_the_fast_path_flag_before_their_text() -> None:
+def test_raw_surrogates_in_a_streamed_string_are_flagged_when_the_value_ends() -> None:
     parser = StreamParser("qwen3_coder", TOOLS, id_seed=0)
     parser.feed("<tool_call>\n<function=f>\n<parameter=s>\nok")
-    events = parser.feed_events("x\ud83d")
-    assert [type(e) for e in events] == [CallFlag, CallArguments]
-    assert events[1].text == "x\\ud83d"  # type: ignore[union-attr]
+    assert parser.feed_events("x\ud83d") == [CallArguments(0, "x\\ud83d")]  # the per-delta path
+    events = parser.feed_events("y\n</parameter>\n</function>")
+    kinds = [(type(e).__name__, getattr(e, "text", getattr(e, "kind", ""))) for e in events]
+    assert kinds[:3] == [("CallArguments", "y"), ("CallFlag", "lone_surrogate"), ("CallArguments", '"}')]
 
 
 # -- R7: a call header is held at most MAX_HEADER characters -----------------------------------
