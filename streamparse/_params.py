@@ -18,7 +18,8 @@ the value, ``, `` between parameters and ``}`` at the end of the call
   strings, an ``anyOf`` of strings) is streamed as JSON string content as
   it arrives, escaped by the ``json`` module's own encoder; only the
   whitespace the dialect strips is held (and, when the schema also allows
-  null, the first few characters while they may still spell ``null``);
+  null or the dialect reads ``null`` as null whatever the type, the first
+  few characters while they may still spell a null word);
 * any other value is only known when it ends and is written then (the
   documented exception to prompt emission): in the order integer, number,
   boolean, object/array, the first type its text satisfies, else the raw
@@ -27,6 +28,11 @@ the value, ``, `` between parameters and ``}`` at the end of the call
   ``None``, single quotes), as Qwen3-Coder's template writes them, are
   translated token by token, never evaluated.
 
+The result is always UTF-8: a surrogate character the text holds raw, or
+one a Python ``\\u`` escape decodes to, is written as a JSON ``\\uXXXX``
+escape, and a value that holds a raw one or an escape of half a surrogate
+pair is reported through the writer's ``on_flag`` (``lone_surrogate``).
+
 Every step is linear in the text it is given; nothing is re-scanned.
 """
 
@@ -34,14 +40,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any, Literal
 
 from ._machine import Stripper
 
-__all__ = ["ArgumentsWriter", "ValueRules", "python_literal_json", "schema_types", "typed_json"]
+__all__ = [
+    "ArgumentsWriter",
+    "ValueRules",
+    "has_raw_surrogate",
+    "lone_surrogate_escape",
+    "python_literal_json",
+    "schema_types",
+    "surrogates_escaped",
+    "typed_json",
+]
 
 STRING, INTEGER, NUMBER, BOOLEAN, OBJECT, ARRAY, NULL = (
     "string",
@@ -105,7 +120,10 @@ class ValueRules:
     usable schema (no tools, an unknown function or parameter, a schema
     without a type): ``"string"`` keeps the text as a string;
     ``"json"`` decodes text that is a JSON number, boolean, null, object
-    or array, and keeps anything else as a string.
+    or array, and keeps anything else as a string. ``null_for_strings``:
+    the text ``null`` (any case) is null even where the schema allows only
+    strings (DIALECTS.md, schema-typed values, rule 2); the other null words
+    are null only where the schema allows null or no string.
     """
 
     strip: Literal["newline", "whitespace"]
@@ -113,6 +131,7 @@ class ValueRules:
     true_words: frozenset[str] = frozenset({"true"})
     false_words: frozenset[str] = frozenset({"false"})
     untyped: Literal["string", "json"] = "string"
+    null_for_strings: bool = False
 
 
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
@@ -136,7 +155,14 @@ def _is_json(text: str) -> bool:
 
 
 def typed_json(value: str, types: frozenset[str], rules: ValueRules) -> str:
-    """The JSON text of a complete value of the given types (empty: untyped ``"json"`` rule)."""
+    """The JSON text of a complete value of the given types (empty: untyped ``"json"`` rule).
+
+    Surrogate characters in the result are written as escapes, so it is always UTF-8.
+    """
+    return surrogates_escaped(_typed_json(value, types, rules))
+
+
+def _typed_json(value: str, types: frozenset[str], rules: ValueRules) -> str:
     word = value.strip()
     lowered = word.lower()
     if not types:
@@ -144,6 +170,8 @@ def typed_json(value: str, types: frozenset[str], rules: ValueRules) -> str:
             return word
         return encode_basestring(value)
     if lowered in rules.null_words and (NULL in types or STRING not in types):
+        return "null"
+    if rules.null_for_strings and lowered == NULL:
         return "null"
     if INTEGER in types and _INTEGER.fullmatch(word):
         return word
@@ -164,11 +192,77 @@ def typed_json(value: str, types: frozenset[str], rules: ValueRules) -> str:
     return encode_basestring(value)
 
 
-# -- Python literals, translated token by token ---------------------------------------
+# -- surrogates ---------------------------------------------------------------------------
+#
+# A Python str can hold a surrogate code point on its own (text decoded with
+# "surrogatepass", or a Python "\\ud83d" escape decoded), and such a str cannot be
+# encoded as UTF-8. JSON can say the same thing with an escape, so the result keeps the
+# escape instead; a JSON reader then decides what a lone one means.
 
-_PY_PLAIN = re.compile(r"[ \t\r\n\[\]{},:0-9eE.+\-]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# One JSON escape: matched left to right, so "\\\\ud83d" is an escaped backslash and text.
+_JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def has_raw_surrogate(text: str) -> bool:
+    # A surrogate is not printable: most text is ruled out without the regular expression.
+    return not (text.isascii() or text.isprintable()) and _SURROGATE.search(text) is not None
+
+
+def surrogates_escaped(json_text: str) -> str:
+    """``json_text`` with each surrogate character written as a ``\\uXXXX`` escape.
+
+    Valid for JSON text and for the inside of a JSON string: a surrogate can only
+    stand inside a string, where an escape means the same character.
+    """
+    if json_text.isascii() or json_text.isprintable() or _SURROGATE.search(json_text) is None:
+        return json_text
+    return _SURROGATE.sub(_escape, json_text)
+
+
+def lone_surrogate_escape(json_text: str) -> str | None:
+    """The first ``\\uXXXX`` escape in ``json_text`` that is half a surrogate pair without its other half."""
+    if "\\u" not in json_text:
+        return None
+    high: re.Match[str] | None = None  # a high surrogate's escape, waiting for a low one
+    for match in _JSON_ESCAPE.finditer(json_text):
+        digits = match.group(1)
+        code = int(digits, 16) if digits is not None else -1
+        if high is not None:
+            if 0xDC00 <= code < 0xE000 and match.start() == high.end():
+                high = None
+                continue
+            return high.group()
+        if 0xD800 <= code < 0xDC00:
+            high = match
+        elif 0xDC00 <= code < 0xE000:
+            return match.group()
+    return high.group() if high is not None else None
+
+
+# -- Python literals, translated token by token ---------------------------------------
+#
+# What Python's literal syntax allows and JSON does not is rewritten: single quotes and
+# Python escapes, True/False/None, a trailing comma before "]" or "}", digit-group
+# underscores, hex/octal/binary integers, "1." and ".5", a unary "+" or a sign followed by
+# whitespace. Anything else Python would have to evaluate (names, calls, tuples, sets,
+# complex numbers) is not a literal here.
+
+_PY_SPACE = re.compile(r"[ \t\r\n]+")
 _PY_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PY_WORDS = {"True": "true", "False": "false", "None": "null"}
+_PY_DIGITS = r"[0-9](?:_?[0-9])*"
+_PY_NUMBER = re.compile(
+    r"0(?:[xX](?:_?[0-9a-fA-F])+|[oO](?:_?[0-7])+|[bB](?:_?[01])+)"
+    rf"|(?P<whole>{_PY_DIGITS})?(?:(?P<dot>\.)(?P<fraction>{_PY_DIGITS})?)?(?P<exponent>[eE][-+]?{_PY_DIGITS})?"
+)
+# A number runs up to a character that cannot continue it ("1j", "1_", "1.2.3" are not numbers).
+_PY_NUMBER_GLUE = frozenset("0123456789_.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_MAX_RADIX_DIGITS = 256  # longer hex/octal/binary integers stay text (no big conversions)
 _PY_STRING_STOP = {"'": re.compile(r"['\\\n]"), '"': re.compile(r'["\\\n]')}
 _PY_ESCAPES = {
     "\\": "\\",
@@ -186,34 +280,91 @@ _PY_ESCAPES = {
 _PY_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _OCTAL = re.compile(r"[0-7]{1,3}")
+# After these, a comma has no value before it ("[,", "{,", ",,", ":,"), which Python rejects.
+_NO_VALUE_BEFORE = frozenset("[{,:")
 
 
 def python_literal_json(text: str) -> str | None:
     """JSON for a Python literal of dicts, lists, strings, numbers, True/False/None; None if not one."""
     out: list[str] = []
+    last = ""  # the last significant token written ("" at the start)
+    trailing_comma = -1  # where in ``out`` a comma that may turn out to be trailing is
     i = 0
     n = len(text)
     while i < n:
         c = text[i]
+        if c in " \t\r\n":
+            m = _PY_SPACE.match(text, i)
+            assert m is not None
+            out.append(m.group())
+            i = m.end()
+            continue
+        if c in "[]{}:,":
+            if c == ",":
+                if last in _NO_VALUE_BEFORE:
+                    return None
+                trailing_comma = len(out)
+            elif c in "]}" and last == ",":
+                out[trailing_comma] = ""  # Python allows one comma after the last item
+            out.append(c)
+            last = c
+            i += 1
+            continue
         if c == "'" or c == '"':
             end, decoded = _python_string(text, i)
             if end < 0:
                 return None
-            out.append(encode_basestring(decoded))
+            token = encode_basestring(decoded)
             i = end
-            continue
-        m = _PY_PLAIN.match(text, i) or _PY_WORD.match(text, i)
-        if m is None:
-            return None
-        token = m.group()
-        if token[0].isalpha() or token[0] == "_":
-            if token not in _PY_WORDS:
+        elif c in "+-0123456789.":
+            j = i + 1 if c in "+-" else i
+            if j > i:
+                space = _PY_SPACE.match(text, j)
+                if space is not None:
+                    j = space.end()
+            number = _python_number(text, j)
+            if number is None:
                 return None
-            token = _PY_WORDS[token]
+            token, i = number
+            if c == "-":
+                token = "-" + token
+        else:
+            m = _PY_WORD.match(text, i)
+            if m is None or m.group() not in _PY_WORDS:
+                return None
+            token = _PY_WORDS[m.group()]
+            i = m.end()
         out.append(token)
-        i = m.end()
+        last = token[-1]
     result = "".join(out)
-    return result if _is_json(result) else None
+    return surrogates_escaped(result) if _is_json(result) else None
+
+
+def _python_number(text: str, start: int) -> tuple[str, int] | None:
+    """(JSON text, index after it) of the Python number literal at ``start``; None if there is none."""
+    m = _PY_NUMBER.match(text, start)
+    if m is None or m.end() == start or text[m.end() : m.end() + 1] in _PY_NUMBER_GLUE:
+        return None
+    token = m.group()
+    if m.group("dot") is None and m.group("exponent") is None:
+        digits = token.replace("_", "")
+        if m.group("whole") is None:  # 0x / 0o / 0b
+            if len(digits) > _MAX_RADIX_DIGITS:
+                return None
+            return str(int(digits, 0)), m.end()
+        if digits[0] == "0" and digits.strip("0"):
+            return None  # Python has no decimal integers with a leading zero ("007")
+        return (digits if digits[0] != "0" else "0"), m.end()
+    whole = (m.group("whole") or "").replace("_", "").lstrip("0") or "0"
+    fraction = m.group("fraction")
+    if m.group("whole") is None and fraction is None:
+        return None  # a lone "." (or ".e5")
+    json_number = whole
+    if m.group("dot") is not None:
+        json_number += "." + (fraction.replace("_", "") if fraction is not None else "0")
+    if m.group("exponent") is not None:
+        json_number += m.group("exponent").replace("_", "")
+    return json_number, m.end()
 
 
 def _python_string(text: str, start: int) -> tuple[int, str]:
@@ -254,6 +405,15 @@ def _python_string(text: str, start: int) -> tuple[int, str]:
 # -- the writer --------------------------------------------------------------------------
 
 _NO_VALUE, _STREAM, _HOLD, _AT_END = range(4)
+# What a string-only value is held for where the dialect reads "null" as null whatever the type.
+_STRING_NULL = frozenset({NULL})
+
+Flag = Callable[[str, str], None]
+_RAW_SURROGATE = "a surrogate character, written as an escape"
+
+
+def _no_flag(kind: str, detail: str) -> None:
+    pass
 
 
 class ArgumentsWriter:
@@ -263,35 +423,49 @@ class ArgumentsWriter:
     schema), then per parameter ``start_value(key)``, ``feed(text)`` any
     number of times and ``end_value()``; ``end_call(complete)``. Each
     returns the JSON text to emit now (possibly empty); the concatenation
-    is the arguments object.
+    is the arguments object. ``on_flag(kind, detail)`` hears, once per
+    value and by the time it ends, of a surrogate the value held raw or as
+    half a pair's escape (``lone_surrogate``), written as an escape.
     """
 
     __slots__ = (
         "_count",
+        "_flagged",
         "_head",
+        "_hold_words",
+        "_key",
         "_lead",
-        "_max_null",
+        "_max_hold",
         "_mode",
+        "_on_flag",
         "_parts",
         "_properties",
+        "_raw_surrogate",
         "_spaces",
+        "_strip_all",
         "_tail",
         "_types",
         "rules",
     )
 
-    def __init__(self, rules: ValueRules) -> None:
+    def __init__(self, rules: ValueRules, on_flag: Flag | None = None) -> None:
         self.rules = rules
-        self._max_null = max(map(len, rules.null_words), default=0)
+        self._on_flag = on_flag if on_flag is not None else _no_flag
         self._properties: Mapping[str, Any] | None = None
         self._count = 0
         self._mode = _NO_VALUE
         self._types: frozenset[str] = frozenset()
+        self._hold_words = rules.null_words
+        self._max_hold = 0
         self._lead = True
         self._tail = False
         self._spaces = Stripper()
+        self._strip_all = rules.strip == "whitespace"
         self._head = ""
         self._parts: list[str] = []
+        self._key = ""
+        self._flagged = False
+        self._raw_surrogate = False
 
     @property
     def in_value(self) -> bool:
@@ -304,15 +478,28 @@ class ArgumentsWriter:
         self._mode = _NO_VALUE
 
     def start_value(self, key: str) -> str:
-        out = ("{" if self._count == 0 else ", ") + encode_basestring(key) + ": "
+        self._key = key
+        self._flagged = False
+        self._raw_surrogate = False
+        if has_raw_surrogate(key):
+            self._flag(f"parameter name {key!r}: a surrogate character, written as an escape")
+        out = ("{" if self._count == 0 else ", ") + surrogates_escaped(encode_basestring(key)) + ": "
         self._count += 1
         schema = self._properties.get(key) if self._properties is not None else None
         types = schema_types(schema)
         if not types and self.rules.untyped == "string":
             types = frozenset({STRING})
         if STRING in types and types <= {STRING, NULL}:
+            # Held while it may still be a null word: a schema's null, or the dialect's rule
+            # that "null" is null whatever the type.
             if NULL in types:
+                hold = self.rules.null_words
+            else:
+                hold = _STRING_NULL if self.rules.null_for_strings else frozenset()
+            if hold:
                 self._mode = _HOLD
+                self._hold_words = hold
+                self._max_hold = max(map(len, hold))
             else:
                 self._mode = _STREAM
                 out += '"'
@@ -327,42 +514,54 @@ class ArgumentsWriter:
         return out
 
     def feed(self, text: str) -> str:
+        if not text:
+            return ""
         text = self._strip(text)
         if not text:
             return ""
         mode = self._mode
         if mode == _STREAM:
-            return encode_basestring(text)[1:-1]
+            # Inlined _string_chars: the per-delta path of a long string value.
+            out = encode_basestring(text)[1:-1]
+            # A surrogate is not printable; nor are a few other characters, which the
+            # regular expression then clears.
+            if out.isprintable() or _SURROGATE.search(out) is None:
+                return out
+            return self._string_chars(text)
         if mode == _AT_END:
             if not self._types and not self._parts and text[0] not in _JSON_START:
                 # Untyped "json" rule: a value that cannot be JSON from its first character on
                 # is a string, so it can stream (what cannot parse stays a string anyway).
                 self._mode = _STREAM
-                return '"' + encode_basestring(text)[1:-1]
+                return '"' + self._string_chars(text)
             self._parts.append(text)
             return ""
         head = self._head + text
-        if len(head) <= self._max_null:
+        if len(head) <= self._max_hold:
             lowered = head.lower()
-            if any(word.startswith(lowered) for word in self.rules.null_words):
+            if any(word.startswith(lowered) for word in self._hold_words):
                 self._head = head
                 return ""
         self._head = ""
         self._mode = _STREAM
-        return '"' + encode_basestring(head)[1:-1]
+        return '"' + self._string_chars(head)
 
     def end_value(self) -> str:
         mode = self._mode
         self._mode = _NO_VALUE
         if mode == _STREAM:
+            if self._raw_surrogate:
+                self._flag(_RAW_SURROGATE)
             return '"'
         if mode == _HOLD:
             head = self._head
-            return "null" if head.lower() in self.rules.null_words else encode_basestring(head)
+            return "null" if head.lower() in self._hold_words else encode_basestring(head)
         if mode == _AT_END:
             value = "".join(self._parts)
             self._parts = []
-            return typed_json(value, self._types, self.rules)
+            out = typed_json(value, self._types, self.rules)
+            self._check_surrogates(value, out)
+            return out
         return ""
 
     def end_call(self, complete: bool) -> str:
@@ -378,17 +577,43 @@ class ArgumentsWriter:
         self._mode = _NO_VALUE
         held = "\n" if self._tail else "".join(self._spaces.pending)
         if mode == _STREAM:
+            if self._raw_surrogate:
+                self._flag(_RAW_SURROGATE)
             return encode_basestring(held)[1:-1]
         if mode == _HOLD:
             return '"' + encode_basestring(self._head + held)[1:-1]
         if mode == _AT_END:
-            return "".join(self._parts) + held
+            value = "".join(self._parts) + held
+            out = surrogates_escaped(value)
+            self._check_surrogates(value, out)
+            return out
         return ""
 
+    def _string_chars(self, text: str) -> str:
+        """``text`` as the inside of a JSON string (the per-delta path of a string value)."""
+        out = encode_basestring(text)[1:-1]
+        if out.isascii() or out.isprintable() or _SURROGATE.search(out) is None:
+            return out
+        # Flagged when the value ends: this may be the per-delta fast path, whose events
+        # are only the value's text.
+        self._raw_surrogate = True
+        return _SURROGATE.sub(_escape, out)
+
+    def _check_surrogates(self, value: str, json_text: str) -> None:
+        if has_raw_surrogate(value):
+            self._flag(_RAW_SURROGATE)
+        elif (escape := lone_surrogate_escape(json_text)) is not None:
+            self._flag(f"{escape} is half a surrogate pair, kept as written")
+
+    def _flag(self, detail: str) -> None:
+        if not self._flagged:
+            self._flagged = True
+            self._on_flag("lone_surrogate", f"parameter {self._key!r}: {detail}")
+
     def _strip(self, text: str) -> str:
-        if not text:
-            return ""
-        if self.rules.strip == "whitespace":
+        """The dialect's whitespace rule: all surrounding whitespace, or one leading and one
+        trailing newline (the trailing one held until more follows)."""
+        if self._strip_all:
             return self._spaces.take(text)
         if self._lead:
             self._lead = False

@@ -5,6 +5,9 @@ a raw text value between tags. :class:`XmlMachine` adds to the shared
 :class:`~streamparse._machine.Machine` the states a parameter goes
 through; a dialect names them in its ``STATES`` table:
 
+* ``HEADER_STATE`` — the call's name (:meth:`call_name`), a header
+  bounded by MAX_HEADER; past it the call is content, and so is a block
+  that holds no call yet.
 * ``ARGS_STATE`` — between parameters: whitespace is markup, a parameter
   opener calls :meth:`open_param`, the call's end markers end the call.
 * ``PARAM_STATE`` — the parameter's name (:meth:`param_header`), held
@@ -22,6 +25,9 @@ through; a dialect names them in its ``STATES`` table:
   end of the text) come next; anything else means the tag was part of the
   value (a file that itself contains ``</parameter>``), and the held tag
   and whitespace go back into it (:meth:`value_end_gap`).
+
+Values are always UTF-8: a surrogate in one is written as a JSON escape and
+the call is flagged ``lone_surrogate`` (see :mod:`streamparse._params`).
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
-from ._machine import _FAST_PATHS, MAX_HEADER, TEXT, Lex, Machine, MarkerAction, _new
+from ._machine import _FAST_PATHS, _WRAPPER_PENDING, MAX_HEADER, TEXT, Lex, Machine, MarkerAction, _new
 from ._params import ArgumentsWriter, ValueRules
 from .events import CallArguments, Event
 from .ids import IdFactory
@@ -54,6 +60,7 @@ class XmlState(Enum):
     KEY_END = "key_end"  # after a name that is closed by its own tag (GLM), before the value
     VALUE = "value"
     VALUE_END = "value_end"  # after the value's close tag, until it is known to close it
+    OBJECT = "object"  # a JSON call object in the block (MiniMax-M2 writing M1's format)
 
 
 def unquote(text: str) -> str:
@@ -84,7 +91,7 @@ class XmlMachine(Machine):
         tools: Mapping[str, FunctionSpec] | None = None,
     ) -> None:
         super().__init__(ids=ids, start_in_reasoning=start_in_reasoning, tools=tools)
-        self._writer = ArgumentsWriter(self.VALUE_RULES)
+        self._writer = ArgumentsWriter(self.VALUE_RULES, self.flag_call)
         self._param_raw: list[str] = []
         self._param_len = 0
         self._key: list[str] = []
@@ -105,12 +112,25 @@ class XmlMachine(Machine):
         self._writer.start_call(spec.parameters if spec is not None else None)
 
     def end_call(self, complete: bool = True, empty_args: str = "{}") -> None:
-        if self._call_open:
+        # A JSON call object (OBJECT state) wrote its own arguments; parameters did not.
+        if self._call_open and self._state is not self.OBJECT_STATE:
             if self._param_raw:
                 self._drop_param()
             self._close_raw = []
             self.call_args(self._writer.end_call(complete))
         super().end_call(complete, empty_args)
+
+    def call_name(self, text: str) -> int:
+        """The call's name: a header, so a name that grows past MAX_HEADER is no call.
+
+        In a block with no call yet, the block is then content in full at
+        once, rather than held (up to MAX_PENDING) in case a later call in
+        it commits.
+        """
+        consumed = self.header(text)
+        if consumed < len(text) and self._wrapper == _WRAPPER_PENDING:
+            self._fail_wrapper()
+        return consumed
 
     # -- a parameter's name -------------------------------------------------------
 
@@ -231,11 +251,18 @@ class XmlMachine(Machine):
 _FAST_PATHS[XmlMachine.value] = XmlMachine._fast_value
 
 
-def block_states(*, block: tuple[str, str], call: tuple[str, str], param: tuple[str, str]) -> dict[Enum, Lex]:
+def block_states(
+    *,
+    block: tuple[str, str],
+    call: tuple[str, str],
+    param: tuple[str, str],
+    between_calls: Mapping[str | tuple[str, ...], MarkerAction] | None = None,
+) -> dict[Enum, Lex]:
     """The states of a block of calls written ``CALL_BEGIN name> PARAM_BEGIN key> value PARAM_END ... CALL_END``.
 
     ``block``, ``call`` and ``param`` are (begin, end) marker pairs, e.g.
-    ``("<function=", "</function>")``. Names end at ``>``.
+    ``("<function=", "</function>")``. Names end at ``>``. ``between_calls``:
+    more markers the block reads between calls (another way to write a call).
     """
     (block_begin, block_end), (call_begin, call_end), (param_begin, param_end) = block, call, param
     after_value = (param_begin, call_end, block_end, block_begin)
@@ -251,9 +278,12 @@ def block_states(*, block: tuple[str, str], call: tuple[str, str], param: tuple[
                 call_begin: Machine.open_call,
                 block_end: Machine.close_wrapper,
                 block_begin: Machine.close_wrapper_and_reread,
+                **(between_calls or {}),
             },
         ),
-        XmlState.NAME: Lex(Machine.header, {TAG_END: Machine.commit_header, TAG_OPEN: Machine.fail_call}),
+        XmlState.NAME: Lex(
+            XmlMachine.call_name, {TAG_END: Machine.commit_header, TAG_OPEN: Machine.fail_call}
+        ),
         XmlState.CALL: Lex(Machine.gap, {param_begin: XmlMachine.open_param, **leave_call}),
         XmlState.PARAM: Lex(
             XmlMachine.param_header, {TAG_END: XmlMachine.start_value, TAG_OPEN: XmlMachine.fail_param}

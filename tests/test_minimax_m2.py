@@ -135,6 +135,43 @@ CASES: dict[str, tuple[str, Any, Expect]] = {
         None,
         Expect(content="x", calls=(Call("a", "{}"), Call("b", "{}"), Call("c", "{}"))),
     ),
+    # Rule 2: null (any case) is null for a string too; None/nil only where null is allowed.
+    "null_in_a_string_value": (
+        block(invoke("f", ("s", " NULL "), ("s", "nil"), ("s", "none"), ("s", "nul l"), ("s", "null\nnull"))),
+        TYPED,
+        Expect(calls=(Call("f", '{"s": null, "s": "nil", "s": "none", "s": "nul l", "s": "null\\nnull"}'),)),
+    ),
+    # MiniMax-M2 served with M1's template writes M1's block (MiniMax-AI/MiniMax-M2#14).
+    "m1_block": (
+        "<think>\nTwo cities.\n</think>\n<tool_calls>\n"
+        '{"name": "get_weather", "arguments": {"city": "Beijing", "days": 3}}\n'
+        '{"name": "get_weather", "arguments": {"city": "Shanghai"}}\n'
+        "</tool_calls>",
+        WEATHER,
+        Expect(
+            reasoning="\nTwo cities.\n",
+            content="\n",
+            calls=(
+                Call("get_weather", '{"city": "Beijing", "days": 3}'),
+                Call("get_weather", '{"city": "Shanghai"}'),
+            ),
+        ),
+    ),
+    "m1_block_pretty_printed_and_unclosed": (
+        '<tool_calls>\n{\n  "name": "f",\n  "arguments": {"s": "x"}\n}',
+        TYPED,
+        Expect(calls=(Call("f", '{"s": "x"}'),)),
+    ),
+    "m1_block_without_a_call_is_content": (
+        "<tool_calls>\nnot a call\n</tool_calls> and {braces}",
+        None,
+        Expect(content="<tool_calls>\nnot a call\n</tool_calls> and {braces}"),
+    ),
+    "m1_block_in_reasoning_is_reasoning": (
+        '<think>I could write <tool_calls>{"name": "f"}</tool_calls> here.</think>Done.',
+        None,
+        Expect(reasoning='I could write <tool_calls>{"name": "f"}</tool_calls> here.', content="Done."),
+    ),
     "block_without_invoke_is_content": (
         "<minimax:tool_call>\nnothing\n</minimax:tool_call>",
         None,

@@ -82,9 +82,28 @@ CASES: dict[str, tuple[str, Any, Expect]] = {
         Expect(calls=(Call("get_weather", args(city="Beijing", days="3")),)),
     ),
     "strings_that_look_like_numbers_and_booleans": (
-        f_call(("s", "00123")) + f_call(("s", "true")) + f_call(("s", "null")),
+        f_call(("s", "00123")) + f_call(("s", "true")) + f_call(("s", "None")),
         TYPED,
-        Expect(calls=(Call("f", args(s="00123")), Call("f", args(s="true")), Call("f", args(s="null")))),
+        Expect(calls=(Call("f", args(s="00123")), Call("f", args(s="true")), Call("f", args(s="None")))),
+    ),
+    # Rule 2: the text null (any case) is null whatever the type, a string's too; a string is
+    # held only while it may still be that word.
+    "null_in_a_string_value": (
+        f_call(("s", "null"), ("s", "NULL"), ("s", "Null"), ("s", "nul"), ("s", "nulls"), ("s", " null")),
+        TYPED,
+        Expect(
+            calls=(Call("f", '{"s": null, "s": null, "s": null, "s": "nul", "s": "nulls", "s": " null"}'),)
+        ),
+    ),
+    "null_without_a_schema": (
+        block("g", ("x", "null"), ("y", "nullable")),
+        [tool("g")],
+        Expect(calls=(Call("g", '{"x": null, "y": "nullable"}'),)),
+    ),
+    "null_in_a_string_or_integer_value": (
+        f_call(("u", "NULL"), ("u", "none")),
+        TYPED,
+        Expect(calls=(Call("f", '{"u": null, "u": "none"}'),)),
     ),
     # Qwen3-Coder's first template writes scalars with Python's spelling.
     "python_spellings": (

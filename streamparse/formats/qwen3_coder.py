@@ -54,7 +54,8 @@ THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
 
 # Qwen3-Coder's first template writes True/False/None for non-string scalars; later ones write JSON.
-QWEN_VALUES = ValueRules(strip="newline", null_words=frozenset({"null", "none"}))
+# "null" is null whatever the type, as vLLM's and SGLang's parsers read it.
+QWEN_VALUES = ValueRules(strip="newline", null_words=frozenset({"null", "none"}), null_for_strings=True)
 
 # Whole markers rather than <tool_call> alone: the lexer then holds a trailing
 # "<tool_call>\n" only until the next characters show whether <function= follows.
