@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+from .._params import surrogates_escaped
+
 __all__ = [
     "RENDERERS",
     "ExpectedCall",
@@ -407,7 +409,8 @@ def _write_xml_parameters(
         text = _xml_value_text(value, python_literals)
         before, after = tags(key, text)
         out.write(before)
-        prefix = ("{" if not parts else ", ") + json.dumps(key, ensure_ascii=False) + ": "
+        # The XML dialects write a surrogate as an escape, so that arguments are always UTF-8.
+        prefix = ("{" if not parts else ", ") + surrogates_escaped(json.dumps(key, ensure_ascii=False)) + ": "
         streamed = isinstance(value, str) and _streams(call.schema, key, untyped_streams)
         offset = length + len(prefix) + (1 if streamed else 0)
         spans.append(ValueSpan(out.length, out.length + len(text), offset, streamed))
@@ -415,7 +418,7 @@ def _write_xml_parameters(
         out.write(after)
         if strip_values and isinstance(value, str):
             value = value.strip()
-        part = prefix + json.dumps(value, ensure_ascii=False)
+        part = prefix + surrogates_escaped(json.dumps(value, ensure_ascii=False))
         parts.append(part)
         length += len(part)
     return ("".join(parts) + "}" if parts else "{}"), tuple(spans)

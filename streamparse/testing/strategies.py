@@ -288,9 +288,18 @@ def _plain_words() -> st.SearchStrategy[str]:
 @functools.cache
 def _xml_strings(dialect: str) -> st.SearchStrategy[str]:
     close, others = value_markers(dialect)
-    strip_all = get_dialect(dialect).VALUE_RULES.strip == "whitespace"  # type: ignore[attr-defined]
+    rules = get_dialect(dialect).VALUE_RULES  # type: ignore[attr-defined]
+    strip_all = rules.strip == "whitespace"
+    # Where "null" is null whatever the type, a string value cannot be that word.
+    null_word = rules.null_for_strings
     text = st.one_of(_TEXT, _spliced((*_XML_LOOK_ALIKES, *close), max_items=6))
-    return text.filter(lambda s: not any(m in s for m in others) and (not strip_all or s == s.strip()))
+    return text.filter(
+        lambda s: (
+            not any(m in s for m in others)
+            and (not strip_all or s == s.strip())
+            and not (null_word and s.strip().lower() == "null")
+        )
+    )
 
 
 def _typed_parameters(strings: st.SearchStrategy[str]) -> list[st.SearchStrategy[tuple[Any, Any]]]:
