@@ -125,7 +125,7 @@ def _cut_twice(text: str) -> st.SearchStrategy[tuple[tuple[str, ...], tuple[str,
 # value's backslash becomes ``\\`` in JSON) or decodes (a name's ``\u0066``) keeps its words.
 _ESCAPE = re.compile(
     r"\\+(?:u(?P<hex>[0-9a-fA-F]{4})|U(?P<hex8>[0-9a-fA-F]{8})|x(?P<hex2>[0-9a-fA-F]{2})"
-    r"|(?P<octal>[0-7]{1,3})|.)",
+    r"|(?P<octal>[0-7]{1,3})|(?P<char>.))",
     re.DOTALL,
 )
 _WORD = re.compile(r"[^\W_]+")
@@ -152,10 +152,18 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
 }
 
 
+# Escapes of one character, which stand for punctuation or a control character.
+_SHORT_ESCAPES = frozenset("nrtbfva\"'\\/\n")
+
+
 def _escape_value(match: re.Match[str]) -> str:
+    char = match["char"]
+    if char is not None:
+        # Not an escape (``\北``, ``\Users``): the character stands for itself.
+        return " " if char in _SHORT_ESCAPES else " " + char
     hexadecimal = match["hex"] or match["hex8"] or match["hex2"]
-    code = int(hexadecimal, 16) if hexadecimal else int(match["octal"], 8) if match["octal"] else None
-    return " " if code is None or code > 0x10FFFF else chr(code)
+    code = int(hexadecimal, 16) if hexadecimal else int(match["octal"], 8)
+    return " " if code > 0x10FFFF else chr(code)
 
 
 def _unescaped(text: str) -> str:
