@@ -13,7 +13,8 @@ Verbs::
                       [--host H] [--port P] [--timeout S] [--connect-timeout S]
                       [--content-format auto|string|openai] [--start-in-reasoning]
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
-    streamparse fuzz [--dialect NAME ...] [--minutes M | --seconds S] [--seed N] [--jobs N]
+    streamparse fuzz [--dialect NAME ...] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
+                     [--jobs N]
 
 ``replay`` and ``serve`` need the ``server`` extra (``pip install 'streamparse[server]'``),
 ``fuzz`` the ``test`` extra (hypothesis).
@@ -337,7 +338,7 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
 
 def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
     try:
-        from .testing.longrun import fuzz
+        from .testing.longrun import fuzz, properties_named
     except ImportError as error:
         raise _CliError(
             f"this verb needs the test extra ({error.name} is missing): pip install 'streamparse[test]'"
@@ -348,7 +349,10 @@ def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"streamparse fuzz: {line}\n")
         sys.stderr.flush()
 
-    report = fuzz(args.dialect, budget, seed=args.seed, progress=progress, jobs=args.jobs)
+    properties = properties_named(args.property)
+    report = fuzz(
+        args.dialect, budget, seed=args.seed, progress=progress, jobs=args.jobs, properties=properties
+    )
     out.write(report.table() + "\n")
     if not report.ok:
         return 1
@@ -566,6 +570,13 @@ def _build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="NAME",
         help="only these dialects (repeatable; default: all)",
+    )
+    fuzzing.add_argument(
+        "--property",
+        action="extend",
+        nargs="+",
+        metavar="NAME",
+        help="only these properties, e.g. mutated (repeatable; default: all)",
     )
     budget = fuzzing.add_mutually_exclusive_group()
     budget.add_argument(

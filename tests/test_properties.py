@@ -22,6 +22,7 @@ from streamparse.testing.properties import (
     ArbitraryTextCase,
     ContentOnlyCase,
     ContractViolation,
+    MutatedCase,
     RoundTripCase,
     arbitrary_text_cases,
     arguments_emission_cases,
@@ -29,9 +30,12 @@ from streamparse.testing.properties import (
     check_arguments_emission,
     check_content_emission,
     check_content_only,
+    check_mutated,
+    check_nothing_vanishes,
     check_round_trip,
     content_emission_cases,
     content_only_cases,
+    mutated_cases,
     round_trip_cases,
 )
 
@@ -49,6 +53,7 @@ def test_every_property_is_tested_here() -> None:
         "arguments_emission",
         "arbitrary_text",
         "content_only",
+        "mutated",
     ]
 
 
@@ -80,6 +85,14 @@ def test_arbitrary_text_never_raises_and_is_split_invariant(dialect: str, data: 
 @given(data=st.data())
 def test_content_only_text_is_returned_verbatim(dialect: str, data: st.DataObject) -> None:
     check_content_only(data.draw(content_only_cases(dialect)))
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@given(data=st.data())
+def test_mutated_output_never_raises_is_split_invariant_and_loses_nothing(
+    dialect: str, data: st.DataObject
+) -> None:
+    check_mutated(data.draw(mutated_cases(dialect)))
 
 
 # -- the checks catch what they are for --------------------------------------------------
@@ -129,3 +142,86 @@ def test_the_checks_catch_a_parser_that_drops_a_character(
     monkeypatch.setattr(streamparse.StreamParser, "feed", feed_dropping_b)
     with pytest.raises((ContractViolation, AssertionError)):
         check()
+
+
+# -- nothing vanishes, and mutated outputs -------------------------------------------------
+
+
+def _result(content: str | None = None, calls: tuple[tuple[str, str], ...] = (), **fields: Any) -> Any:
+    return streamparse.ParseResult(
+        content=content,
+        tool_calls=[
+            streamparse.ToolCall(
+                id=f"call_{i}", function=streamparse.Function(name=name, arguments=arguments)
+            )
+            for i, (name, arguments) in enumerate(calls)
+        ],
+        **fields,
+    )
+
+
+# R2 of issue 13: the arguments under "args" left out, and no problem reported.
+_ARGS_KEY = '<tool_call>\n{"name": "delete_file", "args": {"path": "/tmp/x"}}\n</tool_call>'
+
+
+def test_nothing_vanishes_catches_words_left_out_silently() -> None:
+    with pytest.raises(ContractViolation, match=r"vanished.*\['args', 'path', 'tmp', 'x'\]"):
+        check_nothing_vanishes("hermes", _ARGS_KEY, _result(calls=(("delete_file", "{}"),)))
+
+
+def test_nothing_vanishes_accepts_text_left_out_with_a_problem_reported() -> None:
+    problem = streamparse.CallProblem(index=0, kind="unexpected_member", detail='"args"')
+    check_nothing_vanishes("hermes", _ARGS_KEY, _result(calls=(("delete_file", "{}"),), problems=[problem]))
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text", "result"),
+    [
+        # markers, call-object keys and constants are markup
+        (
+            "hermes",
+            '<tool_call>\n{"name": "f", "arguments": {"a": true}}\n</tool_call>',
+            (("f", '{"a": true}'),),
+        ),
+        # escapes are decoded on both sides: a name's \u0066, an XML value's backslash re-escaped
+        ("hermes", '<tool_call>{"name": "\\u0066oo", "arguments": {}}</tool_call>', (("foo", "{}"),)),
+        (
+            "seed_oss",
+            "<seed:tool_call>\n<function=f>\n<parameter=p>C:\\new</parameter>\n</function>\n</seed:tool_call>",
+            (("f", '{"p": "C:\\\\new"}'),),
+        ),
+        # harmony headers are markup, the first one without <|start|> too
+        (
+            "gpt_oss",
+            " to=functions.f<|channel|>commentary <|constrain|>json<|message|>{}<|call|>",
+            (("f", "{}"),),
+        ),
+        # mistral pre-v11's id after the arguments is replaced by a generated one (documented)
+        ("mistral", '[TOOL_CALLS] [{"name": "f", "arguments": {}, "id": "aB3dE9xYz"}]', (("f", "{}"),)),
+    ],
+)
+def test_nothing_vanishes_knows_markup(dialect: str, text: str, result: tuple[tuple[str, str], ...]) -> None:
+    check_nothing_vanishes(dialect, text, _result(calls=result))
+
+
+def test_nothing_vanishes_allows_content_joined_across_a_call() -> None:
+    text = 'a<tool_call>\n{"name": "f", "arguments": {}}\n</tool_call>b'
+    check_nothing_vanishes("hermes", text, _result("ab", (("f", "{}"),)))
+
+
+def test_mutated_outputs_differ_from_the_rendered_text() -> None:
+    @given(data=st.data())
+    def changed(data: st.DataObject) -> None:
+        rendered, text = data.draw(streamparse.testing.strategies.mutated_outputs("hermes"))
+        assert text != rendered.text or "{" not in rendered.text
+
+    changed()
+
+
+# R1 of issue 13, the input class the mutated property is for: a brace missing before the end
+# tag; the arguments read in the same feed() were dropped.
+_R1 = '<tool_call>\n{"name": "f", "arguments": {"a": 1\n</tool_call>'
+
+
+def test_mutated_check_holds_on_a_brace_missing_before_the_end_tag() -> None:
+    check_mutated(MutatedCase("hermes", _R1, ((_R1,), tuple(_R1), (_R1[:-16], _R1[-16:]))))

@@ -2,7 +2,8 @@
 
 Needs the ``test`` extra (hypothesis). Renderers turn calls and content
 into each dialect's text together with what a correct parser must return;
-strategies generate samples and ways to cut text into deltas; the checks
+strategies generate samples, mutations of valid outputs and ways to cut
+text into deltas; the checks
 below run a stream and verify the OpenAI wire shape. The contract's
 properties, as checks over generated cases, are in
 :mod:`streamparse.testing.properties`, and long runs of them in
@@ -26,6 +27,8 @@ from .strategies import (
     forbidden_in,
     json_values,
     marker_soup,
+    markers,
+    mutated_outputs,
     opening_characters,
     pieces,
     python_names,
@@ -53,6 +56,8 @@ __all__ = [
     "forbidden_in",
     "json_values",
     "marker_soup",
+    "markers",
+    "mutated_outputs",
     "opening_characters",
     "pieces",
     "python_names",

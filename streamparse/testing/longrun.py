@@ -32,7 +32,7 @@ from ..registry import dialects as registered_dialects
 from ..registry import get_dialect
 from .properties import PROPERTIES, Property
 
-__all__ = ["DialectReport", "FuzzReport", "fuzz"]
+__all__ = ["DialectReport", "FuzzReport", "fuzz", "properties_named"]
 
 # Slice lengths: long enough that hypothesis's start of a run (its first examples are
 # kept small) is a small share of the slice, short enough to come back to every dialect.
@@ -243,6 +243,17 @@ class _Slice:
                 f"    {check}({case!r})",
             ]
         return "\n".join(lines)
+
+
+def properties_named(names: Sequence[str] | None) -> tuple[Property[Any], ...]:
+    """The properties of :data:`PROPERTIES` called ``names``, in that order (None: all of them)."""
+    if names is None:
+        return PROPERTIES
+    by_name = {prop.name: prop for prop in PROPERTIES}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise UsageError(f"unknown property {unknown[0]!r}; have {', '.join(by_name)}")
+    return tuple(by_name[name] for name in dict.fromkeys(names))
 
 
 def fuzz(

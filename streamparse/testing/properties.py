@@ -14,14 +14,20 @@ failing case can be pasted back into its check::
 The properties: round trip through the dialect's renderer (parse() and the
 stream, cut twice, give what was rendered; split invariance, stream equals
 batch, wire shape), prompt emission of content and of arguments, arbitrary
-text full of markers (never raises, split invariant, invents nothing) and
-content-only text (returned verbatim).
+text full of markers (never raises, split invariant, invents nothing),
+content-only text (returned verbatim) and mutated outputs (a valid output
+with one to three faults: never raises, split invariant, wire shape). The
+round trip, arbitrary text and mutated outputs also check that nothing
+vanishes: every word of the input ends up in the result or is markup,
+unless the result reports a problem (:func:`check_nothing_vanishes`).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Literal, TypeVar
@@ -37,6 +43,8 @@ from .strategies import (
     contents,
     forbidden_in,
     marker_soup,
+    markers,
+    mutated_outputs,
     opening_characters,
     pieces,
     samples,
@@ -50,6 +58,7 @@ __all__ = [
     "ContentEmissionCase",
     "ContentOnlyCase",
     "ContractViolation",
+    "MutatedCase",
     "Property",
     "RoundTripCase",
     "arbitrary_text_cases",
@@ -58,10 +67,14 @@ __all__ = [
     "check_arguments_emission",
     "check_content_emission",
     "check_content_only",
+    "check_mutated",
+    "check_nothing_vanishes",
     "check_round_trip",
     "content_emission_cases",
     "content_only_cases",
+    "mutated_cases",
     "round_trip_cases",
+    "vanished_words",
 ]
 
 
@@ -97,6 +110,129 @@ def _is_subsequence(part: str, text: str) -> bool:
 def _cut_twice(text: str) -> st.SearchStrategy[tuple[tuple[str, ...], tuple[str, ...]]]:
     cut = pieces(text).map(tuple)
     return st.tuples(cut, cut)
+
+
+# -- nothing vanishes ------------------------------------------------------------------
+#
+# Every character of the input must end up in the content, the reasoning, a call (id, name,
+# arguments) or recognised markup; what a parser leaves out otherwise must be reported in
+# ``ParseResult.problems``. Checked cheaply on words, maximal runs of letters and digits
+# (case-insensitive), as multisets: a word of the input that is missing from the result and
+# is not markup has vanished. Punctuation and whitespace are not checked: they are where
+# the markup of every dialect lives.
+
+# A run of backslashes and the escape it ends with (JSON, Python): escapes are decoded
+# before words are taken, on both sides, so that a value the parser re-escapes (an XML
+# value's backslash becomes ``\\`` in JSON) or decodes (a name's ``\u0066``) keeps its words.
+_ESCAPE = re.compile(
+    r"\\+(?:u(?P<hex>[0-9a-fA-F]{4})|U(?P<hex8>[0-9a-fA-F]{8})|x(?P<hex2>[0-9a-fA-F]{2})"
+    r"|(?P<octal>[0-7]{1,3})|(?P<char>.))",
+    re.DOTALL,
+)
+_WORD = re.compile(r"[^\W_]+")
+# Keys of a JSON call object and constants a value may be written as (JSON, Python, and the
+# null and boolean words of the schema-typed dialects): markup, or rewritten by the parser.
+_MARKUP_WORDS = frozenset(
+    ["name", "arguments", "parameters", "type", "id", "function"]
+    + ["true", "false", "null", "none", "nil", "yes", "no"]
+)
+_HARMONY_TOKEN = r"<\|(?:start|channel|constrain|message|end|call|return)\|>"
+# A header part: after <|start|>, <|channel|> or <|constrain|>, or at the start of the output
+# before <|channel|> (the prompt ended with <|start|>assistant), up to the next token.
+_HARMONY_HEADER = re.compile(
+    rf"(?:<\|(?:start|channel|constrain)\|>|\A(?=(?:(?!{_HARMONY_TOKEN}).)*<\|channel\|>))"
+    rf"(?:(?!{_HARMONY_TOKEN}).)*",
+    re.DOTALL,
+)
+# mistral pre-v11 writes the call's id after its arguments; the call is announced before
+# that, so a generated id is used and the model's is left out (documented).
+_MISTRAL_ID = re.compile(r'"id"\s*:\s*"(?:[^"\\]|\\.)*"')
+# Dialects whose arguments are Python literals converted to JSON: a number is written as
+# JSON writes it (0x1F, 1_000, .5e+16 are spelled anew), so words that start with a digit
+# are not compared there.
+_NUMBERS_REWRITTEN = frozenset({"pythonic"})
+_DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
+    "gpt_oss": _HARMONY_HEADER,  # a message's header (role, channel, recipient, type) is markup
+    "mistral": _MISTRAL_ID,
+}
+
+
+# Escapes of one character, which stand for punctuation or a control character.
+_SHORT_ESCAPES = frozenset("nrtbfva\"'\\/\n")
+
+
+def _escape_value(match: re.Match[str]) -> str:
+    char = match["char"]
+    if char is not None:
+        # Not an escape (``\北``, ``\Users``): the character stands for itself.
+        return " " if char in _SHORT_ESCAPES else " " + char
+    hexadecimal = match["hex"] or match["hex8"] or match["hex2"]
+    code = int(hexadecimal, 16) if hexadecimal else int(match["octal"], 8)
+    return " " if code > 0x10FFFF else chr(code)
+
+
+def _unescaped(text: str) -> str:
+    # Decoded until no escape is left: an escaped backslash may start another escape.
+    while "\\" in text:
+        decoded = _ESCAPE.sub(_escape_value, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _words(text: str) -> Counter[str]:
+    # Numbers are compared by their digits: a parser may write 007 as 7.
+    return Counter(
+        word.lstrip("0") or "0" if word.isdigit() else word
+        for word in _WORD.findall(_unescaped(text).lower())
+    )
+
+
+@functools.cache
+def _markup_words(dialect: str) -> frozenset[str]:
+    return _MARKUP_WORDS.union(*(_words(marker) for marker in markers(dialect)))
+
+
+def vanished_words(dialect: str, text: str, result: ParseResult) -> Counter[str]:
+    """The words of ``text`` (with multiplicity) that are in neither ``result`` nor markup."""
+    documented = _DOCUMENTED_MARKUP.get(dialect)
+    if documented is not None:
+        text = documented.sub(" ", text)
+    produced = _words(result.content or "") + _words(result.reasoning_content or "")
+    for call in result.tool_calls:
+        produced += _words(call.id) + _words(call.function.name) + _words(call.function.arguments)
+    missing = _words(text) - produced
+    for word in _markup_words(dialect).intersection(missing):
+        del missing[word]
+    if dialect in _NUMBERS_REWRITTEN:
+        for word in [word for word in missing if word[0].isdigit()]:
+            del missing[word]
+    if missing:
+        # Content (and reasoning) is joined across the markup between its pieces, so words
+        # of the input on either side of a call may come out as one ("a<call>b" gives "ab"),
+        # or as an escape ("\\<call>n" gives "\\n"): such a word is found inside a word of the
+        # content, with its escapes decoded or not.
+        prose = " ".join(field.lower() for field in (result.content, result.reasoning_content) if field)
+        joined = _WORD.findall(prose) + _WORD.findall(_unescaped(prose))
+        for word in [word for word in missing if any(word in longer for longer in joined)]:
+            del missing[word]
+    return missing
+
+
+def check_nothing_vanishes(dialect: str, text: str, result: ParseResult) -> None:
+    """Every word of the input is in the result or is markup, unless ``result.problems`` says
+    something went wrong: a parser may drop text only when it reports it (nothing vanishes silently)."""
+    if result.problems:
+        return
+    missing = vanished_words(dialect, text, result)
+    _require(
+        not missing,
+        lambda: (
+            f"words of the input vanished without a problem reported: {sorted(missing.elements())!r}\n"
+            f"  input:  {text!r}\n  result: {_comparable(result)!r}"
+        ),
+    )
 
 
 # -- round trip ------------------------------------------------------------------------
@@ -146,6 +282,7 @@ def check_round_trip(case: RoundTripCase) -> None:
         len({c.id for c in batch.tool_calls}) == len(batch.tool_calls),
         lambda: f"call ids repeat: {[c.id for c in batch.tool_calls]!r}",
     )
+    check_nothing_vanishes(dialect, rendered.text, batch)
     for cut in case.cuts:
         _same("".join(cut), rendered.text, "the pieces of the case")
         _check_stream_equals_batch(dialect, cut, batch, tools=rendered.tools)
@@ -391,7 +528,8 @@ def arbitrary_text_cases(dialect: str) -> st.SearchStrategy[ArbitraryTextCase]:
 
 
 def check_arbitrary_text(case: ArbitraryTextCase) -> None:
-    """Never raises; every cut folds to parse(); content and reasoning are input characters, in order."""
+    """Never raises; every cut folds to parse(); content and reasoning are input characters, in
+    order; nothing vanishes unless a problem is reported."""
     batch = parse(case.text, case.dialect, id_seed=0, finish_reason=case.reason)
     for cut in case.cuts:
         _same("".join(cut), case.text, "the pieces of the case")
@@ -399,6 +537,7 @@ def check_arbitrary_text(case: ArbitraryTextCase) -> None:
     for field, produced in (("content", batch.content), ("reasoning", batch.reasoning_content)):
         if not _is_subsequence(produced or "", case.text):
             raise ContractViolation(f"{field} {produced!r} is not made of the input's characters in order")
+    check_nothing_vanishes(case.dialect, case.text, batch)
 
 
 @dataclass(frozen=True)
@@ -430,6 +569,45 @@ def check_content_only(case: ContentOnlyCase) -> None:
     _same(run.finish_reason, "stop", "finish_reason")
 
 
+# -- mutated outputs ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MutatedCase:
+    """A valid output of ``dialect`` with one to three faults, cut two ways; ``tools`` as rendered."""
+
+    dialect: str
+    text: str
+    cuts: tuple[tuple[str, ...], ...]
+    tools: tuple[Mapping[str, Any], ...] | None = None
+
+
+@st.composite
+def _mutated_case(draw: st.DrawFn, dialect: str) -> MutatedCase:
+    rendered, text = draw(mutated_outputs(dialect))
+    return MutatedCase(dialect, text, draw(_cut_twice(text)), rendered.tools)
+
+
+@functools.cache
+def mutated_cases(dialect: str) -> st.SearchStrategy[MutatedCase]:
+    return _mutated_case(dialect)
+
+
+def check_mutated(case: MutatedCase) -> None:
+    """An almost valid output never raises, every cut folds to parse() with the OpenAI wire
+    shape, and nothing vanishes unless a problem is reported.
+
+    This is where a parser leaves its happy path half way through a call
+    (a brace missing before the end tag, a marker cut short), which a
+    valid output and marker soup both rarely reach.
+    """
+    batch = parse(case.text, case.dialect, case.tools, id_seed=0)
+    for cut in case.cuts:
+        _same("".join(cut), case.text, "the pieces of the case")
+        _check_stream_equals_batch(case.dialect, cut, batch, tools=case.tools)
+    check_nothing_vanishes(case.dialect, case.text, batch)
+
+
 # -- the list ----------------------------------------------------------------------------
 
 CaseT = TypeVar("CaseT")
@@ -450,4 +628,5 @@ PROPERTIES: tuple[Property[Any], ...] = (
     Property("arguments_emission", arguments_emission_cases, check_arguments_emission),
     Property("arbitrary_text", arbitrary_text_cases, check_arbitrary_text),
     Property("content_only", content_only_cases, check_content_only),
+    Property("mutated", mutated_cases, check_mutated),
 )

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from .._machine import Machine
 from .._xml import XmlMachine
 from ..registry import get_dialect
-from .renderers import Sample, ToolCallSpec
+from .renderers import Rendered, Sample, ToolCallSpec, render
 
 __all__ = [
     "arguments",
@@ -30,6 +30,8 @@ __all__ = [
     "forbidden_in",
     "json_values",
     "marker_soup",
+    "markers",
+    "mutated_outputs",
     "opening_characters",
     "pieces",
     "python_names",
@@ -227,12 +229,18 @@ _SOUP_EXTRAS = ('{"name": "f", "arguments": {"a": 1}}', '"', "\\", "}", "{", " "
 
 
 @functools.cache
+def markers(dialect: str) -> tuple[str, ...]:
+    """Every marker ``dialect``'s state machine acts on, in any state, sorted."""
+    machine = get_dialect(dialect)
+    return tuple(sorted({m for spec in machine.STATES.values() for m in getattr(spec, "actions", {})}))
+
+
+@functools.cache
 def marker_soup(dialect: str) -> st.SearchStrategy[str]:
     """Text thick with ``dialect``'s markers, their first halves and bits of call objects."""
-    machine = get_dialect(dialect)
-    markers = sorted({m for spec in machine.STATES.values() for m in getattr(spec, "actions", {})})
-    halves = [m[: len(m) // 2] for m in markers if len(m) > 1] or markers
-    return _spliced((*markers, *halves, *_SOUP_EXTRAS), max_items=30)
+    every = markers(dialect)
+    halves = [m[: len(m) // 2] for m in every if len(m) > 1] or every
+    return _spliced((*every, *halves, *_SOUP_EXTRAS), max_items=30)
 
 
 # -- schema-typed (XML-parameter) dialects ---------------------------------------------
@@ -483,3 +491,136 @@ def pieces(draw: st.DrawFn, text: str) -> list[str]:
         size = draw(_TOKEN_SIZES)
         return [text[i : i + size] for i in range(0, len(text), size)]
     return cut_by_lengths(text, draw(_PIECE_LENGTHS))
+
+
+# -- mutations of valid outputs ------------------------------------------------------------
+#
+# A model that almost writes its format: a valid rendered output with one to three small
+# faults. This is the input class between a valid output (round trip) and marker soup
+# (arbitrary text) where a parser leaves its happy path half way through a call.
+
+_STRUCTURAL = "{}[]()<>\"',:"
+_CLOSERS = "}])"
+_PROSE = (" and then", "Note: see above.", " hello world ", "I will call it now", "x", "\n\nDone.")
+# Positions and choices are drawn as one integer from a fixed strategy and reduced modulo
+# the number of choices: a strategy built per draw would be validated per draw, and
+# hypothesis shrinks the integer to 0, that is to the first choice.
+_CHOICE = st.integers(0, 1 << 16)
+_COIN = st.booleans()
+_MUTATION_COUNTS = st.integers(1, 3)
+MUTATION_KINDS = ("delete", "insert", "drop_closer", "cut_marker", "splice_prose")
+_MUTATION_KINDS = st.sampled_from(MUTATION_KINDS)
+
+
+@dataclass(frozen=True)
+class _MutationParts:
+    dialect: str
+    samples: st.SearchStrategy[Sample]
+    markers: tuple[str, ...]  # markers of two characters or more, longest first
+    insertions: tuple[str, ...]  # structural characters and marker fragments
+    closers: tuple[str, ...]  # closing brackets and end markers
+
+
+def _occurrences(text: str, needles: Iterable[str]) -> list[tuple[int, str]]:
+    """(start, needle) of each occurrence of each needle in ``text``."""
+    found = []
+    for needle in needles:
+        start = text.find(needle)
+        while start >= 0:
+            found.append((start, needle))
+            start = text.find(needle, start + 1)
+    found.sort()
+    return found
+
+
+def _structural_positions(text: str) -> list[int]:
+    return [position for position, char in enumerate(text) if char in _STRUCTURAL]
+
+
+class _Mutator:
+    """Applies drawn mutations to a text, in place."""
+
+    def __init__(self, draw: st.DrawFn, parts: _MutationParts, rendered: Rendered) -> None:
+        self.draw = draw
+        self.parts = parts
+        self.text = rendered.text
+        spans = list(rendered.argument_spans)
+        for values in rendered.value_spans or ():
+            spans.extend((value.start, value.end) for value in values)
+        self.value_spans = spans
+
+    def choose(self, count: int) -> int:
+        return self.draw(_CHOICE) % count
+
+    def position(self) -> int:
+        """Anywhere in the text, or (half the time) at a structural character."""
+        structural = _structural_positions(self.text)
+        at_structural: bool = self.draw(_COIN)
+        if structural and at_structural:
+            return structural[self.choose(len(structural))]
+        return self.choose(len(self.text) + 1)
+
+    def replace(self, start: int, end: int, new: str) -> None:
+        self.text = self.text[:start] + new + self.text[end:]
+
+    def apply(self, kind: str) -> None:
+        text = self.text
+        if kind == "delete" and text:
+            at = min(self.position(), len(text) - 1)
+            self.replace(at, at + 1, "")
+        elif kind == "insert":
+            fragment = self.parts.insertions[self.choose(len(self.parts.insertions))]
+            at = self.position()
+            self.replace(at, at, fragment)
+        elif kind == "drop_closer":
+            found = _occurrences(text, self.parts.closers)
+            if found:
+                start, closer = found[self.choose(len(found))]
+                self.replace(start, start + len(closer), "")
+        elif kind == "cut_marker":
+            found = _occurrences(text, self.parts.markers)
+            if found:
+                start, marker = found[self.choose(len(found))]
+                self.replace(start, start + len(marker), marker[: 1 + self.choose(len(marker) - 1)])
+        elif kind == "splice_prose":
+            prose = _PROSE[self.choose(len(_PROSE))]
+            # Into a value as rendered (spans may be a little off after an earlier mutation).
+            if self.value_spans:
+                start, end = self.value_spans[self.choose(len(self.value_spans))]
+                at = min(start + self.choose(end - start + 1), len(text))
+            else:
+                at = self.choose(len(text) + 1)
+            self.replace(at, at, prose)
+
+
+@st.composite
+def _mutated_output(draw: st.DrawFn, parts: _MutationParts) -> tuple[Rendered, str]:
+    rendered = render(parts.dialect, draw(parts.samples))
+    mutator = _Mutator(draw, parts, rendered)
+    for _ in range(draw(_MUTATION_COUNTS)):
+        mutator.apply(draw(_MUTATION_KINDS))
+    return rendered, mutator.text
+
+
+@functools.cache
+def mutated_outputs(dialect: str) -> st.SearchStrategy[tuple[Rendered, str]]:
+    """A valid output of ``dialect`` (with at least one call) and the text after 1 to 3 mutations.
+
+    Each mutation is one of :data:`MUTATION_KINDS`: a character deleted,
+    a structural character or marker fragment inserted, a closing bracket
+    or end marker dropped, a marker cut short (a proper prefix of it left
+    in its place), or prose spliced into a value. Positions lean to the
+    structural characters ``{}[]()<>"',:``, where parsers branch.
+    """
+    every = markers(dialect)
+    long_markers = tuple(sorted((m for m in every if len(m) > 1), key=len, reverse=True))
+    fragments = {m[: max(1, len(m) // 2)] for m in long_markers}
+    closers = tuple(_CLOSERS) + tuple(m for m in long_markers if m.startswith(("</", "[/")) or "end" in m)
+    parts = _MutationParts(
+        dialect=dialect,
+        samples=samples(dialect, max_calls=2, min_calls=1),
+        markers=long_markers,
+        insertions=(*_STRUCTURAL, *sorted(fragments), *long_markers),
+        closers=closers,
+    )
+    return _mutated_output(parts)
