@@ -11,6 +11,8 @@ from _streamcheck import DS_END_OF_SENTENCE as EOS
 from _streamcheck import DS_SEP as SEP
 from _streamcheck import Call, Expect, check_case
 
+import streamparse
+
 DS = "deepseek_v3"
 BEIJING = '{"city": "Beijing"}'
 SHANGHAI = '{"city": "Shanghai"}'
@@ -73,3 +75,14 @@ CASES = {
 def test_deepseek_v3_golden(name: str) -> None:
     text, expect = CASES[name]
     check_case(DS, text, expect)
+
+
+def test_a_type_word_other_than_function_is_reported_at_every_cut() -> None:
+    text = CALLS_BEGIN + CALL_BEGIN + "unction" + SEP + "f\n```json\n{}\n```" + CALL_END + CALLS_END
+    for cut in range(len(text) + 1):
+        parser = streamparse.StreamParser(DS, id_seed=0)
+        events = parser.feed_events(text[:cut]) + parser.feed_events(text[cut:]) + parser.finish_events()
+        flags = [event for event in events if isinstance(event, streamparse.CallFlag)]
+        assert [(flag.index, flag.kind) for flag in flags] == [(0, "unexpected_member")], cut
+        assert "'unction'" in flags[0].detail
+    assert streamparse.parse(text.replace("unction", "function"), DS).problems == []

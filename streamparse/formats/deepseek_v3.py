@@ -18,6 +18,10 @@ string are string text, and the value ends where its brackets balance.
 Newlines around the fence may be missing. A trailing
 ``<｜end▁of▁sentence｜>`` is markup; R1's ``<think>`` ... ``</think>`` is
 reasoning (newer R1 templates open it in the prompt: ``start_in_reasoning``).
+
+The type word is markup when it is ``function`` (the only type there is);
+any other word is left out of the call and reported as an
+``unexpected_member`` problem, so that nothing vanishes silently.
 """
 
 from __future__ import annotations
@@ -60,8 +64,27 @@ _LEAVE_CALL: dict[str | tuple[str, ...], MarkerAction] = {
 }
 
 
+CALL_TYPE = "function"
+
+
 class DeepSeekV3(Machine):
     name = "deepseek_v3"
+    _call_type = CALL_TYPE
+
+    def end_type(self, marker: str) -> bool:
+        """``<｜tool▁sep｜>`` after the type word: the name follows."""
+        self._call_type = self.header_text().strip()
+        return self.restart_header(marker)
+
+    def commit_header(self, marker: str) -> bool:
+        committed = super().commit_header(marker)
+        if self._call_open and self._call_type != CALL_TYPE:
+            self.flag_call(
+                "unexpected_member", f"the call type {self._call_type!r} is not {CALL_TYPE!r}: ignored"
+            )
+        self._call_type = CALL_TYPE
+        return committed
+
     CONTENT = State.CONTENT
     REASONING_STATE = State.REASONING
     WRAPPER_STATE = State.CALLS
@@ -78,14 +101,14 @@ class DeepSeekV3(Machine):
         State.TYPE: Lex(
             Machine.header,
             {
-                SEPARATOR: Machine.restart_header,
+                SEPARATOR: end_type,
                 (CALL_BEGIN, CALL_END, CALLS_END, CALLS_BEGIN): Machine.fail_call,
             },
         ),
         State.NAME: Lex(
             Machine.header,
             {
-                NAME_END: Machine.commit_header,
+                NAME_END: commit_header,
                 (FENCE, CALL_END): Machine.commit_header_and_reread,
                 (CALL_BEGIN, CALLS_END, CALLS_BEGIN, SEPARATOR): Machine.fail_call,
             },
