@@ -795,7 +795,9 @@ class Machine:
         state = self._state
         if state is self.OBJECT_STATE:
             lone_surrogates += self._scanner.lone_surrogates
-        elif self._literal is not None and (state is self.PYTHON_OBJECT_STATE or state is self.PYTHON_ARGS_STATE):
+        elif self._literal is not None and (
+            state is self.PYTHON_OBJECT_STATE or state is self.PYTHON_ARGS_STATE
+        ):
             # The converter wrote every such escape itself (the scanner decodes some of them again).
             lone_surrogates += self._literal.lone_surrogates
             self._literal.lone_surrogates = 0
