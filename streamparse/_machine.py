@@ -254,7 +254,7 @@ class Machine:
         self._opening_brace = False
         self._header: list[str] = []
         self._header_len = 0
-        # Characters of a call object held before its call commits (bounded by MAX_PENDING).
+        # Characters of a call object held before its call commits (bounded by _object_hold_limit).
         self._object_held = 0
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
         self._value = JsonSkimmer()
@@ -967,7 +967,7 @@ class Machine:
                 self._args_chars += len(text)
                 return [_new(CallArguments, (self._call_index, text))]
             return None
-        if self._object_held + len(text) < MAX_PENDING and scanner.plain_arguments(text):
+        if self._object_held + len(text) < self._object_hold_limit() and scanner.plain_arguments(text):
             # Arguments before the name: held, as call_object holds them, until the name commits the call.
             scanner.args.append(text)
             self._hold(text)
@@ -994,7 +994,7 @@ class Machine:
     def call_object(self, buf: str, pos: int, final: bool) -> int:
         """Scan step of a call object: commit where the scanner says it is a call, stream its arguments.
 
-        Until the call commits its text is held, at most MAX_PENDING
+        Until the call commits its text is held, at most _object_hold_limit()
         characters (arguments written before the name); an object that is
         not a call, or not known to be one by then, is content.
         """
@@ -1004,13 +1004,14 @@ class Machine:
         elif scanner.rejected:
             return self._object_as_content(buf, pos)
         else:
-            end = pos + MAX_PENDING - self._object_held
+            limit = self._object_hold_limit()
+            end = pos + limit - self._object_held
             stop = scanner.advance(buf if end >= len(buf) else buf[:end], pos)
             if stop > pos:
                 self._hold(buf[pos:stop])
                 self._object_held += stop - pos
             if not scanner.ready:
-                if scanner.status == MORE and not scanner.rejected and self._object_held >= MAX_PENDING:
+                if scanner.status == MORE and not scanner.rejected and self._object_held >= limit:
                     scanner.reject()
                 if scanner.status != MORE or scanner.rejected:
                     # Not a call: what was held is content, and so is the rest of the object.
@@ -1028,6 +1029,16 @@ class Machine:
             self.end_call(complete=status == DONE or scanner.args_done)
             self.after_call_object()
         return stop
+
+    def _object_hold_limit(self) -> int:
+        """How much of a call object is held before its call commits.
+
+        Only arguments written before the name (Hermes 2 Pro's order) come
+        near it: anything else decides within a key or two. They are held
+        as far as the parser's ``max_arguments_chars`` (a long file written
+        that way stays one call), and at least MAX_PENDING characters.
+        """
+        return self.args_limit if self.args_limit > MAX_PENDING else MAX_PENDING
 
     def _object_as_content(self, buf: str, pos: int) -> int:
         """The rest of an object that is not a call: content, read to where the object ends."""
@@ -1090,21 +1101,22 @@ class Machine:
         The call commits where the converted JSON says so. A dict that turns
         out not to be a call is read to its end (where the converter says it
         ends, whatever the cuts) and is then content; so is one held past
-        MAX_PENDING characters before its call commits.
+        _object_hold_limit() characters before its call commits.
         """
         literal = self._literal
         assert literal is not None
         if self._call_open:
             stop = literal.advance(buf, pos)
         else:
-            end = pos + MAX_PENDING - self._object_held
+            limit = self._object_hold_limit()
+            end = pos + limit - self._object_held
             stop = literal.advance(buf if end >= len(buf) else buf[:end], pos)
             if stop > pos:
                 self._hold(buf[pos:stop])
                 self._object_held += stop - pos
         self._scan_converted()
         if not self._call_open:
-            if literal.status != MORE or self._object_held >= MAX_PENDING:
+            if literal.status != MORE or self._object_held >= limit:
                 self.fail_call("")
             return stop
         if literal.status == MORE and self._scanner.status == MORE:

@@ -126,13 +126,19 @@ def test_r6_object_without_a_name_streams_as_content() -> None:
         assert streamparse.parse(begin + text, dialect).content == begin + text
 
 
-def test_arguments_before_the_name_are_held_at_most_max_pending() -> None:
-    text = '{"arguments": {"a": "' + "x" * 10000 + '"}, "name": "f"}'
-    parser = StreamParser("llama3_json")
-    out = [parser.feed(text[k : k + 7]) for k in range(0, len(text), 7)]
-    first = next(i for i, d in enumerate(out) if d)
-    assert first * 7 <= 8192 + 7
-    assert streamparse.parse(text, "llama3_json").content == text
+def test_arguments_before_the_name_are_held_as_far_as_max_arguments_chars() -> None:
+    text = '{"arguments": {"a": "' + "x" * 20000 + '"}, "name": "f"}'
+    # The default limit (4 MiB) holds a long call written arguments-first: it stays one call.
+    assert calls(every_cut("llama3_json", text)) == [
+        ("f", text[len('{"arguments": ') : -len(', "name": "f"}')])
+    ]
+    for limit, bound in ((12000, 12000), (100, 8192)):  # and never less than MAX_PENDING
+        parser = StreamParser("llama3_json", max_arguments_chars=limit)
+        out = [parser.feed(text[k : k + 7]) for k in range(0, len(text), 7)]
+        first = next(i for i, d in enumerate(out) if d)
+        assert bound - 7 <= first * 7 <= bound + 7
+        assert out[first] == {"content": text[: (first + 1) * 7]}
+        assert streamparse.parse(text, "llama3_json", max_arguments_chars=limit).content == text
 
 
 # -- Mistral ids -----------------------------------------------------------------------

@@ -225,3 +225,9 @@ _R1 = '<tool_call>\n{"name": "f", "arguments": {"a": 1\n</tool_call>'
 
 def test_mutated_check_holds_on_a_brace_missing_before_the_end_tag() -> None:
     check_mutated(MutatedCase("hermes", _R1, ((_R1,), tuple(_R1), (_R1[:-16], _R1[-16:]))))
+
+
+def test_an_escaped_backslash_before_an_escape_keeps_the_words_apart() -> None:
+    # Python's 'A\\\xb9' is "A", a backslash, "¹": JSON writes it "A\\¹", the same two words.
+    sample = Sample(calls=(ToolCallSpec("A", {"A": "A\\¹"}),), ensure_ascii=True)
+    check_round_trip(RoundTripCase("pythonic", sample, cuts=(("[A(A='A\\\\\\xb9')]",),)))

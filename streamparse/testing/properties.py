@@ -125,7 +125,7 @@ def _cut_twice(text: str) -> st.SearchStrategy[tuple[tuple[str, ...], tuple[str,
 # before words are taken, on both sides, so that a value the parser re-escapes (an XML
 # value's backslash becomes ``\\`` in JSON) or decodes (a name's ``\u0066``) keeps its words.
 _ESCAPE = re.compile(
-    r"\\+(?:u(?P<hex>[0-9a-fA-F]{4})|U(?P<hex8>[0-9a-fA-F]{8})|x(?P<hex2>[0-9a-fA-F]{2})"
+    r"(?P<run>\\+)(?:u(?P<hex>[0-9a-fA-F]{4})|U(?P<hex8>[0-9a-fA-F]{8})|x(?P<hex2>[0-9a-fA-F]{2})"
     r"|(?P<octal>[0-7]{1,3})|(?P<char>.))",
     re.DOTALL,
 )
@@ -162,13 +162,17 @@ _SHORT_ESCAPES = frozenset("nrtbfva\"'\\/\n")
 
 
 def _escape_value(match: re.Match[str]) -> str:
+    # Any number of backslashes may stand before an escape (one per level of encoding), but an
+    # odd run of three or more is an escaped backslash and then an escape (``'\\\xb9'``, a
+    # backslash and "¹"), which a converter may write as a backslash and the character itself.
+    literal = " " if len(match["run"]) % 2 and len(match["run"]) > 1 else ""
     char = match["char"]
     if char is not None:
         # Not an escape (``\北``, ``\Users``): the character stands for itself.
-        return " " if char in _SHORT_ESCAPES else " " + char
+        return " " if char in _SHORT_ESCAPES else literal + " " + char
     hexadecimal = match["hex"] or match["hex8"] or match["hex2"]
     code = int(hexadecimal, 16) if hexadecimal else int(match["octal"], 8)
-    return " " if code > 0x10FFFF else chr(code)
+    return literal + (" " if code > 0x10FFFF else chr(code))
 
 
 def _unescaped(text: str) -> str:
