@@ -967,11 +967,13 @@ class Machine:
                 self._args_chars += len(text)
                 return [_new(CallArguments, (self._call_index, text))]
             return None
-        if self._object_held + len(text) < self._object_hold_limit() and scanner.plain_arguments(text):
+        held = self._object_held + len(text)
+        # _object_hold_limit(), inlined: this runs for each delta of arguments written before the name.
+        if (held < MAX_PENDING or held < self.args_limit) and scanner.plain_arguments(text):
             # Arguments before the name: held, as call_object holds them, until the name commits the call.
             scanner.args.append(text)
             self._hold(text)
-            self._object_held += len(text)
+            self._object_held = held
             return []
         return None
 
