@@ -548,12 +548,16 @@ class CallObjectScanner:
                 room = _MAX_KEY + 2 - self._key_len
                 if i - start > room:
                     if self._undecided():
-                        # No member of a call has a key this long.
-                        return self._reject(start + room + 1)
+                        # No member of a call has a key this long. The scan stops where the skimmer
+                        # did (not at the character that decided), so that it resumes in step.
+                        return self._reject(i)
                     self._key_len = _MAX_KEY + 3
                 elif self._key_len <= _MAX_KEY + 2:
                     self._key.append(text[start:i])
                     self._key_len += i - start
+                if skimmer.status == BAD:  # (a key is a string: only a scan out of step gets here)
+                    self.status = BAD
+                    return i
                 if skimmer.status == DONE:
                     self._state = _COLON
                     stop = self._read_key(i)
@@ -652,9 +656,10 @@ class CallObjectScanner:
         room = self._max_name + 2 - self._raw_len
         if end - start > room:
             if self._undecided():
-                # Too long to be a name, an id or "function": not a call.
+                # Too long to be a name, an id or "function": not a call (the scan stops where the
+                # skimmer did, so that it resumes in step).
                 self._member = _SKIP
-                return self._reject(start + room + 1)
+                return self._reject(end)
             self._raw_len = self._max_name + 3
             self._raw = []
         elif self._raw_len <= self._max_name + 2:

@@ -266,3 +266,16 @@ def test_r9_mistral_whitespace_between_name_and_args(space: str) -> None:
 def test_r9_mistral_prose_after_tool_calls_stays_content() -> None:
     text = "[TOOL_CALLS]get weather[ARGS]{}"
     assert every_cut("mistral", text) == (text, [], [])
+
+
+def test_a_key_too_long_for_a_call_does_not_leave_the_scan_out_of_step() -> None:
+    # Found by the mutated property (it looped forever): a key rejected for its length was
+    # resumed at the character that decided, while its skimmer had read further.
+    text = '[{"":{""""]{"\\da83\\udc90\\u0090\\u00a5P\\u00af\\ud916\\udc8d\\u00d5\\\\\\udb8d\\ude0e\\u\\\\\\""'
+    assert every_cut("json_array", text)[0] == text
+    long_key = '{"' + "k" * 100 + '": 1, "name": "f"}'
+    for dialect in ("llama3_json", "json_array"):
+        text = long_key if dialect == "llama3_json" else "[" + long_key + "]"
+        assert every_cut(dialect, text)[0] == text
+    long_name = '<tool_call>{"name": "' + "n" * 2000 + '", "arguments": {}}</tool_call>'
+    assert every_cut("hermes", long_name)[0] == long_name
