@@ -35,52 +35,52 @@ __all__ = [
 
 _DIALECTS: dict[str, type[Machine]] = {}
 
-VLLM = "vLLM"
-SGLANG = "SGLang"
+_VLLM = "vLLM"
+_SGLANG = "SGLang"
 
 # The engine names that are a built-in dialect's own name.
 _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
-    "deepseek_v3": (VLLM,),
-    "deepseek_v31": (VLLM,),
-    "glm45": (VLLM, SGLANG),
-    "hermes": (VLLM, SGLANG),
-    "kimi_k2": (VLLM, SGLANG),
-    "llama3_json": (VLLM,),
-    "minimax_m2": (VLLM,),
-    "mistral": (VLLM, SGLANG),
-    "pythonic": (VLLM, SGLANG),
-    "qwen3_coder": (VLLM, SGLANG),
-    "seed_oss": (VLLM,),
+    "deepseek_v3": (_VLLM,),
+    "deepseek_v31": (_VLLM,),
+    "glm45": (_VLLM, _SGLANG),
+    "hermes": (_VLLM, _SGLANG),
+    "kimi_k2": (_VLLM, _SGLANG),
+    "llama3_json": (_VLLM,),
+    "minimax_m2": (_VLLM,),
+    "mistral": (_VLLM, _SGLANG),
+    "pythonic": (_VLLM, _SGLANG),
+    "qwen3_coder": (_VLLM, _SGLANG),
+    "seed_oss": (_VLLM,),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
 # Options are StreamParser keyword arguments; an explicit argument wins over them.
 # start_in_reasoning=True where the model's chat template opens the reasoning in the prompt.
 _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
-    "deepseekv3": ("deepseek_v3", {}, (SGLANG,)),
-    "deepseekv31": ("deepseek_v31", {}, (SGLANG,)),
-    "glm": ("glm45", {}, (SGLANG,)),
-    "glm47": ("glm45", {}, (VLLM, SGLANG)),  # GLM-4.7 / GLM-5: the same tags without newlines
-    "poolside_v1": ("glm45", {}, (VLLM, SGLANG)),
-    "spark25": ("glm45", {}, (SGLANG,)),
-    "openai": ("gpt_oss", {}, (VLLM,)),
-    "gpt-oss": ("gpt_oss", {}, (SGLANG,)),
-    "qwen": ("hermes", {}, (SGLANG,)),
-    "qwen25": ("hermes", {}, (SGLANG,)),
-    "qwen3_json": ("hermes", {}, (VLLM,)),
-    "granite4": ("hermes", {}, (VLLM,)),
-    "llama3": ("llama3_json", {}, (SGLANG,)),
-    "llama4_json": ("llama3_json", {}, (VLLM,)),
-    "minimax": ("minimax_m1", {}, (VLLM,)),  # vLLM 0.15 and earlier; later releases dropped it
-    "minimax-m2": ("minimax_m2", {"start_in_reasoning": True}, (SGLANG,)),
-    "llama4_pythonic": ("pythonic", {}, (VLLM,)),
-    "qwen3_xml": ("qwen3_coder", {}, (VLLM,)),
-    "step3p5": ("qwen3_coder", {"start_in_reasoning": True}, (VLLM, SGLANG)),
-    "step5": ("qwen3_coder", {}, (VLLM,)),
-    "nanbeige": ("qwen3_coder", {}, (SGLANG,)),
+    "deepseekv3": ("deepseek_v3", {}, (_SGLANG,)),
+    "deepseekv31": ("deepseek_v31", {}, (_SGLANG,)),
+    "glm": ("glm45", {}, (_SGLANG,)),
+    "glm47": ("glm45", {}, (_VLLM, _SGLANG)),  # GLM-4.7 / GLM-5: the same tags without newlines
+    "poolside_v1": ("glm45", {}, (_VLLM, _SGLANG)),
+    "spark25": ("glm45", {}, (_SGLANG,)),
+    "openai": ("gpt_oss", {}, (_VLLM,)),
+    "gpt-oss": ("gpt_oss", {}, (_SGLANG,)),
+    "qwen": ("hermes", {}, (_SGLANG,)),
+    "qwen25": ("hermes", {}, (_SGLANG,)),
+    "qwen3_json": ("hermes", {}, (_VLLM,)),
+    "granite4": ("hermes", {}, (_VLLM,)),
+    "llama3": ("llama3_json", {}, (_SGLANG,)),
+    "llama4_json": ("llama3_json", {}, (_VLLM,)),
+    "minimax": ("minimax_m1", {}, (_VLLM,)),  # vLLM 0.15 and earlier; later releases dropped it
+    "minimax-m2": ("minimax_m2", {"start_in_reasoning": True}, (_SGLANG,)),
+    "llama4_pythonic": ("pythonic", {}, (_VLLM,)),
+    "qwen3_xml": ("qwen3_coder", {}, (_VLLM,)),
+    "step3p5": ("qwen3_coder", {"start_in_reasoning": True}, (_VLLM, _SGLANG)),
+    "step5": ("qwen3_coder", {}, (_VLLM,)),
+    "nanbeige": ("qwen3_coder", {}, (_SGLANG,)),
     # Nemotron 3's reasoning-parser names (its tool parser is qwen3_coder); the prompt opens <think>.
-    "nemotron_v3": ("qwen3_coder", {"start_in_reasoning": True}, (VLLM,)),
-    "nemotron_3": ("qwen3_coder", {"start_in_reasoning": True}, (SGLANG,)),
+    "nemotron_v3": ("qwen3_coder", {"start_in_reasoning": True}, (_VLLM,)),
+    "nemotron_3": ("qwen3_coder", {"start_in_reasoning": True}, (_SGLANG,)),
 }
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a
