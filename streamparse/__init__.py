@@ -18,7 +18,7 @@ from .errors import MalformedCallError, StreamParseError, UsageError
 from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
 from .parser import StreamParser, parse
-from .registry import dialects
+from .registry import ParserName, dialects, parser_names
 from .result import CallProblem, FinishReason, Function, ParseResult, ToolCall, fold_deltas
 from .tools import FunctionSpec, ToolSpec
 
@@ -39,6 +39,7 @@ __all__ = [
     "LimitExceeded",
     "MalformedCallError",
     "ParseResult",
+    "ParserName",
     "Reasoning",
     "StreamParseError",
     "StreamParser",
@@ -52,6 +53,7 @@ __all__ = [
     "dialects",
     "fold_deltas",
     "parse",
+    "parser_names",
 ]
 
 __version__ = "0.1.0"

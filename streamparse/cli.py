@@ -40,7 +40,7 @@ from typing import Any, NoReturn, TextIO
 from ._wire import ChoiceDelta
 from .errors import UsageError
 from .parser import StreamParser, parse
-from .registry import dialects
+from .registry import canonical_name, dialects
 from .replay import Replay, Reply
 from .result import ParseResult, fold_deltas
 from .sse import ChunkBuilder, completion_chunk, sse_line
@@ -78,8 +78,8 @@ def examples(dialect: str | None = None) -> list[Example]:
     (``kimi_k2_thinking.txt`` is a ``kimi_k2`` example).
     """
     known = dialects()
-    if dialect is not None and dialect not in known:
-        raise UsageError(f"unknown dialect {dialect!r}; choose one of: {', '.join(known)}")
+    if dialect is not None:
+        dialect = canonical_name(dialect)  # an alias (vLLM's or SGLang's name) shows its dialect's examples
     found: list[Example] = []
     folder = resources.files("streamparse") / "examples"
     for entry in sorted(folder.iterdir(), key=lambda item: item.name):
@@ -495,7 +495,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cmd.add_argument("--tools", metavar="FILE.json", help="OpenAI tools list (or a request body holding one)")
     cmd.add_argument(
-        "--start-in-reasoning", action="store_true", help="the prompt already opened the reasoning (<think>)"
+        "--start-in-reasoning",
+        action=argparse.BooleanOptionalAction,
+        help="the prompt already opened the reasoning (<think>); default: as the dialect name implies",
     )
     cmd.set_defaults(run=_cmd_parse)
 
@@ -548,7 +550,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--connect-timeout", type=float, default=10.0, help="seconds to connect to the upstream"
     )
     serve.add_argument(
-        "--start-in-reasoning", action="store_true", help="the template's prompt already opens the reasoning"
+        "--start-in-reasoning",
+        action=argparse.BooleanOptionalAction,
+        help="the template's prompt already opens the reasoning; default: as the dialect name implies",
     )
     serve.add_argument(
         "--demo",

@@ -11,7 +11,7 @@ from ._wire import ChoiceDelta, events_to_delta
 from .errors import MalformedCallError, UsageError
 from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
-from .registry import get_dialect_for
+from .registry import resolve
 from .result import FinishReason, ParseResult, _arguments_problem, _Builder
 from .tools import FunctionSpec, normalize_tools
 
@@ -41,7 +41,9 @@ class StreamParser:
 
     Options: ``tools`` (OpenAI tools list; validated, used to flag unknown
     names in results and, in schema-typed dialects, to type values),
-    ``start_in_reasoning`` (the prompt already opened ``<think>``),
+    ``start_in_reasoning`` (the prompt already opened ``<think>``; None
+    takes the dialect name's default, True for aliases such as ``step3p5``
+    whose prompt opens it, see ``streamparse.parser_names()``),
     ``id_seed`` / ``id_factory`` (deterministic generated ids).
 
     Limits (None turns one off): a call whose arguments grow past
@@ -64,7 +66,7 @@ class StreamParser:
         dialect: str,
         tools: Iterable[Any] | None = None,
         *,
-        start_in_reasoning: bool = False,
+        start_in_reasoning: bool | None = None,
         id_seed: int | str | None = None,
         id_factory: Callable[[], str] | None = None,
         max_arguments_chars: int | None = DEFAULT_MAX_ARGUMENTS_CHARS,
@@ -73,12 +75,13 @@ class StreamParser:
     ) -> None:
         if not isinstance(dialect, str):
             raise UsageError(f"dialect must be a name such as 'kimi_k2', not {type(dialect).__name__}")
-        machine_class = get_dialect_for(dialect, start_in_reasoning=start_in_reasoning)
-        self.dialect = dialect
+        resolved = resolve(dialect, start_in_reasoning=start_in_reasoning)
+        machine_class = resolved.machine
+        self.dialect = resolved.dialect  # the canonical name, also when an alias was given
         self.tools: dict[str, FunctionSpec] | None = normalize_tools(tools)
         ids = IdFactory(machine_class.id_style, seed=id_seed, factory=id_factory)
         self._machine: Machine = machine_class(
-            ids=ids, start_in_reasoning=start_in_reasoning, tools=self.tools
+            ids=ids, start_in_reasoning=resolved.start_in_reasoning, tools=self.tools
         )
         self._finish_reason: FinishReason | None = None
         self._max_arguments_chars = _limit("max_arguments_chars", max_arguments_chars)
@@ -261,7 +264,7 @@ def parse(
     dialect: str,
     tools: Iterable[Any] | None = None,
     *,
-    start_in_reasoning: bool = False,
+    start_in_reasoning: bool | None = None,
     id_seed: int | str | None = None,
     id_factory: Callable[[], str] | None = None,
     finish_reason: StopReason | None = None,

@@ -1,18 +1,136 @@
-"""The dialect registry: ``streamparse.dialects()`` lists what is here."""
+"""The dialect registry: ``streamparse.dialects()`` lists what is here.
+
+Besides the dialects' own names, every name that vLLM (``--tool-call-parser``)
+or SGLang (``--tool-call-parser``) gives to a format streamparse parses is
+accepted: an alias is a row of ``_ALIASES`` (a canonical dialect plus the
+default options that model needs), not a module.
+"""
 
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ._machine import Machine
 
-__all__ = ["dialects", "get_dialect", "register"]
+__all__ = [
+    "ParserName",
+    "Resolution",
+    "canonical_name",
+    "dialects",
+    "get_dialect",
+    "get_dialect_for",
+    "parser_names",
+    "register",
+    "resolve",
+]
 
 _DIALECTS: dict[str, type[Machine]] = {}
+
+_VLLM = "vLLM"
+_SGLANG = "SGLang"
+
+# The engine names that are a built-in dialect's own name.
+_CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
+    "deepseek_v3": (_VLLM,),
+    "deepseek_v31": (_VLLM,),
+    "glm45": (_VLLM, _SGLANG),
+    "hermes": (_VLLM, _SGLANG),
+    "kimi_k2": (_VLLM, _SGLANG),
+    "llama3_json": (_VLLM,),
+    "minimax_m2": (_VLLM,),
+    "mistral": (_VLLM, _SGLANG),
+    "pythonic": (_VLLM, _SGLANG),
+    "qwen3_coder": (_VLLM, _SGLANG),
+    "seed_oss": (_VLLM,),
+}
+
+# name -> (canonical dialect, default options, engines that accept the name).
+# Options are StreamParser keyword arguments; an explicit argument wins over them.
+# start_in_reasoning=True where the model's chat template opens the reasoning in the prompt.
+_ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
+    "deepseekv3": ("deepseek_v3", {}, (_SGLANG,)),
+    "deepseekv31": ("deepseek_v31", {}, (_SGLANG,)),
+    "glm": ("glm45", {}, (_SGLANG,)),
+    "glm47": ("glm45", {}, (_VLLM, _SGLANG)),  # GLM-4.7 / GLM-5: the same tags without newlines
+    "poolside_v1": ("glm45", {}, (_VLLM, _SGLANG)),
+    "spark25": ("glm45", {}, (_SGLANG,)),
+    "openai": ("gpt_oss", {}, (_VLLM,)),
+    "gpt-oss": ("gpt_oss", {}, (_SGLANG,)),
+    "qwen": ("hermes", {}, (_SGLANG,)),
+    "qwen25": ("hermes", {}, (_SGLANG,)),
+    "qwen3_json": ("hermes", {}, (_VLLM,)),
+    "granite4": ("hermes", {}, (_VLLM,)),
+    "llama3": ("llama3_json", {}, (_SGLANG,)),
+    "llama4_json": ("llama3_json", {}, (_VLLM,)),
+    "minimax": ("minimax_m1", {}, (_VLLM,)),  # vLLM 0.15 and earlier; later releases dropped it
+    "minimax-m2": ("minimax_m2", {"start_in_reasoning": True}, (_SGLANG,)),
+    "llama4_pythonic": ("pythonic", {}, (_VLLM,)),
+    "qwen3_xml": ("qwen3_coder", {}, (_VLLM,)),
+    "step3p5": ("qwen3_coder", {"start_in_reasoning": True}, (_VLLM, _SGLANG)),
+    "step5": ("qwen3_coder", {}, (_VLLM,)),
+    "nanbeige": ("qwen3_coder", {}, (_SGLANG,)),
+    # Nemotron 3's reasoning-parser names (its tool parser is qwen3_coder); the prompt opens <think>.
+    "nemotron_v3": ("qwen3_coder", {"start_in_reasoning": True}, (_VLLM,)),
+    "nemotron_3": ("qwen3_coder", {"start_in_reasoning": True}, (_SGLANG,)),
+}
+
+# Engine names of formats streamparse does not parse yet: an error that says so beats a
+# suggestion of a similar-looking name of another format (deepseek_v32 is not deepseek_v3).
+_NOT_YET: dict[str, str] = {
+    **dict.fromkeys(
+        ["deepseek_v32", "deepseek_v4", "deepseek_v41", "deepseekv32", "deepseekv4", "deepseekv41"],
+        "DeepSeek's DSML format",
+    ),
+    "mimo": "qwen3_coder with values kept verbatim, without the newline trim",
+    "ling3": "glm45 where a tool call also ends the reasoning",
+    "trinity": "hermes with tool calls written inside the reasoning",
+    "ernie45": "hermes with a <response> wrapper that is markup",
+    "xlam": "json_array behind fences, <tool_call> tags or </think>",
+}
+
+
+# How alike (difflib's ratio) an unknown name and an accepted one must be for a suggestion:
+# high enough that 'nope' suggests nothing, low enough for a missing '_' or a '-' for '_'.
+_CLOSE = 0.75
+
+
+@dataclass(frozen=True)
+class ParserName:
+    """One name that StreamParser accepts, and what it means.
+
+    ``name`` is accepted wherever a dialect name is; ``dialect`` is the
+    canonical dialect that parses it (``name == dialect`` for a dialect's own
+    name); ``options`` are the StreamParser options the name implies, as
+    defaults that an explicit argument overrides; ``engines`` are the
+    serving engines ("vLLM", "SGLang") that use the name (as a tool-call
+    parser name, or for nemotron_v3 / nemotron_3 a reasoning-parser name).
+    """
+
+    name: str
+    dialect: str
+    options: Mapping[str, bool] = field(default_factory=dict)
+    engines: tuple[str, ...] = ()
+
+    @property
+    def is_alias(self) -> bool:
+        return self.name != self.dialect
+
+
+class Resolution(NamedTuple):
+    """A name resolved once, at construction: the machine and the options to run it with."""
+
+    dialect: str
+    machine: type[Machine]
+    start_in_reasoning: bool
 
 
 def register(machine: type[Machine]) -> type[Machine]:
@@ -20,34 +138,100 @@ def register(machine: type[Machine]) -> type[Machine]:
     existing = _DIALECTS.get(machine.name)
     if existing is not None and existing is not machine:
         raise UsageError(f"dialect {machine.name!r} is already registered by {existing.__qualname__}")
+    if machine.name in _ALIASES:
+        raise UsageError(f"{machine.name!r} is already a name for the dialect {_ALIASES[machine.name][0]}")
     _DIALECTS[machine.name] = machine
     return machine
 
 
 def dialects() -> list[str]:
-    """The names of every dialect, sorted."""
+    """The names of every dialect, sorted (aliases excluded: see ``parser_names()``)."""
     _load_builtin()
     return sorted(_DIALECTS)
 
 
-def get_dialect(name: str) -> type[Machine]:
+def parser_names() -> list[ParserName]:
+    """Every name StreamParser accepts, sorted: each dialect's own name and each alias.
+
+    An alias is a name vLLM or SGLang gives to a format a streamparse dialect
+    parses, so ``StreamParser(name)`` works with the name passed to
+    ``vllm serve --tool-call-parser`` or SGLang's ``--tool-call-parser``.
+    Each entry gives the dialect the name maps to, the options it implies
+    (such as ``start_in_reasoning=True`` where the model's prompt opens the
+    reasoning; an explicit argument overrides them) and the engines that use
+    the name.
+    """
     _load_builtin()
-    try:
-        return _DIALECTS[name]
-    except KeyError:
-        known = ", ".join(sorted(_DIALECTS))
-        raise UsageError(f"unknown dialect {name!r}; choose one of: {known}") from None
+    names = [
+        ParserName(name, name, MappingProxyType({}), _CANONICAL_ENGINES.get(name, ())) for name in _DIALECTS
+    ]
+    names += [
+        ParserName(name, dialect, MappingProxyType(dict(options)), engines)
+        for name, (dialect, options, engines) in _ALIASES.items()
+        if dialect in _DIALECTS
+    ]
+    return sorted(names, key=lambda entry: entry.name)
 
 
-def get_dialect_for(name: str, *, start_in_reasoning: bool) -> type[Machine]:
-    """``get_dialect``, refusing options the dialect cannot honour (rather than ignoring them)."""
-    machine_class = get_dialect(name)
-    if start_in_reasoning and machine_class.REASONING_STATE is None:
+def canonical_name(name: str) -> str:
+    """The dialect that ``name`` (a dialect or an alias) stands for; UsageError if none."""
+    _load_builtin()
+    if name in _DIALECTS:
+        return name
+    alias = _ALIASES.get(name)
+    if alias is not None and alias[0] in _DIALECTS:
+        return alias[0]
+    raise _unknown(name)
+
+
+def resolve(name: str, *, start_in_reasoning: bool | None = None) -> Resolution:
+    """The machine for ``name`` and the options to run it with.
+
+    ``start_in_reasoning=None`` takes the name's default (an alias may imply
+    True); a bool overrides it. An option the dialect cannot honour is an
+    error rather than ignored.
+    """
+    dialect = canonical_name(name)
+    machine = _DIALECTS[dialect]
+    if start_in_reasoning is None:
+        alias = _ALIASES.get(name)
+        start_in_reasoning = alias[1].get("start_in_reasoning", False) if alias is not None else False
+    if start_in_reasoning and machine.REASONING_STATE is None:
         raise UsageError(
             f"{name} has no reasoning markers, so start_in_reasoning=True cannot apply to it;"
             " drop the option for this dialect"
         )
-    return machine_class
+    return Resolution(dialect, machine, start_in_reasoning)
+
+
+def get_dialect(name: str) -> type[Machine]:
+    """The machine of a dialect or alias name."""
+    return _DIALECTS[canonical_name(name)]
+
+
+def get_dialect_for(name: str, *, start_in_reasoning: bool | None) -> type[Machine]:
+    """``get_dialect``, refusing options the dialect cannot honour (rather than ignoring them)."""
+    return resolve(name, start_in_reasoning=start_in_reasoning).machine
+
+
+def _unknown(name: str) -> UsageError:
+    known = ", ".join(sorted(_DIALECTS))
+    listing = f"choose one of: {known} (streamparse.parser_names() lists the vLLM and SGLang names too)"
+    reason = _NOT_YET.get(name)
+    if reason is not None:
+        return UsageError(
+            f"unknown dialect {name!r}: streamparse does not parse that format yet ({reason}); {listing}"
+        )
+    aliases = [alias for alias, row in _ALIASES.items() if row[0] in _DIALECTS]
+    # A dialect's own name first: 'deepseek-v3' means deepseek_v3 more surely than SGLang's deepseekv3.
+    close = difflib.get_close_matches(name, _DIALECTS, n=1, cutoff=_CLOSE) or difflib.get_close_matches(
+        name, aliases, n=1, cutoff=_CLOSE
+    )
+    if close:
+        (suggestion,) = close
+        target = "" if suggestion in _DIALECTS else f", the {_ALIASES[suggestion][0]} dialect"
+        return UsageError(f"unknown dialect {name!r}; did you mean {suggestion!r}{target}? {listing}")
+    return UsageError(f"unknown dialect {name!r}; {listing}")
 
 
 def _load_builtin() -> None:

@@ -296,7 +296,7 @@ class ChunkStream:
         model: str | None = None,
         chunk_id: str | None = None,
         created: int | None = None,
-        start_in_reasoning: bool = False,
+        start_in_reasoning: bool | None = None,
         id_seed: int | str | None = None,
         include_usage: bool = True,
     ) -> None:

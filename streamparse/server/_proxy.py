@@ -86,7 +86,7 @@ class ProxyConfig:
     connect_timeout: float = 10.0
     read_timeout: float = 600.0
     upstream_api_key: str | None = None
-    start_in_reasoning: bool = False
+    start_in_reasoning: bool | None = None  # None: the dialect name's default
     max_n: int = 16
 
 

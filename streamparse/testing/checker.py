@@ -28,6 +28,7 @@ from typing import Any, Protocol
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ..registry import canonical_name
 from ..result import fold_deltas
 from .renderers import Rendered, render
 from .strategies import pieces, samples
@@ -93,7 +94,12 @@ def check_parser(
     max_examples: int = 200,
     max_calls: int = 3,
 ) -> None:
-    """Raise :class:`ParserMismatch` with a minimal counterexample if the parser gets a sample wrong."""
+    """Raise :class:`ParserMismatch` with a minimal counterexample if the parser gets a sample wrong.
+
+    ``dialect`` may be an alias (``streamparse.parser_names()``): samples are
+    rendered in the dialect it maps to.
+    """
+    dialect = canonical_name(dialect)
 
     @settings(
         max_examples=max_examples,

@@ -28,8 +28,8 @@ from hypothesis import seed as hypothesis_seed
 from hypothesis.errors import Unsatisfiable
 
 from ..errors import UsageError
+from ..registry import canonical_name
 from ..registry import dialects as registered_dialects
-from ..registry import get_dialect
 from .properties import PROPERTIES, Property
 
 __all__ = ["DialectReport", "FuzzReport", "fuzz", "properties_named"]
@@ -278,9 +278,9 @@ def fuzz(
     chosen dialect with seeds of its own, and adds up their reports (the
     properties must then be picklable, as module-level functions are).
     """
-    chosen = list(registered_dialects() if dialects is None else dict.fromkeys(dialects))
-    for dialect in chosen:
-        get_dialect(dialect)  # a UsageError for an unknown name, before any time is spent
+    # An alias fuzzes its dialect (a UsageError for an unknown name, before any time is spent).
+    named = registered_dialects() if dialects is None else [canonical_name(name) for name in dialects]
+    chosen = list(dict.fromkeys(named))
     if budget_seconds <= 0:
         raise UsageError(f"the budget must be positive, not {budget_seconds!r} seconds")
     if jobs < 1:
