@@ -275,6 +275,10 @@ def layout_cases(s: Spelling) -> dict[str, tuple[str, Expect]]:
             + "Rome",
             Expect(calls=(Call("f", args(k="Rome")),)),
         ),
+        "end_of_sentence_is_markup": (
+            "A\n\n" + s.calls(s.invoke("f")) + "<｜end▁of▁sentence｜>",
+            Expect(content="A\n\n", calls=(Call("f", "{}"),)),
+        ),
         "text_after_the_block_is_content": (
             "A" + s.calls(s.invoke("f")) + "\nB",
             Expect(content="A\nB", calls=(Call("f", "{}"),)),

@@ -46,7 +46,8 @@ end of the text; elsewhere it is value text.
 
 Layout. Whitespace between tags is markup; the blank line before the block
 is content (as vLLM gives it). A block with no call is content in full.
-Text after the block is content (vLLM drops it; nothing is dropped here).
+A ``<｜end▁of▁sentence｜>`` after it (or in the block) is markup; other
+text after the block is content (vLLM drops it; nothing is dropped here).
 Ids are generated (``call_`` + 24 alphanumerics). Tolerated: a
 self-closing ``<｜DSML｜invoke name="f"/>`` (SGLang) is a call with ``{}``;
 V4's misspelled block openers ``<｜DSML｜toolcalls>`` and ``<｜DSML｜tool>``
@@ -78,6 +79,8 @@ from .qwen3_coder import end_reasoning_at_call
 PREFIX = "｜DSML｜"
 THINK_OPEN = "<think>"
 THINK_CLOSE = "</think>"
+# Only the end-of-sentence token may follow the block; vLLM keeps special tokens in DSML output.
+END_OF_SENTENCE = "<｜end▁of▁sentence｜>"
 
 # Verbatim values; the string attribute decides the type, so no null words or schema rules apply.
 DSML_VALUES = ValueRules(strip="none")
@@ -93,7 +96,12 @@ def dsml_states(block: tuple[str, str], space: str = "", misspelled: tuple[str, 
     openers = (block[0], *misspelled)
     return {
         XmlState.CONTENT: Lex(
-            Machine.content, {THINK_OPEN: Machine.to_reasoning, openers: Machine.open_wrapper}
+            Machine.content,
+            {
+                THINK_OPEN: Machine.to_reasoning,
+                openers: Machine.open_wrapper,
+                END_OF_SENTENCE: Machine.markup,
+            },
         ),
         XmlState.REASONING: Lex(
             Machine.reasoning, {THINK_CLOSE: Machine.to_content, openers: end_reasoning_at_call}
@@ -102,6 +110,7 @@ def dsml_states(block: tuple[str, str], space: str = "", misspelled: tuple[str, 
             block=block,
             call=tags("invoke", space, " name="),
             param=tags("parameter", space, " name="),
+            between_calls={END_OF_SENTENCE: Machine.markup},
             string_attribute=True,
             self_closing=True,
         ),
