@@ -111,6 +111,7 @@ class XmlMachine(Machine):
         self._key: list[str] = []
         self._key_done = False
         self._string_flag: bool | None = None
+        self._after_attribute = 0  # where in _param_raw the text after a string attribute starts
         self._close_raw: list[str] = []
         self._close_len = 0
 
@@ -196,6 +197,7 @@ class XmlMachine(Machine):
         self._key_done = True  # the name is before the attribute
         self.param_header(marker)
         self._string_flag = STRING_ATTRIBUTES[marker]
+        self._after_attribute = len(self._param_raw)
         return True
 
     def fail_param(self, marker: str) -> bool:
@@ -218,8 +220,15 @@ class XmlMachine(Machine):
         key = self.param_key("".join(self._key))
         if not key:
             return self.fail_param(marker)
+        flag = self._string_flag
+        if flag is None:
+            flag = self.MISSING_STRING_FLAG
+        elif stray := "".join(self._param_raw[self._after_attribute :]).strip():
+            # Rare: the arguments cannot show it, so it is reported rather than dropped unsaid.
+            self.flag_call(
+                "unexpected_member", f"parameter {key!r}: {stray!r} after its string attribute, left out"
+            )
         self._param_raw = []
-        flag = self._string_flag if self._string_flag is not None else self.MISSING_STRING_FLAG
         self.call_args(self._writer.start_value(key, flag))
         self._enter(self.VALUE_STATE)
         return True

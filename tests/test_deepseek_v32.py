@@ -374,3 +374,27 @@ def test_reasoning(dialect: str) -> None:
     # Markup that cannot open a block stays reasoning.
     look_alike = s.invoke("f") + s.end(s.block)
     check(dialect, "<think>" + look_alike + "</think>", Expect(reasoning=look_alike))
+
+
+def test_text_after_the_string_attribute_is_reported() -> None:
+    # Found by the mutated-output property: the header's stray words must not vanish unsaid.
+    s = SPELLINGS[V41]
+    text = s.calls(
+        s.tag("invoke", ' name="A"')
+        + s.tag("parameter", ' name="k" string="true" and then')
+        + "v"
+        + s.end("parameter")
+        + s.end("invoke")
+    )
+    result = streamparse.parse(text, V41, id_seed=0)
+    assert [c.function.arguments for c in result.tool_calls] == ['{"k": "v"}']
+    assert [(p.index, p.kind) for p in result.problems] == [(0, "unexpected_member")]
+    assert "and then" in result.problems[0].detail
+    expected = summary(result, with_incomplete=False)
+    for cut in range(1, len(text)):
+        # Folded wire deltas carry no problems; the events do (one CallFlag whatever the cut).
+        got = stream_summary(V41, [text[:cut], text[cut:]])
+        assert (got["content"], got["tool_calls"]) == (expected["content"], expected["tool_calls"])
+        parser = streamparse.StreamParser(V41)
+        events = [*parser.feed_events(text[:cut]), *parser.feed_events(text[cut:]), *parser.finish_events()]
+        assert [type(e).__name__ for e in events].count("CallFlag") == 1
