@@ -53,11 +53,12 @@ TAG_END = ">"
 TAG_OPEN = "<"  # cannot be part of a name: what follows is read again as markup
 SELF_CLOSING = "/"  # before the ">" of a call element with no parameters: <invoke name="f"/>
 # A parameter header's type attribute, and the flag each spelling gives (True: raw text, False: JSON).
+# The space before it belongs to it: "xstring=..." is no attribute.
 STRING_ATTRIBUTES = {
-    'string="true"': True,
-    "string='true'": True,
-    'string="false"': False,
-    "string='false'": False,
+    ' string="true"': True,
+    " string='true'": True,
+    ' string="false"': False,
+    " string='false'": False,
 }
 
 
@@ -196,8 +197,9 @@ class XmlMachine(Machine):
             return self.fail_param(marker)
         self._key_done = True  # the name is before the attribute
         self.param_header(marker)
-        self._string_flag = STRING_ATTRIBUTES[marker]
-        self._after_attribute = len(self._param_raw)
+        if self._string_flag is None:  # a second one is stray text after the first
+            self._string_flag = STRING_ATTRIBUTES[marker]
+            self._after_attribute = len(self._param_raw)
         return True
 
     def fail_param(self, marker: str) -> bool:

@@ -376,6 +376,22 @@ def test_reasoning(dialect: str) -> None:
     check(dialect, "<think>" + look_alike + "</think>", Expect(reasoning=look_alike))
 
 
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        (' name="k"  and thenstring="false"', 'k"  and thenstring="false'),  # no attribute: the name
+        (' name="k" string="false" string="true" x', "k"),
+    ],
+)
+def test_headers_found_by_the_mutated_property(header: str, key: str) -> None:
+    s = SPELLINGS[V4]
+    text = s.calls(
+        s.tag("invoke", ' name="f"') + s.tag("parameter", header) + "1" + s.end("parameter") + s.end("invoke")
+    )
+    result = streamparse.parse(text, V4)
+    assert list(json.loads(result.tool_calls[0].function.arguments)) == [key]
+
+
 def test_text_after_the_string_attribute_is_reported() -> None:
     # Found by the mutated-output property: the header's stray words must not vanish unsaid.
     s = SPELLINGS[V41]
