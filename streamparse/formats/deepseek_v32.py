@@ -40,7 +40,8 @@ that is not valid JSON becomes a JSON string of the raw text. A missing
 call). The tool's schema is not consulted: the attribute decides, as
 DeepSeek's encoder writes it from the value's own type. A surrogate in a
 value is written as an escape and the call flagged ``lone_surrogate``, as in
-the other XML dialects. ``</｜DSML｜parameter>`` closes a value only before
+the other XML dialects. Text between the attribute and ``>`` is left out
+of the name and reported (``unexpected_member``). ``</｜DSML｜parameter>`` closes a value only before
 whitespace and another parameter, ``</｜DSML｜invoke>``, a block tag or the
 end of the text; elsewhere it is value text.
 
