@@ -8,7 +8,8 @@ Run from the project root:
 
 What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key order, mistral,
 llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the XML-parameter dialects
-qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values) and each
+qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values; on request,
+deepseek_v32's DSML, parameters with string="true") and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -90,6 +91,8 @@ DIALECTS = (
     "deepseek_v31",
     "gpt_oss",
 )
+# Cases run on request only (--dialects), not in the default list: the newer dialects of issue 14.
+MORE_DIALECTS = ("deepseek_v32",)
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
 VARIANTS = {"hermes_args_first": "hermes", "mistral_pre_v11": "mistral"}
@@ -108,6 +111,8 @@ DEEPSEEK_CALLS_END = "<｜tool▁calls▁end｜>"
 DEEPSEEK_CALL_BEGIN = "<｜tool▁call▁begin｜>"
 DEEPSEEK_CALL_END = "<｜tool▁call▁end｜>"
 DEEPSEEK_SEP = "<｜tool▁sep｜>"
+# DeepSeek-V3.2's DSML tags (text, with the same full-width bars).
+DSML_PARAMETER_END = "</｜DSML｜parameter>"
 
 # The marker that ends a call in each dialect: the floor loop searches every delta for it.
 # Dialects without one use the marker (or character) that follows the call.
@@ -128,6 +133,7 @@ END_MARKERS = {
     "deepseek_v31": DEEPSEEK_CALL_END,
     "gpt_oss": "<|call|>",
     "mistral_pre_v11": "]",
+    "deepseek_v32": DSML_PARAMETER_END,
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -136,6 +142,10 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "seed_oss": lambda key, value: f"<parameter={key}>{value}</parameter>\n",
     "minimax_m2": lambda key, value: f'<parameter name="{key}">{value}</parameter>\n',
     "glm45": lambda key, value: f"<arg_key>{key}</arg_key>\n<arg_value>{value}</arg_value>\n",
+    # string="true": raw text, by the markup rather than a schema.
+    "deepseek_v32": lambda key, value: (
+        f'<｜DSML｜parameter name="{key}" string="true">{value}{DSML_PARAMETER_END}\n'
+    ),
 }
 # Dialects whose values lose their surrounding whitespace.
 STRIPPED_VALUES = ("minimax_m2", "glm45")
@@ -201,6 +211,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
             return f"{lead}\n\n<tool_call>\n<function={FUNCTION_NAME}>\n{parameters}</function>\n</tool_call>"
         if dialect == "seed_oss":
             return f"{lead}\n<seed:tool_call>\n<function={FUNCTION_NAME}>\n{parameters}</function>\n</seed:tool_call>"
+        if dialect == "deepseek_v32":
+            return (
+                f'{lead}\n\n<｜DSML｜function_calls>\n<｜DSML｜invoke name="{FUNCTION_NAME}">\n{parameters}'
+                "</｜DSML｜invoke>\n</｜DSML｜function_calls>"
+            )
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'
@@ -834,7 +849,11 @@ def main(argv: Sequence[str] | None = None) -> Report:
         help=f"comma-separated argument sizes in chars (default {','.join(map(str, SIZES))},"
         f" or {','.join(map(str, QUICK_SIZES))} with --quick)",
     )
-    parser.add_argument("--dialects", default=None, help=f"comma-separated (default {','.join(DIALECTS)})")
+    parser.add_argument(
+        "--dialects",
+        default=None,
+        help=f"comma-separated (default {','.join(DIALECTS)}; also {','.join(MORE_DIALECTS)})",
+    )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument(
         "--plot",

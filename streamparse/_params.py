@@ -28,6 +28,14 @@ the value, ``, `` between parameters and ``}`` at the end of the call
   ``None``, single quotes), as Qwen3-Coder's template writes them, are
   translated token by token, never evaluated.
 
+Some dialects type each value in the markup instead (DeepSeek's DSML and
+GigaChat's GCML: ``<parameter name="days" string="false">3</parameter>``):
+``start_value(key, string_flag)`` then ignores the schema. ``True``: the
+value is raw text, streamed as JSON string content as it arrives (no null
+word, no whitespace rule beyond the dialect's); ``False``: the value is
+JSON, written as the model wrote it (without the whitespace around it) when
+it ends, or, if it is not valid JSON, the raw text as a string.
+
 The result is always UTF-8: a surrogate character the text holds raw, or
 one a Python ``\\u`` escape decodes to, is written as a JSON ``\\uXXXX``
 escape, and a value that holds a raw one or an escape of half a surrogate
@@ -67,6 +75,8 @@ STRING, INTEGER, NUMBER, BOOLEAN, OBJECT, ARRAY, NULL = (
     "array",
     "null",
 )
+# Not a schema type: a value the markup declares to be JSON (``string="false"``), of any type.
+ANY_JSON = "any JSON"
 
 # Type names as schemas (and the parsers of vLLM and MiniMax) spell them.
 _TYPE_NAMES = {
@@ -115,7 +125,8 @@ class ValueRules:
 
     ``strip``: ``"newline"`` drops one leading and one trailing newline
     (qwen3_coder, seed_oss); ``"whitespace"`` drops all surrounding
-    whitespace (minimax_m2, glm45). Null, true and false words are matched
+    whitespace (minimax_m2, glm45); ``"none"`` keeps every value verbatim
+    (deepseek_v32). Null, true and false words are matched
     case-insensitively. ``untyped`` is the rule for a parameter with no
     usable schema (no tools, an unknown function or parameter, a schema
     without a type): ``"string"`` keeps the text as a string;
@@ -126,7 +137,7 @@ class ValueRules:
     are null only where the schema allows null or no string.
     """
 
-    strip: Literal["newline", "whitespace"]
+    strip: Literal["newline", "whitespace", "none"]
     null_words: frozenset[str] = frozenset({"null"})
     true_words: frozenset[str] = frozenset({"true"})
     false_words: frozenset[str] = frozenset({"false"})
@@ -164,6 +175,8 @@ def typed_json(value: str, types: frozenset[str], rules: ValueRules) -> str:
 
 def _typed_json(value: str, types: frozenset[str], rules: ValueRules) -> str:
     word = value.strip()
+    if ANY_JSON in types:
+        return word if _is_json(word) else encode_basestring(value)
     lowered = word.lower()
     if not types:
         if word[:1] != '"' and _is_json(word):
@@ -416,6 +429,19 @@ def _no_flag(kind: str, detail: str) -> None:
     pass
 
 
+class _Verbatim(Stripper):
+    """The ``"none"`` whitespace rule: text passes as it is."""
+
+    __slots__ = ()
+
+    def take(self, text: str) -> str:
+        return text
+
+
+_STRING_ONLY = frozenset({STRING})
+_JSON_AS_WRITTEN = frozenset({ANY_JSON})
+
+
 class ArgumentsWriter:
     """Builds one call's arguments JSON from streamed parameter values at a time.
 
@@ -459,8 +485,9 @@ class ArgumentsWriter:
         self._max_hold = 0
         self._lead = True
         self._tail = False
-        self._spaces = Stripper()
-        self._strip_all = rules.strip == "whitespace"
+        # "none" strips nothing through the same path as "whitespace" (no test on the per-delta path).
+        self._spaces = _Verbatim() if rules.strip == "none" else Stripper()
+        self._strip_all = rules.strip != "newline"
         self._head = ""
         self._parts: list[str] = []
         self._key = ""
@@ -477,7 +504,12 @@ class ArgumentsWriter:
         self._count = 0
         self._mode = _NO_VALUE
 
-    def start_value(self, key: str) -> str:
+    def start_value(self, key: str, string_flag: bool | None = None) -> str:
+        """``{"KEY": `` (or ``, "KEY": ``) and what the value starts with, if known now.
+
+        ``string_flag``: the value's type as the markup declares it (True: raw
+        text, False: JSON), instead of the schema; None: typed by the schema.
+        """
         self._key = key
         self._flagged = False
         self._raw_surrogate = False
@@ -485,11 +517,18 @@ class ArgumentsWriter:
             self._flag(f"parameter name {key!r}: a surrogate character, written as an escape")
         out = ("{" if self._count == 0 else ", ") + surrogates_escaped(encode_basestring(key)) + ": "
         self._count += 1
-        schema = self._properties.get(key) if self._properties is not None else None
-        types = schema_types(schema)
-        if not types and self.rules.untyped == "string":
-            types = frozenset({STRING})
-        if STRING in types and types <= {STRING, NULL}:
+        if string_flag is not None:
+            types = _STRING_ONLY if string_flag else _JSON_AS_WRITTEN
+        else:
+            schema = self._properties.get(key) if self._properties is not None else None
+            types = schema_types(schema)
+            if not types and self.rules.untyped == "string":
+                types = _STRING_ONLY
+        if string_flag:
+            # Raw text by the markup's word: no null word to wait for.
+            self._mode = _STREAM
+            out += '"'
+        elif STRING in types and types <= {STRING, NULL}:
             # Held while it may still be a null word: a schema's null, or the dialect's rule
             # that "null" is null whatever the type.
             if NULL in types:

@@ -14,7 +14,10 @@ through; a dialect names them in its ``STATES`` table:
   until the marker that ends it: :meth:`start_value` (``>``) or
   :meth:`end_key` (GLM's ``</arg_key>``, then ``KEY_END_STATE`` until
   ``<arg_value>``). A name that never ends is content
-  (:meth:`fail_param`), bounded by MAX_HEADER like a call header.
+  (:meth:`fail_param`), bounded by MAX_HEADER like a call header. A
+  ``string="true|false"`` attribute after the name (DSML; a marker,
+  :meth:`string_attribute`) types the value instead of the schema;
+  ``MISSING_STRING_FLAG`` is what its absence means.
 * ``VALUE_STATE`` — the value (:meth:`value`), passed to the shared
   :class:`~streamparse._params.ArgumentsWriter`, which streams string
   values and types the others by the tool's schema. A marker that can
@@ -44,10 +47,19 @@ from .ids import IdFactory
 if TYPE_CHECKING:
     from .tools import FunctionSpec
 
-__all__ = ["XmlMachine", "XmlState", "block_states", "unquote", "value_states"]
+__all__ = ["STRING_ATTRIBUTES", "XmlMachine", "XmlState", "block_states", "unquote", "value_states"]
 
 TAG_END = ">"
 TAG_OPEN = "<"  # cannot be part of a name: what follows is read again as markup
+SELF_CLOSING = "/"  # before the ">" of a call element with no parameters: <invoke name="f"/>
+# A parameter header's type attribute, and the flag each spelling gives (True: raw text, False: JSON).
+# The space before it belongs to it: "xstring=..." is no attribute.
+STRING_ATTRIBUTES = {
+    ' string="true"': True,
+    " string='true'": True,
+    ' string="false"': False,
+    " string='false'": False,
+}
 
 
 class XmlState(Enum):
@@ -82,6 +94,9 @@ class XmlMachine(Machine):
     KEY_END_STATE: ClassVar[Enum] = XmlState.KEY_END
     VALUE_STATE: ClassVar[Enum] = XmlState.VALUE
     VALUE_END_STATE: ClassVar[Enum] = XmlState.VALUE_END
+    # What a parameter without a string="..." attribute is, in a dialect that has the attribute:
+    # None types it by the schema.
+    MISSING_STRING_FLAG: ClassVar[bool | None] = None
 
     def __init__(
         self,
@@ -96,6 +111,8 @@ class XmlMachine(Machine):
         self._param_len = 0
         self._key: list[str] = []
         self._key_done = False
+        self._string_flag: bool | None = None
+        self._after_attribute = 0  # where in _param_raw the text after a string attribute starts
         self._close_raw: list[str] = []
         self._close_len = 0
 
@@ -139,6 +156,7 @@ class XmlMachine(Machine):
         self._param_len = 0
         self._key = []
         self._key_done = False
+        self._string_flag = None
         self._enter(self.PARAM_STATE)
         return True
 
@@ -173,6 +191,17 @@ class XmlMachine(Machine):
             self._drop_param()
         return spaces
 
+    def string_attribute(self, marker: str) -> bool:
+        """``string="true"`` or ``string="false"`` after the name: the value's type, whatever the schema says."""
+        if self._param_len + len(marker) > MAX_HEADER:
+            return self.fail_param(marker)
+        self._key_done = True  # the name is before the attribute
+        self.param_header(marker)
+        if self._string_flag is None:  # a second one is stray text after the first
+            self._string_flag = STRING_ATTRIBUTES[marker]
+            self._after_attribute = len(self._param_raw)
+        return True
+
     def fail_param(self, marker: str) -> bool:
         """Not a parameter after all: its text is content; read the marker again between parameters."""
         self._drop_param()
@@ -193,8 +222,16 @@ class XmlMachine(Machine):
         key = self.param_key("".join(self._key))
         if not key:
             return self.fail_param(marker)
+        flag = self._string_flag
+        if flag is None:
+            flag = self.MISSING_STRING_FLAG
+        elif stray := "".join(self._param_raw[self._after_attribute :]).strip():
+            # Rare: the arguments cannot show it, so it is reported rather than dropped unsaid.
+            self.flag_call(
+                "unexpected_member", f"parameter {key!r}: {stray!r} after its string attribute, left out"
+            )
         self._param_raw = []
-        self.call_args(self._writer.start_value(key))
+        self.call_args(self._writer.start_value(key, flag))
         self._enter(self.VALUE_STATE)
         return True
 
@@ -234,6 +271,16 @@ class XmlMachine(Machine):
         self._enter(self.ARGS_STATE)
         return False
 
+    def commit_name_or_closed_call(self, marker: str) -> bool:
+        """``>`` after the name; ``/>`` closes the call at once (``<invoke name="f"/>``: ``{}``)."""
+        header = self.header_text().rstrip()
+        if not header.endswith(SELF_CLOSING):
+            return self.commit_header(marker)
+        self._header = [header[: -len(SELF_CLOSING)]]
+        if not self.commit_header(marker):
+            return False
+        return self.close_call(marker)
+
     def _reopen_value(self) -> None:
         held = "".join(self._close_raw)
         self._close_raw = []
@@ -257,12 +304,17 @@ def block_states(
     call: tuple[str, str],
     param: tuple[str, str],
     between_calls: Mapping[str | tuple[str, ...], MarkerAction] | None = None,
+    string_attribute: bool = False,
+    self_closing: bool = False,
 ) -> dict[Enum, Lex]:
     """The states of a block of calls written ``CALL_BEGIN name> PARAM_BEGIN key> value PARAM_END ... CALL_END``.
 
     ``block``, ``call`` and ``param`` are (begin, end) marker pairs, e.g.
     ``("<function=", "</function>")``. Names end at ``>``. ``between_calls``:
     more markers the block reads between calls (another way to write a call).
+    ``string_attribute``: a parameter's header may carry ``string="true|false"``
+    (see :data:`STRING_ATTRIBUTES`). ``self_closing``: ``/>`` after a call's
+    name is a call without parameters.
     """
     (block_begin, block_end), (call_begin, call_end), (param_begin, param_end) = block, call, param
     after_value = (param_begin, call_end, block_end, block_begin)
@@ -282,11 +334,20 @@ def block_states(
             },
         ),
         XmlState.NAME: Lex(
-            XmlMachine.call_name, {TAG_END: Machine.commit_header, TAG_OPEN: Machine.fail_call}
+            XmlMachine.call_name,
+            {
+                TAG_END: XmlMachine.commit_name_or_closed_call if self_closing else Machine.commit_header,
+                TAG_OPEN: Machine.fail_call,
+            },
         ),
         XmlState.CALL: Lex(Machine.gap, {param_begin: XmlMachine.open_param, **leave_call}),
         XmlState.PARAM: Lex(
-            XmlMachine.param_header, {TAG_END: XmlMachine.start_value, TAG_OPEN: XmlMachine.fail_param}
+            XmlMachine.param_header,
+            {
+                TAG_END: XmlMachine.start_value,
+                TAG_OPEN: XmlMachine.fail_param,
+                **(dict.fromkeys(STRING_ATTRIBUTES, XmlMachine.string_attribute) if string_attribute else {}),
+            },
         ),
         **value_states(param_end, after_value),
     }

@@ -15,8 +15,13 @@ text contains every one of its markers:
 =============== ===========================================================
 dialect         markers
 =============== ===========================================================
-deepseek_v32    ``DSML`` and ``function_calls`` (DeepSeek-V3.2 / V4 DSML:
-                not supported)
+deepseek_v41    ``DSML`` and `` calls>`` (V4.1's DSML: a space before every
+                tag name)
+deepseek_v41    ``｜DSML｜ `` (the prefix with V4.1's space)
+deepseek_v32    ``DSML`` and ``function_calls`` (V3.2's DSML block)
+deepseek_v4     ``DSML`` and ``tool_calls>`` (V4's block tag; every DeepSeek
+                template also reads ``message['tool_calls']``, so the ``>``
+                and V3.2's rule first)
 kimi_k2         ``<|tool_calls_section_begin|>``
 gpt_oss         ``<|channel|>`` (harmony)
 minimax_m2      ``<minimax:tool_call>``
@@ -50,8 +55,11 @@ squeezed id contains one of its names:
 =============== ===========================================================
 dialect         names
 =============== ===========================================================
-deepseek_v31    ``deepseekv3.1``, ``deepseekv3.2exp``
-deepseek_v32    ``deepseekv3.2``, ``deepseekv4`` (DSML: not supported)
+deepseek_v31    ``deepseekv3.1``, ``deepseekv3.2exp`` (V3.2-Exp still wrote
+                V3.1's format)
+deepseek_v32    ``deepseekv3.2``
+deepseek_v41    ``deepseekv4.1``, ``deepseekv41``
+deepseek_v4     ``deepseekv4``
 deepseek_v3     ``deepseekv3``, ``deepseekr1`` (R1 distills use R1's
                 template)
 kimi_k2         ``kimik2``
@@ -103,7 +111,10 @@ class _ModelRule(NamedTuple):
 
 
 _TEMPLATE_RULES = (
+    _TemplateRule("deepseek_v41", ("DSML", " calls>")),
+    _TemplateRule("deepseek_v41", ("｜DSML｜ ",)),
     _TemplateRule("deepseek_v32", ("DSML", "function_calls")),
+    _TemplateRule("deepseek_v4", ("DSML", "tool_calls>")),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
@@ -122,7 +133,9 @@ _TEMPLATE_RULES = (
 
 _MODEL_RULES = (
     _ModelRule("deepseek_v31", ("deepseekv3.1", "deepseekv3.2exp")),
-    _ModelRule("deepseek_v32", ("deepseekv3.2", "deepseekv4")),
+    _ModelRule("deepseek_v32", ("deepseekv3.2",)),
+    _ModelRule("deepseek_v41", ("deepseekv4.1", "deepseekv41")),
+    _ModelRule("deepseek_v4", ("deepseekv4",)),
     _ModelRule("deepseek_v3", ("deepseekv3", "deepseekr1")),
     _ModelRule("kimi_k2", ("kimik2",)),
     _ModelRule("minimax_m2", ("minimaxm2",)),

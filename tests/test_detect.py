@@ -36,11 +36,38 @@ SUMMARY = (
     "pythonic",
     "seed_oss",
 )
+# DIALECTS-MORE.md's dialects (issue 14).
+MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
-KNOWN_UNSUPPORTED = ("deepseek_v32",)
+KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
 
 TEMPLATES: dict[str, dict[str, str]] = {
+    # DeepSeek's DSML templates build each tag from a token variable; all of them also read
+    # message['tool_calls'].
+    "deepseek_v32": {
+        "history": (
+            "{%- set dsml_token = '｜DSML｜' -%}{%- if message['tool_calls'] -%}"
+            "{{ '\\n\\n<' + dsml_token + 'function_calls>\\n' }}{%- for tc in message['tool_calls'] -%}"
+            "{{ '<' + dsml_token + 'invoke name=\"' + tc.function.name + '\">\\n' }}{%- endfor -%}"
+            "{{ '</' + dsml_token + 'function_calls>' }}{%- endif -%}"
+        ),
+    },
+    "deepseek_v4": {
+        "history": (
+            "{%- set dsml_token = '｜DSML｜' -%}{%- if message['tool_calls'] -%}"
+            "{{ '\\n\\n<' + dsml_token + 'tool_calls>\\n' }}{%- for tc in message['tool_calls'] -%}"
+            "{{ '<' + dsml_token + 'invoke name=\"' + tc.function.name + '\">\\n' }}{%- endfor -%}"
+            "{{ '</' + dsml_token + 'tool_calls>' }}{%- endif -%}"
+        ),
+    },
+    "deepseek_v41": {
+        "token_with_space": (
+            "{%- set dsml_token = '｜DSML｜ ' -%}{%- if message['tool_calls'] -%}"
+            "{{ '<' + dsml_token + 'calls>' }}{%- endif -%}"
+        ),
+        "literal_tags": "{{ '<｜DSML｜ calls>\\n<｜DSML｜ invoke name=\"' + name + '\">' }}{# tool_calls> #}",
+    },
     "kimi_k2": {
         "history": (
             "{%- if message.tool_calls -%}<|tool_calls_section_begin|>"
@@ -228,6 +255,8 @@ MODELS: dict[str, tuple[str, ...]] = {
         "deepseek-ai/DeepSeek-V3.2-Exp",
     ),
     "deepseek_v32": ("deepseek-ai/DeepSeek-V3.2", "DeepSeek-V3.2-Speciale"),
+    "deepseek_v4": ("deepseek-ai/DeepSeek-V4", "deepseek-ai/DeepSeek-V4-Flash", "deepseek-v4:671b"),
+    "deepseek_v41": ("deepseek-ai/DeepSeek-V4.1", "DeepSeek-V4.1-Flash", "deepseekv41"),
     "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
 }
@@ -265,7 +294,7 @@ def expect(found: Detection, name: str) -> None:
         assert unsupported(name) in found.reason
 
 
-ALL = set(SUMMARY) | set(KNOWN_UNSUPPORTED)
+ALL = set(SUMMARY) | set(MORE) | set(KNOWN_UNSUPPORTED)
 
 
 # --- chat templates ---------------------------------------------------------------------------
@@ -327,11 +356,31 @@ def test_deepseek_v31_templates_have_no_fence() -> None:
         assert "<｜tool▁sep｜>" in template and "```" not in template
 
 
-def test_dsml_template_is_named_and_not_guessed() -> None:
-    template = "{%- set dsml_token = '｜DSML｜' -%}{{ '<' + dsml_token + 'function_calls>' }}"
-    found = streamparse.detection(chat_template=template)
-    assert found.dialect is None
-    assert unsupported("deepseek_v32") in found.reason
+@pytest.mark.parametrize(
+    ("block", "dialect"),
+    [("function_calls>", "deepseek_v32"), ("tool_calls>", "deepseek_v4"), (" calls>", "deepseek_v41")],
+)
+def test_dsml_templates_by_their_block_tag(block: str, dialect: str) -> None:
+    # Every DeepSeek template also reads message['tool_calls']: the block tag decides.
+    template = (
+        "{%- set dsml_token = '｜DSML｜' -%}{{ message['tool_calls'] }}{{ '<' + dsml_token + '"
+        + block
+        + "' }}"
+    )
+    assert streamparse.detect(chat_template=template) == dialect
+
+
+@pytest.mark.parametrize(
+    ("model", "dialect"),
+    [
+        ("deepseek-ai/DeepSeek-V3.2-Exp", "deepseek_v31"),  # still V3.1's format
+        ("deepseek-ai/DeepSeek-V3.2", "deepseek_v32"),
+        ("deepseek-ai/DeepSeek-V4-Pro", "deepseek_v4"),
+        ("deepseek-ai/DeepSeek-V4.1", "deepseek_v41"),
+    ],
+)
+def test_deepseek_generations_by_model_id(model: str, dialect: str) -> None:
+    assert streamparse.detect(model) == dialect
 
 
 @pytest.mark.parametrize(
@@ -503,10 +552,10 @@ def test_wrong_types_are_usage_errors(kwargs: dict[str, Any], fix: str) -> None:
 def test_every_summary_dialect_has_template_and_model_rules() -> None:
     template_dialects = {rule.dialect for rule in DETECT._TEMPLATE_RULES}
     model_dialects = {rule.dialect for rule in DETECT._MODEL_RULES}
-    assert set(SUMMARY) <= template_dialects
-    assert set(SUMMARY) <= model_dialects
+    assert set(SUMMARY) | set(MORE) <= template_dialects
+    assert set(SUMMARY) | set(MORE) <= model_dialects
     assert template_dialects | model_dialects == ALL
-    assert set(TEMPLATES) == set(SUMMARY)
+    assert set(TEMPLATES) == set(SUMMARY) | set(MORE)
     assert set(MODELS) == ALL
 
 

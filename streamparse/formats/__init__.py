@@ -3,6 +3,7 @@
 from . import (
     deepseek_v3,
     deepseek_v31,
+    deepseek_v32,
     glm45,
     gpt_oss,
     hermes,
@@ -20,6 +21,7 @@ from . import (
 __all__ = [
     "deepseek_v3",
     "deepseek_v31",
+    "deepseek_v32",
     "glm45",
     "gpt_oss",
     "hermes",

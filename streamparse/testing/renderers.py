@@ -27,6 +27,10 @@ __all__ = [
     "render",
     "render_deepseek_v3",
     "render_deepseek_v31",
+    "render_deepseek_v32",
+    "render_deepseek_v4",
+    "render_deepseek_v41",
+    "render_dsml",
     "render_gpt_oss",
     "render_hermes",
     "render_json_array",
@@ -387,6 +391,8 @@ def _streams(schema: Mapping[str, Any] | None, key: str, untyped_streams: bool) 
 
 
 XmlTags = Callable[[str, str], tuple[str, str]]
+# Tags of a dialect whose markup types each value (DSML's string="true|false"): (key, is a string).
+FlaggedTags = Callable[[str, bool], tuple[str, str]]
 # What writing a call's parameters gives: its expected arguments, and where its values are.
 XmlArguments = tuple[str, tuple[ValueSpan, ...]]
 
@@ -398,20 +404,28 @@ def _write_xml_parameters(
     tags: XmlTags,
     untyped_streams: bool,
     strip_values: bool,
+    flagged_tags: FlaggedTags | None = None,
 ) -> XmlArguments:
     """Write each parameter between ``tags(key, text)``; the expected arguments are the values'
     JSON (``json.dumps``, not ASCII-escaped) joined as ``{"k": v, "k2": v2}``, strings without
-    their surrounding whitespace where the dialect strips it (``strip_values``)."""
+    their surrounding whitespace where the dialect strips it (``strip_values``).
+
+    ``flagged_tags``: instead of ``tags``, for dialects whose markup says whether each value is
+    a string (``flagged_tags(key, is_string)``); a string value then streams whatever the schema."""
     parts: list[str] = []
     spans: list[ValueSpan] = []
     length = 0
     for key, value in call.arguments.items():
         text = _xml_value_text(value, python_literals)
-        before, after = tags(key, text)
+        if flagged_tags is not None:
+            before, after = flagged_tags(key, isinstance(value, str))
+            streamed = isinstance(value, str)
+        else:
+            before, after = tags(key, text)
+            streamed = isinstance(value, str) and _streams(call.schema, key, untyped_streams)
         out.write(before)
         # The XML dialects write a surrogate as an escape, so that arguments are always UTF-8.
         prefix = ("{" if not parts else ", ") + surrogates_escaped(json.dumps(key, ensure_ascii=False)) + ": "
-        streamed = isinstance(value, str) and _streams(call.schema, key, untyped_streams)
         offset = length + len(prefix) + (1 if streamed else 0)
         spans.append(ValueSpan(out.length, out.length + len(text), offset, streamed))
         out.write(text)
@@ -432,13 +446,21 @@ def _write_xml_calls(
     untyped_streams: bool,
     python_literals: bool = False,
     strip_values: bool = False,
+    flagged_tags: FlaggedTags | None = None,
 ) -> tuple[list[ExpectedCall], list[tuple[ValueSpan, ...]]]:
     """Each call, written by ``write_call(out, position, call, write_parameters)``."""
     expected: list[ExpectedCall] = []
     spans: list[tuple[ValueSpan, ...]] = []
     for position, call in enumerate(sample.calls):
         write_parameters = partial(
-            _write_xml_parameters, out, call, python_literals, tags, untyped_streams, strip_values
+            _write_xml_parameters,
+            out,
+            call,
+            python_literals,
+            tags,
+            untyped_streams,
+            strip_values,
+            flagged_tags,
         )
         arguments, call_spans = write_call(out, position, call, write_parameters)
         expected.append(ExpectedCall(None, call.name, arguments))
@@ -592,6 +614,53 @@ def render_seed_oss(sample: Sample) -> Rendered:
         out.write("</seed:tool_call>")
     rendered = _xml_rendered(out, sample, content, calls)
     return replace(rendered, reasoning=sample.reasoning or "")
+
+
+# DeepSeek's DSML: (block element, space after the prefix in every tag name) per dialect.
+DSML_SPELLINGS = {
+    "deepseek_v32": ("function_calls", ""),
+    "deepseek_v4": ("tool_calls", ""),
+    "deepseek_v41": ("calls", " "),
+}
+
+
+def render_dsml(dialect: str, sample: Sample) -> Rendered:
+    """DeepSeek DSML, as its encoder writes it: ``content\n\n<｜DSML｜tool_calls>\n<｜DSML｜invoke
+    name="N">\n<｜DSML｜parameter name="K" string="true">V</｜DSML｜parameter>\n</｜DSML｜invoke>\n
+    </｜DSML｜tool_calls>``.
+
+    Strings are written raw with ``string="true"``, anything else as JSON with ``string="false"``;
+    the blank line before the block is content, whitespace inside it markup.
+    """
+    block, space = DSML_SPELLINGS[dialect]
+    prefix = "<\uff5cDSML\uff5c" + space
+    end = "</\uff5cDSML\uff5c" + space
+    out, content = _think_and_content(sample)
+    if sample.calls:
+        out.write("\n\n" + prefix + block + ">\n")
+        content += "\n\n"
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write(prefix + 'invoke name="' + call.name + '">\n')
+        arguments = write_parameters()
+        out.write(end + "invoke>\n")
+        return arguments
+
+    def tags(key: str, is_string: bool) -> tuple[str, str]:
+        flag = "true" if is_string else "false"
+        return prefix + 'parameter name="' + key + '" string="' + flag + '">', end + "parameter>\n"
+
+    calls = _write_xml_calls(out, sample, write_call, lambda key, text: ("", ""), True, flagged_tags=tags)
+    if sample.calls:
+        out.write(end + block + ">")
+    return _xml_rendered(out, sample, content, calls)
+
+
+render_deepseek_v32 = partial(render_dsml, "deepseek_v32")
+render_deepseek_v4 = partial(render_dsml, "deepseek_v4")
+render_deepseek_v41 = partial(render_dsml, "deepseek_v41")
 
 
 def render_gpt_oss(sample: Sample) -> Rendered:
@@ -779,6 +848,9 @@ def render_pythonic(sample: Sample) -> Rendered:
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
+    "deepseek_v32": render_deepseek_v32,
+    "deepseek_v4": render_deepseek_v4,
+    "deepseek_v41": render_deepseek_v41,
     "gpt_oss": render_gpt_oss,
     "hermes": render_hermes,
     "json_array": render_json_array,

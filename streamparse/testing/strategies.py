@@ -256,6 +256,8 @@ _XML_LOOK_ALIKES = [
     "</invoke",
     "</function",
     "<function=",
+    "<\uff5cDSML\uff5c",  # DeepSeek's DSML prefix
+    ' string="true">',
     "null",
     "None",
     "True",
