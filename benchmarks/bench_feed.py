@@ -90,9 +90,8 @@ DIALECTS = (
     "deepseek_v3",
     "deepseek_v31",
     "gpt_oss",
+    "deepseek_v32",
 )
-# Cases run on request only (--dialects), not in the default list: the newer dialects of issue 14.
-MORE_DIALECTS = ("deepseek_v32",)
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
 VARIANTS = {"hermes_args_first": "hermes", "mistral_pre_v11": "mistral"}
@@ -852,7 +851,7 @@ def main(argv: Sequence[str] | None = None) -> Report:
     parser.add_argument(
         "--dialects",
         default=None,
-        help=f"comma-separated (default {','.join(DIALECTS)}; also {','.join(MORE_DIALECTS)})",
+        help=f"comma-separated (default {','.join(DIALECTS)})",
     )
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument(

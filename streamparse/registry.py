@@ -42,6 +42,9 @@ _SGLANG = "SGLang"
 _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "deepseek_v3": (_VLLM,),
     "deepseek_v31": (_VLLM,),
+    "deepseek_v32": (_VLLM,),
+    "deepseek_v4": (_VLLM,),
+    "deepseek_v41": (_VLLM,),
     "glm45": (_VLLM, _SGLANG),
     "hermes": (_VLLM, _SGLANG),
     "kimi_k2": (_VLLM, _SGLANG),
@@ -58,6 +61,9 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
 # start_in_reasoning=True where the model's chat template opens the reasoning in the prompt.
 _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     "deepseekv3": ("deepseek_v3", {}, (_SGLANG,)),
+    "deepseekv32": ("deepseek_v32", {}, (_SGLANG,)),
+    "deepseekv4": ("deepseek_v4", {}, (_SGLANG,)),
+    "deepseekv41": ("deepseek_v41", {}, (_SGLANG,)),
     "deepseekv31": ("deepseek_v31", {}, (_SGLANG,)),
     "glm": ("glm45", {}, (_SGLANG,)),
     "glm47": ("glm45", {}, (_VLLM, _SGLANG)),  # GLM-4.7 / GLM-5: the same tags without newlines
@@ -86,10 +92,6 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
 # Engine names of formats streamparse does not parse yet: an error that says so beats a
 # suggestion of a similar-looking name of another format (deepseek_v32 is not deepseek_v3).
 _NOT_YET: dict[str, str] = {
-    **dict.fromkeys(
-        ["deepseek_v32", "deepseek_v4", "deepseek_v41", "deepseekv32", "deepseekv4", "deepseekv41"],
-        "DeepSeek's DSML format",
-    ),
     "mimo": "qwen3_coder with values kept verbatim, without the newline trim",
     "ling3": "glm45 where a tool call also ends the reasoning",
     "trinity": "hermes with tool calls written inside the reasoning",

@@ -36,6 +36,7 @@ DIALECTS = (
     "deepseek_v3",
     "deepseek_v31",
     "gpt_oss",
+    "deepseek_v32",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -17,7 +17,8 @@ Every dialect with reasoning markers answers the same questions:
   ``kimi_k2`` (DIALECTS.md §1: the section begin, and a bare call begin)
   and in ``qwen3_coder`` when ``<tool_call>`` is followed by ``<function=``
   (Qwen3.5 does this; vLLM's and SGLang's Qwen3 reasoning parsers end the
-  reasoning there). In every other dialect it is reasoning text (DIALECTS.md
+  reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
+  ``deepseek_v41``: vLLM's V4 grammar ends it at the block). In every other dialect it is reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
   header ends the analysis body whatever follows.
@@ -165,6 +166,30 @@ REASONING_DIALECTS = (
         expected_call=Call("f", STRING_ARGUMENTS),
         call_ends_reasoning=False,
         look_alike="<function=f>\n<parameter=a>1</parameter>\n</function>",
+    ),
+    ReasoningDialect(
+        "deepseek_v32",
+        *THINK,
+        call='<｜DSML｜function_calls>\n<｜DSML｜invoke name="f">\n<｜DSML｜parameter name="a" string="false">1</｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜function_calls>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike='<｜DSML｜invoke name="f">\n<｜DSML｜parameter name="a" string="false">1</｜DSML｜parameter>\n</｜DSML｜invoke>',
+    ),
+    ReasoningDialect(
+        "deepseek_v4",
+        *THINK,
+        call='<｜DSML｜tool_calls>\n<｜DSML｜invoke name="f">\n<｜DSML｜parameter name="a" string="false">1</｜DSML｜parameter>\n</｜DSML｜invoke>\n</｜DSML｜tool_calls>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike='<｜DSML｜invoke name="f">\n<｜DSML｜parameter name="a" string="false">1</｜DSML｜parameter>\n</｜DSML｜invoke>',
+    ),
+    ReasoningDialect(
+        "deepseek_v41",
+        *THINK,
+        call='<｜DSML｜ calls>\n<｜DSML｜ invoke name="f">\n<｜DSML｜ parameter name="a" string="false">1</｜DSML｜ parameter>\n</｜DSML｜ invoke>\n</｜DSML｜ calls>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike='<｜DSML｜ invoke name="f">\n<｜DSML｜ parameter name="a" string="false">1</｜DSML｜ parameter>\n</｜DSML｜ invoke>',
     ),
 )
 
