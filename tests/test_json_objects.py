@@ -271,7 +271,9 @@ def test_r9_mistral_prose_after_tool_calls_stays_content() -> None:
 def test_a_key_too_long_for_a_call_does_not_leave_the_scan_out_of_step() -> None:
     # Found by the mutated property (it looped forever): a key rejected for its length was
     # resumed at the character that decided, while its skimmer had read further.
-    text = '[{"":{""""]{"\\da83\\udc90\\u0090\\u00a5P\\u00af\\ud916\\udc8d\\u00d5\\\\\\udb8d\\ude0e\\u\\\\\\""'
+    text = (
+        '[{"":{""""]{"\\da83\\udc90\\u0090\\u00a5P\\u00af\\ud916\\udc8d\\u00d5\\\\\\udb8d\\ude0e\\u\\\\\\""'
+    )
     assert every_cut("json_array", text)[0] == text
     long_key = '{"' + "k" * 100 + '": 1, "name": "f"}'
     for dialect in ("llama3_json", "json_array"):
