@@ -546,17 +546,23 @@ class CallObjectScanner:
                 start = i
                 i = skimmer.advance(text, i)
                 room = _MAX_KEY + 2 - self._key_len
-                if i - start > room:
-                    if self._undecided():
-                        # No member of a call has a key this long. The scan stops where the skimmer
-                        # did (not at the character that decided), so that it resumes in step.
-                        return self._reject(i)
+                too_long = i - start > room
+                if too_long:
                     self._key_len = _MAX_KEY + 3
                 elif self._key_len <= _MAX_KEY + 2:
                     self._key.append(text[start:i])
                     self._key_len += i - start
                 if skimmer.status == BAD:  # (a key is a string: only a scan out of step gets here)
                     self.status = BAD
+                    return i
+                if too_long and self._undecided():
+                    # No member of a call has a key this long. The scan stops where the skimmer did
+                    # (not at the character that decided), in the state that goes on from there, so
+                    # that it resumes in step whether or not the key closed in this text.
+                    self._reject(i)
+                    if skimmer.status == DONE:
+                        self._state = _COLON
+                        self._member = _SKIP
                     return i
                 if skimmer.status == DONE:
                     self._state = _COLON

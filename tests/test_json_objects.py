@@ -279,3 +279,17 @@ def test_a_key_too_long_for_a_call_does_not_leave_the_scan_out_of_step() -> None
         assert every_cut(dialect, text)[0] == text
     long_name = '<tool_call>{"name": "' + "n" * 2000 + '", "arguments": {}}</tool_call>'
     assert every_cut("hermes", long_name)[0] == long_name
+
+
+def test_a_key_too_long_that_closes_in_the_same_text_resumes_after_the_key() -> None:
+    # Found by the mutated property: a key rejected for its length in the text that also closed
+    # it was resumed inside the key's string state, so a whole feed skimmed the object out of
+    # step (all content, no call) while one character at a time gave the call.
+    key = '"' + "b" * 70 + '"'
+    text = '[{"arguments": {"a":],' + key + ':null}, "name": "A"},{"arguments": {}, "name": "A"}]'
+    content, found, problems = every_cut("json_array", text)
+    assert content == '{"arguments": {"a":],' + key + ':null}"name": "A"}'
+    assert calls((content, found, problems)) == [("A", "{}")]
+    escaped = '"\\u001f\\u001f\\u001f\\u000b\\u0007' + "\\ud800\\udc00" * 3 + '"'
+    text = '[{"arguments": {"\\u001f":],' + escaped + ':null}, "name": "A"},{"arguments": {}, "name": "A"}]'
+    assert calls(every_cut("json_array", text)) == [("A", "{}")]
