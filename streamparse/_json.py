@@ -477,6 +477,7 @@ class CallObjectScanner:
         "args_done",
         "args_seen",
         "captured",
+        "cut_member",
         "lone_surrogates",
         "name",
         "ready",
@@ -504,6 +505,7 @@ class CallObjectScanner:
         self.args_done = False
         self.captured: dict[str, str] = {}
         self.unexpected: list[str] = []
+        self.cut_member: str | None = None
         self.lone_surrogates = 0
         self.ready = False
         self.rejected = False
@@ -729,7 +731,21 @@ class CallObjectScanner:
         return skimmer.take_plain(text)
 
     def finish(self) -> None:
-        """The text ended inside the object: flush what the arguments value holds."""
+        """The text ended inside the object: flush what the arguments value holds.
+
+        A member other than the arguments that the text cut short (a key not
+        closed, an id or type value not closed) is not part of the call:
+        its key is left in ``cut_member`` for the caller to report, since
+        its text is in no result (a key may hold any text, end tags too).
+        """
+        state = self._state
+        if state == _KEY:
+            raw = "".join(self._key)[1:] if self._key_len <= _MAX_KEY + 2 else "".join(self._key)[1 : _MAX_KEY + 1]
+            self.cut_member = decode_json_string(raw)
+        elif state != _KEY_OR_END and state != _COMMA_OR_END and self._member != _ARGS and self.status == MORE:
+            key = self._key[0] if self._key else ""
+            if self._member != _SKIP or key in self._capture:
+                self.cut_member = key
         if self._state == _VALUE_BODY and self._member == _ARGS:
             self._skimmer.finish()
             if self._skimmer.kind == _KIND_STRING:

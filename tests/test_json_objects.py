@@ -293,3 +293,27 @@ def test_a_key_too_long_that_closes_in_the_same_text_resumes_after_the_key() -> 
     escaped = '"\\u001f\\u001f\\u001f\\u000b\\u0007' + "\\ud800\\udc00" * 3 + '"'
     text = '[{"arguments": {"\\u001f":],' + escaped + ':null}, "name": "A"},{"arguments": {}, "name": "A"}]'
     assert calls(every_cut("json_array", text)) == [("A", "{}")]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text"),
+    [
+        # Found by the mutated property: a stray quote after the name opens a key that holds the
+        # end tag and the text after it; the text ends inside that key.
+        ("hermes", '<tool_call>\n{"arguments": {}, "name": "A""}\n</tool_call>0000000000'),
+        ("hermes", '<tool_call>{"arguments": {}, "name": "f", "ab'),
+        ("mistral", '[TOOL_CALLS] [{"name": "f", "arguments": {}, "id": "abc'),
+    ],
+)
+def test_a_member_cut_short_by_the_end_of_the_text_is_flagged(dialect: str, text: str) -> None:
+    content, found, problems = every_cut(dialect, text)
+    assert [name for _, name, _ in found] == [found[0][1]] and problems == [(0, "unexpected_member")]
+    assert "0000000000" not in (content or "")  # inside the key: reported, not content
+
+
+def test_a_call_object_that_ends_with_the_text_after_its_arguments_is_not_flagged() -> None:
+    assert every_cut("hermes", '<tool_call>{"name": "f", "arguments": {"a": 1}') == (
+        None,
+        [("call_thSEeXJKWojiggTPxyUT0VFk", "f", '{"a": 1}')],
+        [],
+    )
