@@ -415,8 +415,10 @@ def decode_json_string_counted(raw: str) -> tuple[str, int]:
 # CallObjectScanner states
 _KEY_OR_END, _KEY, _COLON, _VALUE, _VALUE_BODY, _COMMA_OR_END = range(6)
 # What the current member is: skipped, the name, the arguments, a captured
-# string (Mistral's "id"), or "type" (part of a call only as "function").
-_SKIP, _NAME, _ARGS, _CAPTURE, _TYPE = range(5)
+# string (Mistral's "id"), "type" (part of a call only as "function"), or a
+# captured key after the call committed (its string value is markup).
+_SKIP, _NAME, _ARGS, _CAPTURE, _TYPE, _MARKUP = range(6)
+_STRING_MEMBERS = (_NAME, _CAPTURE, _TYPE, _MARKUP)
 
 _MAX_KEY = 64
 
@@ -535,7 +537,7 @@ class CallObjectScanner:
                     self._state = _COMMA_OR_END
                 if self._member == _ARGS:
                     self._take_args(text[start:i], done)
-                elif self._member != _SKIP:
+                elif self._member != _SKIP and self._member != _MARKUP:
                     stop = self._take_string(text, start, i, done)
                     if stop >= 0:
                         return stop
@@ -600,7 +602,7 @@ class CallObjectScanner:
                 self._state = _VALUE
                 i += 1
             else:  # _VALUE
-                if c != '"' and self._member in (_NAME, _CAPTURE, _TYPE):
+                if c != '"' and self._member in _STRING_MEMBERS:
                     # These members are strings.
                     if self._undecided():
                         self._member = _SKIP
@@ -634,7 +636,7 @@ class CallObjectScanner:
                 self.ready = True
                 return end
         elif key in self._capture:
-            self._member = _SKIP if self.ready else _CAPTURE
+            self._member = _MARKUP if self.ready else _CAPTURE
         elif key == "type":
             self._member = _TYPE
         elif self.ready:
@@ -744,7 +746,7 @@ class CallObjectScanner:
             self.cut_member = decode_json_string(raw)
         elif state != _KEY_OR_END and state != _COMMA_OR_END and self._member != _ARGS and self.status == MORE:
             key = self._key[0] if self._key else ""
-            if self._member != _SKIP or key in self._capture:
+            if self._member != _SKIP:
                 self.cut_member = key
         if self._state == _VALUE_BODY and self._member == _ARGS:
             self._skimmer.finish()

@@ -317,3 +317,13 @@ def test_a_call_object_that_ends_with_the_text_after_its_arguments_is_not_flagge
         [("call_thSEeXJKWojiggTPxyUT0VFk", "f", '{"a": 1}')],
         [],
     )
+
+
+@pytest.mark.parametrize("value", ['["abcdefghi"]', '{"k": "abcdefghi"}', "123456789"])
+def test_mistral_id_after_the_arguments_that_is_no_string_is_flagged(value: str) -> None:
+    # Found by mutating valid outputs: an "id" after the commit was skipped whatever its value,
+    # so a value that is no id string vanished silently.
+    text = '[TOOL_CALLS] [{"name": "f", "arguments": {"a": "x"}, "id": ' + value + "}]"
+    _, found, problems = every_cut("mistral", text)
+    assert calls((None, found, problems)) == [("f", '{"a": "x"}')]
+    assert problems == [(0, "unexpected_member")]
