@@ -415,8 +415,10 @@ def decode_json_string_counted(raw: str) -> tuple[str, int]:
 # CallObjectScanner states
 _KEY_OR_END, _KEY, _COLON, _VALUE, _VALUE_BODY, _COMMA_OR_END = range(6)
 # What the current member is: skipped, the name, the arguments, a captured
-# string (Mistral's "id"), or "type" (part of a call only as "function").
-_SKIP, _NAME, _ARGS, _CAPTURE, _TYPE = range(5)
+# string (Mistral's "id"), "type" (part of a call only as "function"), or a
+# captured key after the call committed (its string value is markup).
+_SKIP, _NAME, _ARGS, _CAPTURE, _TYPE, _MARKUP = range(6)
+_STRING_MEMBERS = (_NAME, _CAPTURE, _TYPE, _MARKUP)
 
 _MAX_KEY = 64
 
@@ -477,6 +479,7 @@ class CallObjectScanner:
         "args_done",
         "args_seen",
         "captured",
+        "cut_member",
         "lone_surrogates",
         "name",
         "ready",
@@ -504,6 +507,7 @@ class CallObjectScanner:
         self.args_done = False
         self.captured: dict[str, str] = {}
         self.unexpected: list[str] = []
+        self.cut_member: str | None = None
         self.lone_surrogates = 0
         self.ready = False
         self.rejected = False
@@ -533,7 +537,7 @@ class CallObjectScanner:
                     self._state = _COMMA_OR_END
                 if self._member == _ARGS:
                     self._take_args(text[start:i], done)
-                elif self._member != _SKIP:
+                elif self._member != _SKIP and self._member != _MARKUP:
                     stop = self._take_string(text, start, i, done)
                     if stop >= 0:
                         return stop
@@ -546,17 +550,23 @@ class CallObjectScanner:
                 start = i
                 i = skimmer.advance(text, i)
                 room = _MAX_KEY + 2 - self._key_len
-                if i - start > room:
-                    if self._undecided():
-                        # No member of a call has a key this long. The scan stops where the skimmer
-                        # did (not at the character that decided), so that it resumes in step.
-                        return self._reject(i)
+                too_long = i - start > room
+                if too_long:
                     self._key_len = _MAX_KEY + 3
                 elif self._key_len <= _MAX_KEY + 2:
                     self._key.append(text[start:i])
                     self._key_len += i - start
                 if skimmer.status == BAD:  # (a key is a string: only a scan out of step gets here)
                     self.status = BAD
+                    return i
+                if too_long and self._undecided():
+                    # No member of a call has a key this long. The scan stops where the skimmer did
+                    # (not at the character that decided), in the state that goes on from there, so
+                    # that it resumes in step whether or not the key closed in this text.
+                    self._reject(i)
+                    if skimmer.status == DONE:
+                        self._state = _COLON
+                        self._member = _SKIP
                     return i
                 if skimmer.status == DONE:
                     self._state = _COLON
@@ -592,7 +602,7 @@ class CallObjectScanner:
                 self._state = _VALUE
                 i += 1
             else:  # _VALUE
-                if c != '"' and self._member in (_NAME, _CAPTURE, _TYPE):
+                if c != '"' and self._member in _STRING_MEMBERS:
                     # These members are strings.
                     if self._undecided():
                         self._member = _SKIP
@@ -626,7 +636,7 @@ class CallObjectScanner:
                 self.ready = True
                 return end
         elif key in self._capture:
-            self._member = _SKIP if self.ready else _CAPTURE
+            self._member = _MARKUP if self.ready else _CAPTURE
         elif key == "type":
             self._member = _TYPE
         elif self.ready:
@@ -723,7 +733,21 @@ class CallObjectScanner:
         return skimmer.take_plain(text)
 
     def finish(self) -> None:
-        """The text ended inside the object: flush what the arguments value holds."""
+        """The text ended inside the object: flush what the arguments value holds.
+
+        A member other than the arguments that the text cut short (a key not
+        closed, an id or type value not closed) is not part of the call:
+        its key is left in ``cut_member`` for the caller to report, since
+        its text is in no result (a key may hold any text, end tags too).
+        """
+        state = self._state
+        if state == _KEY:
+            raw = "".join(self._key)[1:] if self._key_len <= _MAX_KEY + 2 else "".join(self._key)[1 : _MAX_KEY + 1]
+            self.cut_member = decode_json_string(raw)
+        elif state != _KEY_OR_END and state != _COMMA_OR_END and self._member != _ARGS and self.status == MORE:
+            key = self._key[0] if self._key else ""
+            if self._member != _SKIP:
+                self.cut_member = key
         if self._state == _VALUE_BODY and self._member == _ARGS:
             self._skimmer.finish()
             if self._skimmer.kind == _KIND_STRING:

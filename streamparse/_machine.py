@@ -1201,8 +1201,13 @@ class Machine:
             self.commit_call(scanner.name, scanner.captured.get("id"))
         if self._call_open and self._state in (self.OBJECT_STATE, self.PYTHON_OBJECT_STATE):
             # The text ended inside the object: what its decoder holds is arguments too.
-            self._scanner.finish()
+            scanner.finish()
             self._pass_object_output()
+            if scanner.cut_member is not None:
+                self.flag_call(
+                    "unexpected_member",
+                    f"the member {scanner.cut_member!r} was cut short by the end of the text: skipped",
+                )
         if self._state is self.PYTHON_ARGS_STATE:
             self._finish_python_args()
         if self._call_open:

@@ -281,3 +281,51 @@ def test_a_key_too_long_for_a_call_does_not_leave_the_scan_out_of_step() -> None
         assert every_cut(dialect, text)[0] == text
     long_name = '<tool_call>{"name": "' + "n" * 2000 + '", "arguments": {}}</tool_call>'
     assert every_cut("hermes", long_name)[0] == long_name
+
+
+def test_a_key_too_long_that_closes_in_the_same_text_resumes_after_the_key() -> None:
+    # Found by the mutated property: a key rejected for its length in the text that also closed
+    # it was resumed inside the key's string state, so a whole feed skimmed the object out of
+    # step (all content, no call) while one character at a time gave the call.
+    key = '"' + "b" * 70 + '"'
+    text = '[{"arguments": {"a":],' + key + ':null}, "name": "A"},{"arguments": {}, "name": "A"}]'
+    content, found, problems = every_cut("json_array", text)
+    assert content == '{"arguments": {"a":],' + key + ':null}"name": "A"}'
+    assert calls((content, found, problems)) == [("A", "{}")]
+    escaped = '"\\u001f\\u001f\\u001f\\u000b\\u0007' + "\\ud800\\udc00" * 3 + '"'
+    text = '[{"arguments": {"\\u001f":],' + escaped + ':null}, "name": "A"},{"arguments": {}, "name": "A"}]'
+    assert calls(every_cut("json_array", text)) == [("A", "{}")]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "text"),
+    [
+        # Found by the mutated property: a stray quote after the name opens a key that holds the
+        # end tag and the text after it; the text ends inside that key.
+        ("hermes", '<tool_call>\n{"arguments": {}, "name": "A""}\n</tool_call>0000000000'),
+        ("hermes", '<tool_call>{"arguments": {}, "name": "f", "ab'),
+        ("mistral", '[TOOL_CALLS] [{"name": "f", "arguments": {}, "id": "abc'),
+    ],
+)
+def test_a_member_cut_short_by_the_end_of_the_text_is_flagged(dialect: str, text: str) -> None:
+    content, found, problems = every_cut(dialect, text)
+    assert [name for _, name, _ in found] == [found[0][1]] and problems == [(0, "unexpected_member")]
+    assert "0000000000" not in (content or "")  # inside the key: reported, not content
+
+
+def test_a_call_object_that_ends_with_the_text_after_its_arguments_is_not_flagged() -> None:
+    assert every_cut("hermes", '<tool_call>{"name": "f", "arguments": {"a": 1}') == (
+        None,
+        [("call_thSEeXJKWojiggTPxyUT0VFk", "f", '{"a": 1}')],
+        [],
+    )
+
+
+@pytest.mark.parametrize("value", ['["abcdefghi"]', '{"k": "abcdefghi"}', "123456789"])
+def test_mistral_id_after_the_arguments_that_is_no_string_is_flagged(value: str) -> None:
+    # Found by mutating valid outputs: an "id" after the commit was skipped whatever its value,
+    # so a value that is no id string vanished silently.
+    text = '[TOOL_CALLS] [{"name": "f", "arguments": {"a": "x"}, "id": ' + value + "}]"
+    _, found, problems = every_cut("mistral", text)
+    assert calls((None, found, problems)) == [("f", '{"a": "x"}')]
+    assert problems == [(0, "unexpected_member")]
