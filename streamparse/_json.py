@@ -438,8 +438,8 @@ class CallObjectScanner:
     name. :meth:`advance` stops right there, so that where the call commits
     never depends on how the text was cut; the caller commits and calls
     :meth:`advance` again. After that point, members that are not part of a
-    call are skipped and their keys listed in ``unexpected``
-    for the caller to report.
+    call (a captured key included, unless its value is a string) are skipped
+    and their keys listed in ``unexpected`` for the caller to report.
 
     Before that point, a member that is not part of a call (an unknown
     key, a second arguments key, a name that is not a string, a key or
@@ -742,12 +742,9 @@ class CallObjectScanner:
         """
         state = self._state
         if state == _KEY:
-            raw = "".join(self._key)[1:] if self._key_len <= _MAX_KEY + 2 else "".join(self._key)[1 : _MAX_KEY + 1]
-            self.cut_member = decode_json_string(raw)
-        elif state != _KEY_OR_END and state != _COMMA_OR_END and self._member != _ARGS and self.status == MORE:
-            key = self._key[0] if self._key else ""
-            if self._member != _SKIP:
-                self.cut_member = key
+            self.cut_member = decode_json_string("".join(self._key)[1 : _MAX_KEY + 1])
+        elif state not in (_KEY_OR_END, _COMMA_OR_END) and self._member != _ARGS and self._member != _SKIP:
+            self.cut_member = self._key[0]
         if self._state == _VALUE_BODY and self._member == _ARGS:
             self._skimmer.finish()
             if self._skimmer.kind == _KIND_STRING:
