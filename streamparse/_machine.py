@@ -1007,11 +1007,7 @@ class Machine:
             return self._object_as_content(buf, pos)
         else:
             limit = self._object_hold_limit()
-            end = pos + limit - self._object_held
-            stop = scanner.advance(buf if end >= len(buf) else buf[:end], pos)
-            if stop > pos:
-                self._hold(buf[pos:stop])
-                self._object_held += stop - pos
+            stop = self._advance_held(scanner.advance, buf, pos, limit)
             if not scanner.ready:
                 if scanner.status == MORE and not scanner.rejected and self._object_held >= limit:
                     scanner.reject()
@@ -1041,6 +1037,16 @@ class Machine:
         that way stays one call), and at least MAX_PENDING characters.
         """
         return self.args_limit if self.args_limit > MAX_PENDING else MAX_PENDING
+
+    def _advance_held(self, advance: Callable[[str, int], int], buf: str, pos: int, limit: int) -> int:
+        """Read an object that is not a call yet, held, no further than ``limit`` held characters
+        (so that where the bound falls does not depend on the cuts)."""
+        end = pos + limit - self._object_held
+        stop = advance(buf if end >= len(buf) else buf[:end], pos)
+        if stop > pos:
+            self._hold(buf[pos:stop])
+            self._object_held += stop - pos
+        return stop
 
     def _object_as_content(self, buf: str, pos: int) -> int:
         """The rest of an object that is not a call: content, read to where the object ends."""
@@ -1111,11 +1117,7 @@ class Machine:
             stop = literal.advance(buf, pos)
         else:
             limit = self._object_hold_limit()
-            end = pos + limit - self._object_held
-            stop = literal.advance(buf if end >= len(buf) else buf[:end], pos)
-            if stop > pos:
-                self._hold(buf[pos:stop])
-                self._object_held += stop - pos
+            stop = self._advance_held(literal.advance, buf, pos, limit)
         self._scan_converted()
         if not self._call_open:
             if literal.status != MORE or self._object_held >= limit:
