@@ -389,7 +389,13 @@ def _could_be_low_escape(text: str) -> bool:
     return True
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_raw_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a surrogate code point on its own (a str UTF-8 cannot encode)."""
+    # A surrogate is not printable: most text is ruled out without the regular expression.
+    return not (text.isascii() or text.isprintable()) and SURROGATE.search(text) is not None
 
 
 def decode_json_string(raw: str) -> str:
@@ -406,7 +412,7 @@ def decode_json_string_counted(raw: str) -> tuple[str, int]:
     except ValueError:
         decoded = None
     # json.loads decodes half a surrogate pair into a character that UTF-8 cannot encode.
-    if isinstance(decoded, str) and _SURROGATE.search(decoded) is None:
+    if isinstance(decoded, str) and not has_raw_surrogate(decoded):
         return decoded, 0
     decoder = JsonStringDecoder()
     return decoder.feed(raw, final=True), decoder.lone_surrogates

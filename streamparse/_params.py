@@ -53,6 +53,7 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any, Literal
 
+from ._json import SURROGATE, has_raw_surrogate
 from ._machine import Stripper
 
 __all__ = [
@@ -212,7 +213,6 @@ def _typed_json(value: str, types: frozenset[str], rules: ValueRules) -> str:
 # encoded as UTF-8. JSON can say the same thing with an escape, so the result keeps the
 # escape instead; a JSON reader then decides what a lone one means.
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # One JSON escape: matched left to right, so "\\\\ud83d" is an escaped backslash and text.
 _JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)", re.DOTALL)
 
@@ -221,20 +221,15 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def has_raw_surrogate(text: str) -> bool:
-    # A surrogate is not printable: most text is ruled out without the regular expression.
-    return not (text.isascii() or text.isprintable()) and _SURROGATE.search(text) is not None
-
-
 def surrogates_escaped(json_text: str) -> str:
     """``json_text`` with each surrogate character written as a ``\\uXXXX`` escape.
 
     Valid for JSON text and for the inside of a JSON string: a surrogate can only
     stand inside a string, where an escape means the same character.
     """
-    if json_text.isascii() or json_text.isprintable() or _SURROGATE.search(json_text) is None:
+    if not has_raw_surrogate(json_text):
         return json_text
-    return _SURROGATE.sub(_escape, json_text)
+    return SURROGATE.sub(_escape, json_text)
 
 
 def lone_surrogate_escape(json_text: str) -> str | None:
@@ -564,7 +559,7 @@ class ArgumentsWriter:
             out = encode_basestring(text)[1:-1]
             # A surrogate is not printable; nor are a few other characters, which the
             # regular expression then clears.
-            if out.isprintable() or _SURROGATE.search(out) is None:
+            if out.isprintable() or SURROGATE.search(out) is None:
                 return out
             return self._string_chars(text)
         if mode == _AT_END:
@@ -631,12 +626,12 @@ class ArgumentsWriter:
     def _string_chars(self, text: str) -> str:
         """``text`` as the inside of a JSON string (the per-delta path of a string value)."""
         out = encode_basestring(text)[1:-1]
-        if out.isascii() or out.isprintable() or _SURROGATE.search(out) is None:
-            return out
-        # Flagged when the value ends: this may be the per-delta fast path, whose events
-        # are only the value's text.
-        self._raw_surrogate = True
-        return _SURROGATE.sub(_escape, out)
+        escaped = surrogates_escaped(out)
+        if escaped is not out:
+            # Flagged when the value ends: this may be the per-delta fast path, whose events
+            # are only the value's text.
+            self._raw_surrogate = True
+        return escaped
 
     def _check_surrogates(self, value: str, json_text: str) -> None:
         if has_raw_surrogate(value):
