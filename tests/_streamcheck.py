@@ -27,7 +27,7 @@ from typing import Any
 from openai.types.chat import ChatCompletionChunk
 
 import streamparse
-from streamparse import CallArguments, CallEnd, CallStart, Reasoning, StreamParser, Text
+from streamparse import CallArguments, CallEnd, CallFlag, CallStart, Reasoning, StreamParser, Text
 from streamparse.tools import normalize_tools
 
 # call_ + 24 alphanumerics, or 9 alphanumerics (Mistral style).
@@ -285,6 +285,7 @@ def run_events(
     reasoning: list[str] = []
     calls: list[list[Any]] = []
     ended: dict[int, bool] = {}
+    flags: list[tuple[int, str]] = []
     for event in events:
         if isinstance(event, Text):
             content.append(event.text)
@@ -301,13 +302,21 @@ def run_events(
         elif isinstance(event, CallEnd):
             assert event.index < len(calls) and event.index not in ended, f"bad CallEnd: {event}"
             ended[event.index] = event.complete
+        elif isinstance(event, CallFlag):
+            assert event.index < len(calls), f"a flag outside its call: {event}"
+            event.detail.encode("utf-8")
+            flags.append((event.index, event.kind))
     assert sorted(ended) == list(range(len(calls))), f"every call must end exactly once: {ended}"
     return {
         "content": "".join(content) or None,
         "reasoning_content": "".join(reasoning) or None,
         "tool_calls": [tuple(c) for c in calls],
         "incomplete": frozenset(i for i, complete in ended.items() if not complete),
+        "flags": flags,
     }
+
+
+_FLAG_KINDS = frozenset({"unexpected_member", "lone_surrogate"})
 
 
 # -- the one helper ----------------------------------------------------------------
@@ -375,11 +384,14 @@ def check_case(
                 json.loads(call["function"]["arguments"])
 
         events = run_events(dialect, pieces, finish, tools, start_in_reasoning=start_in_reasoning)
+        events["flags"] = sorted(events["flags"])
         assert events == {
             "content": expect.content,
             "reasoning_content": expect.reasoning,
             "tool_calls": [(c.id, c.function.name, c.function.arguments) for c in batch.tool_calls],
             "incomplete": expect.incomplete,
+            # The problems that come as CallFlag events (the others are computed by the result).
+            "flags": sorted((p.index, p.kind) for p in batch.problems if p.kind in _FLAG_KINDS),
         }, label
     return batch
 

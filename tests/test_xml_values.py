@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from _streamcheck import run_events
 
 import streamparse
-from streamparse import CallArguments, CallFlag, CallStart, Reasoning, StreamParser, Text
+from streamparse import CallArguments, StreamParser, Text
 
 STRING_AND_LIST = {"s": {"type": "string"}, "a": {"type": "array"}, "o": {"type": "object"}}
 TOOLS = [{"name": "f", "parameters": {"type": "object", "properties": STRING_AND_LIST}}]
@@ -32,25 +33,9 @@ Outcome = tuple[str, str, list[tuple[str, str]], list[tuple[int, str]]]
 
 
 def streamed(dialect: str, pieces: list[str], tools: Any = TOOLS) -> Outcome:
-    parser = StreamParser(dialect, tools, id_seed=0)
-    events = [event for piece in pieces for event in parser.feed_events(piece)]
-    events += parser.finish_events()
-    content, reasoning = [], []
-    calls: list[list[str]] = []
-    flags: list[tuple[int, str]] = []
-    for event in events:
-        if isinstance(event, Text):
-            content.append(event.text)
-        elif isinstance(event, Reasoning):
-            reasoning.append(event.text)
-        elif isinstance(event, CallStart):
-            calls.append([event.name, ""])
-        elif isinstance(event, CallArguments):
-            calls[event.index][1] += event.text
-        elif isinstance(event, CallFlag):
-            flags.append((event.index, event.kind))
-            event.detail.encode("utf-8")
-    return "".join(content), "".join(reasoning), [(name, args) for name, args in calls], flags
+    run = run_events(dialect, pieces, tools=tools)
+    calls = [(name, arguments) for _, name, arguments in run["tool_calls"]]
+    return run["content"] or "", run["reasoning_content"] or "", calls, run["flags"]
 
 
 def check_every_cut(dialect: str, text: str, tools: Any = TOOLS) -> streamparse.ParseResult:
