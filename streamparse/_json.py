@@ -504,6 +504,7 @@ class CallObjectScanner:
         self._capture = capture
         self._max_name = max_name
         self._skimmer = JsonSkimmer()
+        self._string = StringArguments()
         self.reset()
 
     def reset(self) -> None:
@@ -526,7 +527,7 @@ class CallObjectScanner:
         self._raw: list[str] = []
         self._raw_len = 0
         self._skimmer.reset()
-        self._string = StringArguments()
+        # self._string is replaced when a string arguments value begins: nothing reads it before.
 
     def advance(self, text: str, pos: int) -> int:
         n = len(text)
@@ -541,9 +542,10 @@ class CallObjectScanner:
                 done = status == DONE
                 if done:
                     self._state = _COMMA_OR_END
-                if self._member == _ARGS:
+                member = self._member
+                if member == _ARGS:
                     self._take_args(text[start:i], done)
-                elif self._member != _SKIP and self._member != _MARKUP:
+                elif member != _SKIP and member != _MARKUP:
                     stop = self._take_string(text, start, i, done)
                     if stop >= 0:
                         return stop
@@ -555,13 +557,13 @@ class CallObjectScanner:
             if state == _KEY:
                 start = i
                 i = skimmer.advance(text, i)
-                room = _MAX_KEY + 2 - self._key_len
-                too_long = i - start > room
+                key_len = self._key_len + i - start
+                too_long = key_len > _MAX_KEY + 2
                 if too_long:
                     self._key_len = _MAX_KEY + 3
-                elif self._key_len <= _MAX_KEY + 2:
+                else:
                     self._key.append(text[start:i])
-                    self._key_len += i - start
+                    self._key_len = key_len
                 if skimmer.status == BAD:  # (a key is a string: only a scan out of step gets here)
                     self.status = BAD
                     return i
@@ -580,10 +582,12 @@ class CallObjectScanner:
                     if stop >= 0:
                         return stop
                 continue
-            i = _skip_whitespace(text, i)
-            if i >= n:
-                break
             c = text[i]
+            if c in _JSON_WHITESPACE:
+                i = _skip_whitespace(text, i)
+                if i >= n:
+                    break
+                c = text[i]
             if state == _KEY_OR_END or state == _COMMA_OR_END:
                 if c == "}":
                     if self.name is not None and not self.rejected:
@@ -626,9 +630,12 @@ class CallObjectScanner:
     def _read_key(self, end: int) -> int:
         """The key just closed (at ``end``): what its member is; an index where the scan stops, or -1."""
         key_raw = "".join(self._key)
-        key = (
-            decode_json_string(key_raw[1:-1]) if self._key_len <= _MAX_KEY + 2 else key_raw[1 : _MAX_KEY + 1]
-        )
+        if self._key_len > _MAX_KEY + 2:
+            key = key_raw[1 : _MAX_KEY + 1]
+        else:
+            key = key_raw[1:-1]
+            if "\\" in key:
+                key = decode_json_string(key)
         self._key = [key]
         if self.rejected:
             self._member = _SKIP
@@ -669,8 +676,11 @@ class CallObjectScanner:
 
     def _take_string(self, text: str, start: int, end: int, done: bool) -> int:
         """A piece of a name, captured or type string; an index where the scan stops, or -1."""
-        room = self._max_name + 2 - self._raw_len
-        if end - start > room:
+        raw_len = self._raw_len + end - start
+        if raw_len <= self._max_name + 2:
+            self._raw.append(text[start:end])
+            self._raw_len = raw_len
+        else:
             if self._undecided():
                 # Too long to be a name, an id or "function": not a call (the scan stops where the
                 # skimmer did, so that it resumes in step).
@@ -678,16 +688,15 @@ class CallObjectScanner:
                 return self._reject(end)
             self._raw_len = self._max_name + 3
             self._raw = []
-        elif self._raw_len <= self._max_name + 2:
-            self._raw.append(text[start:end])
-            self._raw_len += end - start
         if not done:
             return -1
         member = self._member
-        if self._raw_len > self._max_name + 2:
-            value, lone = None, 0
-        else:
-            value, lone = decode_json_string_counted("".join(self._raw)[1:-1])
+        value: str | None = None
+        lone = 0
+        if self._raw_len <= self._max_name + 2:
+            value = "".join(self._raw)[1:-1]
+            if "\\" in value:
+                value, lone = decode_json_string_counted(value)
         self._raw = []
         self._raw_len = 0
         if member == _NAME:
@@ -712,11 +721,12 @@ class CallObjectScanner:
     def _take_args(self, chunk: str, done: bool) -> None:
         if self._skimmer.kind == _KIND_STRING:
             chunk = self._string.feed(chunk, done)
+            if done:
+                self.lone_surrogates += self._string.decoder.lone_surrogates
         if chunk:
             self.args.append(chunk)
         if done:
             self.args_done = True
-            self.lone_surrogates += self._string.decoder.lone_surrogates
 
     def plain_arguments(self, text: str) -> bool:
         """Whether all of ``text`` continues the arguments value without ending it.

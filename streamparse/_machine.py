@@ -254,8 +254,9 @@ class Machine:
         self._opening_brace = False
         self._header: list[str] = []
         self._header_len = 0
-        # Characters of a call object held before its call commits (bounded by _object_hold_limit).
+        # Characters of a call object held before its call commits, and their bound (_object_hold_limit).
         self._object_held = 0
+        self._object_bound = MAX_PENDING
         self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
         self._value = JsonSkimmer()
         state = self.INITIAL_STATE or self.CONTENT
@@ -967,9 +968,10 @@ class Machine:
                 self._args_chars += len(text)
                 return [_new(CallArguments, (self._call_index, text))]
             return None
+        if not scanner.args_seen:
+            return None
         held = self._object_held + len(text)
-        # _object_hold_limit(), inlined: this runs for each delta of arguments written before the name.
-        if (held < MAX_PENDING or held < self.args_limit) and scanner.plain_arguments(text):
+        if held < self._object_bound and scanner.plain_arguments(text):
             # Arguments before the name: held, as call_object holds them, until the name commits the call.
             scanner.args.append(text)
             self._hold(text)
@@ -990,6 +992,7 @@ class Machine:
         self._gap.reset()
         self._hold(marker)
         self._object_held = len(marker)
+        self._object_bound = self._object_hold_limit()
         self._enter(self.OBJECT_STATE)
         return True
 
@@ -1001,32 +1004,42 @@ class Machine:
         not a call, or not known to be one by then, is content.
         """
         scanner = self._scanner
-        if self._call_open:
-            stop = scanner.advance(buf, pos)
-        elif scanner.rejected:
-            return self._object_as_content(buf, pos)
-        else:
-            limit = self._object_hold_limit()
-            stop = self._advance_held(scanner.advance, buf, pos, limit)
+        if not self._call_open:
+            if scanner.rejected:
+                return self._object_as_content(buf, pos)
+            # _advance_held, inlined: this runs for each delta of a call object's first members.
+            end = pos + self._object_bound - self._object_held
+            stop = scanner.advance(buf if end >= len(buf) else buf[:end], pos)
+            if stop > pos:
+                self._hold(buf[pos:stop])
+                self._object_held += stop - pos
+            pos = stop
             if not scanner.ready:
-                if scanner.status == MORE and not scanner.rejected and self._object_held >= limit:
+                if scanner.status == MORE and not scanner.rejected:
+                    if self._object_held < self._object_bound:
+                        return pos
                     scanner.reject()
-                if scanner.status != MORE or scanner.rejected:
-                    # Not a call: what was held is content, and so is the rest of the object.
-                    state = self._state
-                    scanner.args.clear()
-                    self.fail_call("")
-                    if scanner.status == MORE:
-                        self._enter(state)
-                        return self._object_as_content(buf, stop)
-                return stop
+                # Not a call: what was held is content, and so is the rest of the object.
+                state = self._state
+                scanner.args.clear()
+                self.fail_call("")
+                if scanner.status == MORE:
+                    self._enter(state)
+                    return self._object_as_content(buf, pos)
+                return pos
             self.commit_call(scanner.name, scanner.captured.get("id"))  # type: ignore[arg-type]
-        self._pass_object_output()
+            if scanner.status == MORE and pos < len(buf):
+                # The scan stopped where the call commits: it goes on in this step.
+                pos = scanner.advance(buf, pos)
+        else:
+            pos = scanner.advance(buf, pos)
+        if scanner.args or scanner.unexpected:
+            self._pass_object_output()
         status = scanner.status
         if status != MORE:
             self.end_call(complete=status == DONE or scanner.args_done)
             self.after_call_object()
-        return stop
+        return pos
 
     def _object_hold_limit(self) -> int:
         """How much of a call object is held before its call commits.
@@ -1038,10 +1051,10 @@ class Machine:
         """
         return self.args_limit if self.args_limit > MAX_PENDING else MAX_PENDING
 
-    def _advance_held(self, advance: Callable[[str, int], int], buf: str, pos: int, limit: int) -> int:
-        """Read an object that is not a call yet, held, no further than ``limit`` held characters
-        (so that where the bound falls does not depend on the cuts)."""
-        end = pos + limit - self._object_held
+    def _advance_held(self, advance: Callable[[str, int], int], buf: str, pos: int) -> int:
+        """Read an object that is not a call yet, held, no further than _object_bound held
+        characters (so that where the bound falls does not depend on the cuts)."""
+        end = pos + self._object_bound - self._object_held
         stop = advance(buf if end >= len(buf) else buf[:end], pos)
         if stop > pos:
             self._hold(buf[pos:stop])
@@ -1100,6 +1113,7 @@ class Machine:
         self._gap.reset()
         self._opening_brace = True  # the scanner starts after the object's "{"
         self._object_held = 0
+        self._object_bound = self._object_hold_limit()
         self._enter(self.PYTHON_OBJECT_STATE)
         return False
 
@@ -1116,11 +1130,10 @@ class Machine:
         if self._call_open:
             stop = literal.advance(buf, pos)
         else:
-            limit = self._object_hold_limit()
-            stop = self._advance_held(literal.advance, buf, pos, limit)
+            stop = self._advance_held(literal.advance, buf, pos)
         self._scan_converted()
         if not self._call_open:
-            if literal.status != MORE or self._object_held >= limit:
+            if literal.status != MORE or self._object_held >= self._object_bound:
                 self.fail_call("")
             return stop
         if literal.status == MORE and self._scanner.status == MORE:
