@@ -33,6 +33,7 @@ __all__ = [
     "render_dsml",
     "render_gpt_oss",
     "render_hermes",
+    "render_hunyuan_a13b",
     "render_json_array",
     "render_kimi_k2",
     "render_llama3_json",
@@ -261,6 +262,32 @@ def render_hermes(sample: Sample) -> Rendered:
     out.write(sample.content_after)
     reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
+
+
+def render_hunyuan_a13b(sample: Sample) -> Rendered:
+    """Hunyuan-A13B: ``<think>\nR\n</think>\n<answer>\ncontent<tool_calls>[{...}, ...]</tool_calls>\n</answer>``.
+
+    The answer wrapper is written after reasoning (the vendor's layout); its
+    newlines are content. Pretty-printed arrays when not compact.
+    """
+    out = _Writer()
+    content = reasoning = ""
+    if sample.reasoning is not None:
+        reasoning = "\n" + sample.reasoning + "\n"
+        out.write("<think>" + reasoning + "</think>\n<answer>\n")
+        content = "\n\n"
+    out.write(sample.content)
+    expected: tuple[ExpectedCall, ...] = ()
+    if sample.calls:
+        out.write("<tool_calls>[" if sample.compact else "<tool_calls>\n[\n  ")
+        expected = _write_call_objects(out, sample, ", " if sample.compact else ",\n  ")
+        out.write("]</tool_calls>" if sample.compact else "\n]\n</tool_calls>")
+    out.write(sample.content_after)
+    content += sample.content + sample.content_after
+    if sample.reasoning is not None:
+        out.write("\n</answer>")
+        content += "\n"
+    return Rendered(out.text(), content, reasoning, expected, tuple(out.spans))
 
 
 def render_deepseek_v3(sample: Sample) -> Rendered:
@@ -853,6 +880,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v41": render_deepseek_v41,
     "gpt_oss": render_gpt_oss,
     "hermes": render_hermes,
+    "hunyuan_a13b": render_hunyuan_a13b,
     "json_array": render_json_array,
     "kimi_k2": render_kimi_k2,
     "llama3_json": render_llama3_json,
