@@ -9,7 +9,8 @@ Run from the project root:
 What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key order, mistral,
 llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the XML-parameter dialects
 qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values; on request,
-deepseek_v32's DSML, parameters with string="true") and each
+deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
+granite and granite_20b_fc) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -91,6 +92,10 @@ DIALECTS = (
     "deepseek_v31",
     "gpt_oss",
     "deepseek_v32",
+    "hunyuan_a13b",
+    "cohere_command4",
+    "granite",
+    "granite_20b_fc",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -133,6 +138,10 @@ END_MARKERS = {
     "gpt_oss": "<|call|>",
     "mistral_pre_v11": "]",
     "deepseek_v32": DSML_PARAMETER_END,
+    "hunyuan_a13b": "</tool_calls>",
+    "cohere_command4": "<|END_ACTION|>",
+    "granite": "]",
+    "granite_20b_fc": "<function_call>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -264,6 +273,17 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         # a literal the parser converts back to exactly ``arguments`` (json.dumps, ensure_ascii=False).
         kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
         return f"[{FUNCTION_NAME}({kwargs})]\n{lead}"
+    if dialect == "hunyuan_a13b":  # a JSON array in <tool_calls>
+        return f'{lead}\n<tool_calls>[{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}]</tool_calls>'
+    if dialect == "cohere_command4":  # the reply wrapper, then the action block with Cohere's keys
+        return (
+            f"<|START_RESPONSE|>{lead}<|END_RESPONSE|><|START_ACTION|>"
+            f'[{{"tool_call_id": "0", "tool_name": "{FUNCTION_NAME}", "parameters": {arguments}}}]<|END_ACTION|>'
+        )
+    if dialect == "granite":  # Granite 3.0's token, then the array
+        return f'{lead}<|tool_call|>[{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}]'
+    if dialect == "granite_20b_fc":
+        return f'{lead} <function_call> {{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}'
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

@@ -433,7 +433,8 @@ class CallObjectScanner:
     """Reads ``{"name": ..., "arguments": ..., ...}`` member by member, and decides whether it is a call.
 
     Feed it the text after the opening brace. The members of a call are
-    ``"name"`` (a string), one arguments member (a key of ``args_keys``),
+    the name (a string under a key of ``name_keys``: ``"name"``, Cohere's
+    ``"tool_name"``), one arguments member (a key of ``args_keys``),
     the keys of ``capture`` (string values kept decoded in ``captured``:
     Mistral's ``"id"``) and ``"type"`` when its value is ``"function"``.
 
@@ -475,6 +476,7 @@ class CallObjectScanner:
         "_key_len",
         "_max_name",
         "_member",
+        "_name_keys",
         "_name_seen",
         "_raw",
         "_raw_len",
@@ -499,7 +501,9 @@ class CallObjectScanner:
         args_keys: tuple[str, ...] = ("arguments", "parameters"),
         capture: tuple[str, ...] = (),
         max_name: int = 1024,
+        name_keys: tuple[str, ...] = ("name",),
     ) -> None:
+        self._name_keys = name_keys
         self._args_keys = args_keys
         self._capture = capture
         self._max_name = max_name
@@ -639,7 +643,7 @@ class CallObjectScanner:
         self._key = [key]
         if self.rejected:
             self._member = _SKIP
-        elif key == "name" and not self._name_seen:
+        elif key in self._name_keys and not self._name_seen:
             self._name_seen = True
             self._member = _NAME
         elif key in self._args_keys and not self.args_seen:

@@ -257,7 +257,9 @@ class Machine:
         # Characters of a call object held before its call commits, and their bound (_object_hold_limit).
         self._object_held = 0
         self._object_bound = MAX_PENDING
-        self._scanner = CallObjectScanner(self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER)
+        self._scanner = CallObjectScanner(
+            self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER, self.SCANNER_NAME_KEYS
+        )
         self._value = JsonSkimmer()
         state = self.INITIAL_STATE or self.CONTENT
         if start_in_reasoning and self.REASONING_STATE is not None:
@@ -982,6 +984,9 @@ class Machine:
     # -- building blocks: JSON call objects ----------------------------------
 
     OBJECT_STATE: ClassVar[Enum | None] = None
+    # The keys of a call object's members: its name, its arguments, and string members kept
+    # in the scanner's ``captured`` (a model-given id); a dialect with renamed keys sets them.
+    SCANNER_NAME_KEYS: ClassVar[tuple[str, ...]] = ("name",)
     SCANNER_ARGS_KEYS: ClassVar[tuple[str, ...]] = ("arguments", "parameters")
     SCANNER_CAPTURE: ClassVar[tuple[str, ...]] = ()
 

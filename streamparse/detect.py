@@ -30,6 +30,12 @@ deepseek_v3     ``<｜tool▁sep｜>`` and a ```` ```json ```` fence (V3 writes
                 the type word, the name, then fenced JSON)
 deepseek_v31    ``<｜tool▁sep｜>`` (V3.1 writes the name before it, raw JSON
                 after)
+cohere_command4 ``<|START_ACTION|>``
+granite         ``<|tool_call|>`` (Granite 3's token; Granite 4 writes
+                hermes blocks)
+granite_20b_fc  ``<function_call>``
+hunyuan_a13b    ``<tool_calls>[`` (its prompt spells the array out), or
+                ``<tool_calls>`` and its role token ``<|extra_0|>``
 qwen3_coder     ``<tool_call>`` and ``<function=``
 glm45           ``<tool_call>`` and ``<arg_key>``
 hermes          ``<tool_call>``
@@ -68,7 +74,13 @@ minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
-qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``
+qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``, ``granite4.2``
+                (Granite 4.2 writes Nemotron-V3's XML)
+hermes          ``granite4`` (Granite 4.0 / 4.1)
+granite_20b_fc  ``granite20bfunctioncalling``
+granite         ``granite3``
+hunyuan_a13b    ``hunyuana13b``
+cohere_command4 ``commanda``
 hermes          ``hermes``, ``qwq``, ``qwen2.5``, ``qwen3``
 pythonic        ``llama4``
 llama3_json     ``llama3.1``, ``llama3.2``, ``llama3.3``
@@ -121,6 +133,11 @@ _TEMPLATE_RULES = (
     _TemplateRule("seed_oss", ("<seed:tool_call>",)),
     _TemplateRule("deepseek_v3", ("<｜tool▁sep｜>", "```json")),
     _TemplateRule("deepseek_v31", ("<｜tool▁sep｜>",)),
+    _TemplateRule("cohere_command4", ("<|START_ACTION|>",)),
+    _TemplateRule("granite", ("<|tool_call|>",)),
+    _TemplateRule("granite_20b_fc", ("<function_call>",)),
+    _TemplateRule("hunyuan_a13b", ("<tool_calls>[",)),
+    _TemplateRule("hunyuan_a13b", ("<tool_calls>", "<|extra_0|>")),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
     _TemplateRule("hermes", ("<tool_call>",)),
@@ -144,6 +161,12 @@ _MODEL_RULES = (
     _ModelRule("gpt_oss", ("gptoss",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
+    _ModelRule("qwen3_coder", ("granite4.2",)),
+    _ModelRule("hermes", ("granite4",)),
+    _ModelRule("granite_20b_fc", ("granite20bfunctioncalling",)),
+    _ModelRule("granite", ("granite3",)),
+    _ModelRule("hunyuan_a13b", ("hunyuana13b",)),
+    _ModelRule("cohere_command4", ("commanda",)),
     _ModelRule("hermes", ("hermes", "qwq", "qwen2.5", "qwen3")),
     _ModelRule("pythonic", ("llama4",)),
     _ModelRule("llama3_json", ("llama3.1", "llama3.2", "llama3.3")),

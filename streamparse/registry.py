@@ -54,6 +54,9 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "pythonic": (_VLLM, _SGLANG),
     "qwen3_coder": (_VLLM, _SGLANG),
     "seed_oss": (_VLLM,),
+    "hunyuan_a13b": (_VLLM,),
+    "cohere_command4": (_VLLM, _SGLANG),
+    "granite": (_VLLM,),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
@@ -87,6 +90,9 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     # Nemotron 3's reasoning-parser names (its tool parser is qwen3_coder); the prompt opens <think>.
     "nemotron_v3": ("qwen3_coder", {"start_in_reasoning": True}, (_VLLM,)),
     "nemotron_3": ("qwen3_coder", {"start_in_reasoning": True}, (_SGLANG,)),
+    # vLLM's Cohere parsers are two presets of one wire format.
+    "cohere_command3": ("cohere_command4", {}, (_VLLM,)),
+    "granite-20b-fc": ("granite_20b_fc", {}, (_VLLM,)),
 }
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a

@@ -37,6 +37,10 @@ DIALECTS = (
     "deepseek_v31",
     "gpt_oss",
     "deepseek_v32",
+    "hunyuan_a13b",
+    "cohere_command4",
+    "granite",
+    "granite_20b_fc",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

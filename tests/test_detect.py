@@ -38,6 +38,7 @@ SUMMARY = (
 )
 # DIALECTS-MORE.md's dialects (issue 14).
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
+MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -193,6 +194,33 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "Use exact format: [func_name1(param1=value1, param2=value2), func_name2(...)]"
         ),
     },
+    # Issue 14, the JSON call-object dialects.
+    "hunyuan_a13b": {
+        "system_prompt": (
+            "你应该只在工具调用部分返回函数调用。如果你决定调用任何函数，你必须将其格式化为"
+            '<tool_calls>[{"name": "func_name1", "arguments": {"argument1": "value1"}},...]</tool_calls>。'
+        ),
+        "history": "{{ '<|extra_0|>' }}{%- if m.tool_calls -%}{{ '<tool_calls>' + m.tool_calls | tojson + '</tool_calls>' }}",
+    },
+    "cohere_command4": {
+        "history": (
+            "<|START_THINKING|>{{ m.tool_plan }}<|END_THINKING|><|START_ACTION|>[\n"
+            '{% for tc in m.tool_calls %}{"tool_call_id": "{{ loop.index0 }}", "tool_name": "{{ tc.name }}"}'
+            "{% endfor %}]<|END_ACTION|><|END_OF_TURN_TOKEN|>"
+        ),
+    },
+    "granite": {
+        "granite_3": (
+            "<|start_of_role|>assistant<|end_of_role|>{%- if m.tool_calls -%}"
+            "<|tool_call|>{{ m.tool_calls | tojson }}{%- endif -%}<|end_of_text|>"
+        ),
+    },
+    "granite_20b_fc": {
+        "history": (
+            "<|function_call_library|>{{ tools }}\nASSISTANT:{% for tc in m.tool_calls %}"
+            "{{- '<function_call> ' + tc | tojson }}{% endfor %}<|endoftext|>"
+        ),
+    },
 }
 
 TEMPLATE_CASES = [
@@ -259,6 +287,19 @@ MODELS: dict[str, tuple[str, ...]] = {
     "deepseek_v41": ("deepseek-ai/DeepSeek-V4.1", "DeepSeek-V4.1-Flash", "deepseekv41"),
     "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
+    # Issue 14, the JSON call-object dialects.
+    "hunyuan_a13b": ("tencent/Hunyuan-A13B-Instruct", "Hunyuan-A13B-Instruct-FP8"),
+    "cohere_command4": (
+        "CohereLabs/c4ai-command-a-03-2025",
+        "CohereLabs/command-a-reasoning-08-2025",
+        "CohereLabs/command-a-vision-07-2025",
+    ),
+    "granite": (
+        "ibm-granite/granite-3.0-8b-instruct",
+        "ibm-granite/granite-3.1-2b-instruct",
+        "granite3.3:8b",
+    ),
+    "granite_20b_fc": ("ibm-granite/granite-20b-functioncalling",),
 }
 
 MODEL_CASES = [
@@ -581,3 +622,32 @@ def test_model_names_are_squeezed_lowercase() -> None:
     for rule in DETECT._MODEL_RULES:
         for name in rule.names:
             assert name == name.lower() and not set(name) & set("-_ /"), name
+
+
+# --- Granite generations, and the JSON call-object dialects beside look-alikes ----------------
+
+
+@pytest.mark.parametrize(
+    ("model", "dialect"),
+    [
+        ("ibm-granite/granite-3.1-8b-instruct", "granite"),
+        ("ibm-granite/granite-4.0-h-small", "hermes"),  # vLLM granite4: Hermes blocks
+        ("ibm-granite/granite-4.1-8b", "hermes"),
+        ("ibm-granite/granite-4.2-8b", "qwen3_coder"),  # Nemotron-V3's XML
+        ("ibm-granite/granite-20b-functioncalling", "granite_20b_fc"),
+    ],
+)
+def test_granite_generations_by_model_id(model: str, dialect: str) -> None:
+    assert streamparse.detect(model) == dialect
+
+
+def test_granite_4_template_is_hermes() -> None:
+    template = (
+        "<|start_of_role|>assistant<|end_of_role|>{%- for tc in m.tool_calls -%}"
+        "<tool_call>\n{{ tc | tojson }}\n</tool_call>{%- endfor -%}<|end_of_text|>"
+    )
+    assert streamparse.detect(chat_template=template) == "hermes"
+
+
+def test_minimax_m1_template_is_not_hunyuan() -> None:
+    assert streamparse.detect(chat_template=TEMPLATES["minimax_m1"]["system_prompt"]) == "minimax_m1"

@@ -26,10 +26,11 @@ Every dialect with reasoning markers answers the same questions:
   text in every dialect.
 
 Dialects without reasoning markers (``llama3_json``, ``json_array``,
-``pythonic``) refuse ``start_in_reasoning=True`` with a ``UsageError``
+``pythonic``, ``granite``, ``granite_20b_fc``) refuse ``start_in_reasoning=True`` with a ``UsageError``
 wherever a parser is configured (``StreamParser``, ``parse``,
 ``ChunkStream``, the proxy): silently ignoring it would show the model's
-reasoning to users as content. Their ``<think>`` text is content.
+reasoning to users as content. Their ``<think>`` text is content (a call
+after it is still a call where a marker introduces calls anywhere).
 
 Each case runs through ``_streamcheck.check_case`` (whole, one character at
 a time, seeded random cuts, wire shape, event level) and, besides, at every
@@ -190,6 +191,24 @@ REASONING_DIALECTS = (
         expected_call=Call("f", ARGUMENTS),
         call_ends_reasoning=True,
         look_alike='<｜DSML｜ invoke name="f">\n<｜DSML｜ parameter name="a" string="false">1</｜DSML｜ parameter>\n</｜DSML｜ invoke>',
+    ),
+    # vLLM ignores a <tool_calls> block inside <think>.
+    ReasoningDialect(
+        "hunyuan_a13b",
+        *THINK,
+        call=f'<tool_calls>[{{"name": "f", "arguments": {ARGUMENTS}}}]</tool_calls>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'[{{"name": "f", "arguments": {ARGUMENTS}}}]</tool_calls>',
+    ),
+    ReasoningDialect(
+        "cohere_command4",
+        "<|START_THINKING|>",
+        "<|END_THINKING|>",
+        call=f'<|START_ACTION|>[{{"tool_call_id": "0", "tool_name": "f", "parameters": {ARGUMENTS}}}]<|END_ACTION|>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'[{{"tool_call_id": "0", "tool_name": "f", "parameters": {ARGUMENTS}}}]<|END_ACTION|>',
     ),
 )
 
@@ -412,7 +431,14 @@ NO_REASONING_DIALECTS = {
     "llama3_json": '{"name": "f", "parameters": {"a": 1}}',
     "json_array": '[{"name": "f", "parameters": {"a": 1}}]',
     "pythonic": "[f(a=1)]",
+    "granite": '[{"name": "f", "arguments": {"a": 1}}]',  # the bare array (the marker dropped)
 }
+# Dialects without reasoning markers whose calls follow a marker anywhere: a call after a think
+# block is a call, and the block is content.
+NO_REASONING_MARKED_CALLS = (
+    ("granite", '<|tool_call|>[{"name": "f", "arguments": {"a": 1}}]'),
+    ("granite_20b_fc", '<function_call> {"name": "f", "arguments": {"a": 1}}'),
+)
 
 
 def no_reasoning_cases() -> list[Case]:
@@ -436,7 +462,19 @@ def no_reasoning_cases() -> list[Case]:
     return cases
 
 
-NO_REASONING_CASES = no_reasoning_cases()
+NO_REASONING_CASES = no_reasoning_cases() + [
+    case
+    for dialect, call in NO_REASONING_MARKED_CALLS
+    for case in (
+        Case(dialect, "marked_call", call, Expect(calls=(Call("f", ARGUMENTS),))),
+        Case(
+            dialect,
+            "think_block_then_marked_call",
+            f"<think>plan</think>{call}",
+            Expect(content="<think>plan</think>", calls=(Call("f", ARGUMENTS),)),
+        ),
+    )
+]
 
 
 @pytest.mark.parametrize("case", NO_REASONING_CASES, ids=[case.id for case in NO_REASONING_CASES])
@@ -445,7 +483,9 @@ def test_think_text_is_content_without_reasoning_markers(case: Case) -> None:
     check_every_two_piece_split(case.dialect, case.text, False)
 
 
-@pytest.mark.parametrize("dialect", sorted(NO_REASONING_DIALECTS))
+@pytest.mark.parametrize(
+    "dialect", sorted(set(NO_REASONING_DIALECTS) | {dialect for dialect, _ in NO_REASONING_MARKED_CALLS})
+)
 def test_start_in_reasoning_is_refused_without_reasoning_markers(dialect: str) -> None:
     from streamparse.server import ChatTemplate, ProxyConfig, create_proxy_app
 
@@ -466,4 +506,5 @@ def test_start_in_reasoning_is_refused_without_reasoning_markers(dialect: str) -
 
 def test_every_dialect_has_a_reasoning_policy() -> None:
     covered = {d.name for d in REASONING_DIALECTS} | {"gpt_oss"} | set(NO_REASONING_DIALECTS)
+    covered |= {dialect for dialect, _ in NO_REASONING_MARKED_CALLS}
     assert covered == set(streamparse.dialects())

@@ -1,12 +1,16 @@
 """Built-in dialects; importing this package registers them."""
 
 from . import (
+    cohere_command4,
     deepseek_v3,
     deepseek_v31,
     deepseek_v32,
     glm45,
     gpt_oss,
+    granite,
+    granite_20b_fc,
     hermes,
+    hunyuan_a13b,
     json_array,
     kimi_k2,
     llama3_json,
@@ -19,12 +23,16 @@ from . import (
 )
 
 __all__ = [
+    "cohere_command4",
     "deepseek_v3",
     "deepseek_v31",
     "deepseek_v32",
     "glm45",
     "gpt_oss",
+    "granite",
+    "granite_20b_fc",
     "hermes",
+    "hunyuan_a13b",
     "json_array",
     "kimi_k2",
     "llama3_json",

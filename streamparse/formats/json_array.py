@@ -35,6 +35,23 @@ ARRAY_ACTIONS: dict[str | tuple[str, ...], MarkerAction] = {
 }
 
 
+def marked_array_actions(begin: str, end: str) -> dict[str | tuple[str, ...], MarkerAction]:
+    """A JSON array of call objects between a ``begin`` and an ``end`` marker (hunyuan_a13b,
+    cohere_command4), read in the wrapper state that ``begin`` opened.
+
+    The brackets and commas are markup wherever they stand in the wrapper
+    (text between calls is content, as in any wrapper); ``end`` closes it,
+    and a second ``begin`` closes it too (its end marker is missing) and is
+    read again.
+    """
+    return {
+        (ARRAY_BEGIN, ARRAY_END, CALL_SEPARATOR): Machine.separator,
+        OBJECT_BEGIN: Machine.open_call_object,
+        end: Machine.close_wrapper,
+        begin: Machine.close_wrapper_and_reread,
+    }
+
+
 class State(Enum):
     START = "start"
     CONTENT = "content"

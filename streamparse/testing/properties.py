@@ -151,9 +151,13 @@ _MISTRAL_ID = re.compile(r'"id"\s*:\s*"(?:[^"\\]|\\.)*"')
 # JSON writes it (0x1F, 1_000, .5e+16 are spelled anew), so words that start with a digit
 # are not compared there.
 _NUMBERS_REWRITTEN = frozenset({"pythonic"})
+# Cohere's call objects: the key that names the call, and the per-message counter that the model
+# writes as an id (replaced by a generated one, documented in the dialect).
+_COHERE_KEYS = re.compile(r'"tool_call_id"\s*:\s*"(?:[^"\\]|\\.)*"|"tool_call_id"|"tool_name"')
 _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "gpt_oss": _HARMONY_HEADER,  # a message's header (role, channel, recipient, type) is markup
     "mistral": _MISTRAL_ID,
+    "cohere_command4": _COHERE_KEYS,
 }
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "Sample",
     "ToolCallSpec",
     "render",
+    "render_cohere_command4",
     "render_deepseek_v3",
     "render_deepseek_v31",
     "render_deepseek_v32",
@@ -32,7 +33,10 @@ __all__ = [
     "render_deepseek_v41",
     "render_dsml",
     "render_gpt_oss",
+    "render_granite",
+    "render_granite_20b_fc",
     "render_hermes",
+    "render_hunyuan_a13b",
     "render_json_array",
     "render_kimi_k2",
     "render_llama3_json",
@@ -261,6 +265,121 @@ def render_hermes(sample: Sample) -> Rendered:
     out.write(sample.content_after)
     reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
+
+
+def render_hunyuan_a13b(sample: Sample) -> Rendered:
+    """Hunyuan-A13B: ``<think>\nR\n</think>\n<answer>\ncontent<tool_calls>[{...}, ...]</tool_calls>\n</answer>``.
+
+    The answer wrapper is written after reasoning (the vendor's layout); its
+    newlines are content. Pretty-printed arrays when not compact.
+    """
+    out = _Writer()
+    content = reasoning = ""
+    if sample.reasoning is not None:
+        reasoning = "\n" + sample.reasoning + "\n"
+        out.write("<think>" + reasoning + "</think>\n<answer>\n")
+        content = "\n\n"
+    out.write(sample.content)
+    expected: tuple[ExpectedCall, ...] = ()
+    if sample.calls:
+        out.write("<tool_calls>[" if sample.compact else "<tool_calls>\n[\n  ")
+        expected = _write_call_objects(out, sample, ", " if sample.compact else ",\n  ")
+        out.write("]</tool_calls>" if sample.compact else "\n]\n</tool_calls>")
+    out.write(sample.content_after)
+    content += sample.content + sample.content_after
+    if sample.reasoning is not None:
+        out.write("\n</answer>")
+        content += "\n"
+    return Rendered(out.text(), content, reasoning, expected, tuple(out.spans))
+
+
+def render_cohere_command4(sample: Sample) -> Rendered:
+    """Cohere Command: ``<|START_THINKING|>R<|END_THINKING|><|START_RESPONSE|>content<|END_RESPONSE|>``,
+    then ``<|START_ACTION|>[{"tool_call_id": "0", "tool_name": ..., "parameters": ...}, ...]<|END_ACTION|>``.
+
+    Odd ``first_index``: the MoE models' ``<|START_TEXT|>`` wrapper. Pretty-printed arrays when not compact.
+    """
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write("<|START_THINKING|>" + sample.reasoning + "<|END_THINKING|>")
+    if sample.content:
+        wrapper = (
+            ("<|START_TEXT|>", "<|END_TEXT|>")
+            if sample.first_index % 2
+            else ("<|START_RESPONSE|>", "<|END_RESPONSE|>")
+        )
+        out.write(wrapper[0] + sample.content + wrapper[1])
+    expected: list[ExpectedCall] = []
+    if sample.calls:
+        out.write("<|START_ACTION|>[" if sample.compact else "<|START_ACTION|>[\n    ")
+        for position, call in enumerate(sample.calls):
+            if position:
+                out.write(", " if sample.compact else ",\n    ")
+            arguments = call.encoded(sample.compact, sample.ensure_ascii)
+            name = '"tool_name": ' + json.dumps(call.name, ensure_ascii=sample.ensure_ascii)
+            out.write(f'{{"tool_call_id": "{position}", ')
+            if sample.arguments_first:
+                out.write('"parameters": ')
+                out.write_arguments(arguments)
+                out.write(", " + name + "}")
+            else:
+                out.write(name + ', "parameters": ')
+                out.write_arguments(arguments)
+                out.write("}")
+            expected.append(ExpectedCall(None, call.name, arguments))
+        out.write("]<|END_ACTION|>" if sample.compact else "\n]<|END_ACTION|>")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
+def render_granite(sample: Sample) -> Rendered:
+    """Granite 3.0 / 3.1: ``content<|tool_call|>[{"name": ..., "arguments": ...}, ...]`` (3.1: ``<tool_call>``).
+
+    By ``first_index``: the 3.0 token, the 3.1 tag, or (without content) a
+    bare array, as when ``skip_special_tokens`` dropped the token. Whitespace
+    before the calls at the start of the output is markup; text after the
+    array is content from its first non-whitespace character.
+    """
+    out = _Writer()
+    if not sample.calls:
+        out.write(sample.content)
+        return Rendered(out.text(), sample.content, "", (), ())
+    out.write(sample.content)
+    variant = sample.first_index % 3
+    if variant or sample.content:
+        out.write("<tool_call>" if variant == 1 else "<|tool_call|>")
+    out.write("[" if sample.compact else " [\n  ")
+    expected = _write_call_objects(out, sample, ", " if sample.compact else ",\n  ")
+    out.write("]" if sample.compact else "\n]")
+    out.write(sample.content_after)
+    content = sample.content if sample.content.strip() else ""
+    return Rendered(out.text(), content + sample.content_after.lstrip(), "", expected, tuple(out.spans))
+
+
+def render_granite_20b_fc(sample: Sample) -> Rendered:
+    """granite-20b-functioncalling: ``content<function_call> {"name": ..., "arguments": ...}`` per call.
+
+    Text after the calls is content from its first non-whitespace character.
+    """
+    out = _Writer()
+    out.write(sample.content)
+    separator = "" if sample.compact else " "
+    for position, call in enumerate(sample.calls):
+        out.write(("\n" if position and not sample.compact else "") + "<function_call>" + separator)
+        _write_call_object(out, call, sample)
+    expected = tuple(
+        ExpectedCall(None, call.name, call.encoded(sample.compact, sample.ensure_ascii))
+        for call in sample.calls
+    )
+    out.write(sample.content_after)
+    after = sample.content_after.lstrip() if sample.calls else sample.content_after
+    return Rendered(out.text(), sample.content + after, "", expected, tuple(out.spans))
 
 
 def render_deepseek_v3(sample: Sample) -> Rendered:
@@ -846,13 +965,17 @@ def render_pythonic(sample: Sample) -> Rendered:
 
 
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
+    "cohere_command4": render_cohere_command4,
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
     "deepseek_v32": render_deepseek_v32,
     "deepseek_v4": render_deepseek_v4,
     "deepseek_v41": render_deepseek_v41,
     "gpt_oss": render_gpt_oss,
+    "granite": render_granite,
+    "granite_20b_fc": render_granite_20b_fc,
     "hermes": render_hermes,
+    "hunyuan_a13b": render_hunyuan_a13b,
     "json_array": render_json_array,
     "kimi_k2": render_kimi_k2,
     "llama3_json": render_llama3_json,
