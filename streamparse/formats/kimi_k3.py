@@ -20,9 +20,9 @@ the prompt, so the output starts inside a channel: inside ``response``
 response channel by default; inside ``think`` (thinking on, the engines'
 default) needs ``start_in_reasoning=True``, as for ``deepseek_v4``. Without
 it a lone ``<|close|>think<|sep|>`` is content. Text outside every channel
-(after ``<|close|>think<|sep|>`` with no response opener) is content from
-its first non-whitespace character, as vLLM gives it; whitespace between
-channels is markup. A ``tools`` or ``response`` opener before
+(after ``<|close|>think<|sep|>`` with no response opener) is content, as
+vLLM gives it, from its first non-whitespace character: whitespace between
+channels is markup (vLLM keeps it before such text). A ``tools`` or ``response`` opener before
 ``<|close|>think<|sep|>`` ends the reasoning there: these special tokens
 cannot be mistaken for prose (vLLM's reasoning parser ends it only at the
 close marker).
@@ -34,8 +34,10 @@ escape ``&`` as ``&amp;`` and ``"`` as ``&quot;`` (read back here); other
 text in a header, and other attributes, are reported
 (``unexpected_member``). A header is held until its ``<|sep|>``, at most
 MAX_HEADER characters; one without ``tool``, or with another marker in it,
-is content. Ids are generated: SGLang builds ``NAME:IDX`` from a count over
-the whole conversation, vLLM random ids, and no K3 template says which.
+is content. Whitespace between calls and between arguments is markup (the
+engines' structural tag allows none); other text there is content. Ids are
+generated: SGLang builds ``NAME:IDX`` from a count over the whole
+conversation, vLLM random ids, and no K3 template says which.
 
 Arguments. ``<|open|>argument key="K" type="T"<|sep|>VALUE<|close|>argument<|sep|>``
 per key. ``type="string"`` (or no type, as vLLM and SGLang read it): the
