@@ -385,3 +385,22 @@ def test_truncated_value_is_incomplete() -> None:
 def test_kimi_k2_markup_is_content() -> None:
     text = "<|tool_calls_section_begin|><|tool_call_begin|>functions.f:0<|tool_call_argument_begin|>{}"
     assert streamparse.parse(text, K3).content == text
+
+
+# -- the shared attribute reader ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "found", "stray"),
+    [
+        (' tool="f" index="1"', {"tool": "f", "index": "1"}, []),
+        (' key="a &quot;b&quot; &amp;amp; c"', {"key": 'a "b" &amp; c'}, []),
+        (' key="x" junk type="string" key="y" ', {"key": "y", "type": "string"}, ["junk", "key='x'"]),
+        (" key = 'x'", {}, ["key = 'x'"]),  # engines' reading: NAME="VALUE", nothing else
+        ("", {}, []),
+    ],
+)
+def test_attributes(header: str, found: dict[str, str], stray: list[str]) -> None:
+    from streamparse._xml import attributes
+
+    assert attributes(header) == (found, stray)
