@@ -8,9 +8,9 @@ Run from the project root:
 
 What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key order, mistral,
 llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the XML-parameter dialects
-qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values; on request,
+qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values;
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
-granite and granite_20b_fc) and each
+granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string") and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -96,6 +96,7 @@ DIALECTS = (
     "cohere_command4",
     "granite",
     "granite_20b_fc",
+    "kimi_k3",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -117,6 +118,8 @@ DEEPSEEK_CALL_END = "<｜tool▁call▁end｜>"
 DEEPSEEK_SEP = "<｜tool▁sep｜>"
 # DeepSeek-V3.2's DSML tags (text, with the same full-width bars).
 DSML_PARAMETER_END = "</｜DSML｜parameter>"
+# Kimi K3's XTML: an argument's close marker (<|close|>, a word, <|sep|>).
+XTML_ARGUMENT_END = "<|close|>argument<|sep|>"
 
 # The marker that ends a call in each dialect: the floor loop searches every delta for it.
 # Dialects without one use the marker (or character) that follows the call.
@@ -142,6 +145,7 @@ END_MARKERS = {
     "cohere_command4": "<|END_ACTION|>",
     "granite": "]",
     "granite_20b_fc": "<function_call>",
+    "kimi_k3": XTML_ARGUMENT_END,
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -153,6 +157,10 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     # string="true": raw text, by the markup rather than a schema.
     "deepseek_v32": lambda key, value: (
         f'<｜DSML｜parameter name="{key}" string="true">{value}{DSML_PARAMETER_END}\n'
+    ),
+    # type="string": raw text, by the markup rather than a schema.
+    "kimi_k3": lambda key, value: (
+        f'<|open|>argument key="{key}" type="string"<|sep|>{value}{XTML_ARGUMENT_END}'
     ),
 }
 # Dialects whose values lose their surrounding whitespace.
@@ -223,6 +231,12 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
             return (
                 f'{lead}\n\n<｜DSML｜function_calls>\n<｜DSML｜invoke name="{FUNCTION_NAME}">\n{parameters}'
                 "</｜DSML｜invoke>\n</｜DSML｜function_calls>"
+            )
+        if dialect == "kimi_k3":  # the prompt opened the response channel
+            return (
+                f"{lead}<|close|>response<|sep|><|open|>tools<|sep|>"
+                f'<|open|>call tool="{FUNCTION_NAME}" index="1"<|sep|>{parameters}'
+                "<|close|>call<|sep|><|close|>tools<|sep|><|close|>message<|sep|>"
             )
         if dialect == "minimax_m2":
             return (

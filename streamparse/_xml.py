@@ -29,12 +29,25 @@ through; a dialect names them in its ``STATES`` table:
   value (a file that itself contains ``</parameter>``), and the held tag
   and whitespace go back into it (:meth:`value_end_gap`).
 
+Headers written as attribute lists (Kimi K3's XTML:
+``<|open|>call tool="NAME" index="1"<|sep|>``, ``<|open|>argument key="K"
+type="T"<|sep|>``) are read whole once their end marker arrives, held until
+then and bounded like any header: :func:`attributes` splits one into
+``name="value"`` pairs, unescaping ``&quot;`` and ``&amp;``;
+:meth:`XmlMachine.commit_attribute_header` names the call from
+``CALL_NAME_ATTRIBUTE`` and :meth:`XmlMachine.start_attribute_value` keys the
+value from ``PARAM_KEY_ATTRIBUTE`` and types it from ``PARAM_TYPE_ATTRIBUTE``
+(a type in ``STRING_TYPES``, or none, is raw text; any other is JSON). Text
+in a header that is no attribute, and attributes the dialect does not know,
+are reported (``unexpected_member``), not dropped unsaid.
+
 Values are always UTF-8: a surrogate in one is written as a JSON escape and
 the call is flagged ``lone_surrogate`` (see :mod:`streamparse._params`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
@@ -47,7 +60,16 @@ from .ids import IdFactory
 if TYPE_CHECKING:
     from .tools import FunctionSpec
 
-__all__ = ["STRING_ATTRIBUTES", "XmlMachine", "XmlState", "block_states", "unquote", "value_states"]
+__all__ = [
+    "STRING_ATTRIBUTES",
+    "XmlMachine",
+    "XmlState",
+    "attributes",
+    "block_states",
+    "unescape_attribute",
+    "unquote",
+    "value_states",
+]
 
 TAG_END = ">"
 TAG_OPEN = "<"  # cannot be part of a name: what follows is read again as markup
@@ -75,6 +97,45 @@ class XmlState(Enum):
     OBJECT = "object"  # a JSON call object in the block (MiniMax-M2 writing M1's format)
 
 
+# One attribute of an attribute-list header, as vLLM and SGLang read them: NAME="VALUE", no space around "=".
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+# The only escapes an attribute value has (Kimi K3's template writes & as &amp; and " as &quot;).
+_ENTITY = re.compile(r"&(?:quot|amp);")
+_ENTITIES = {"&quot;": '"', "&amp;": "&"}
+
+
+def _entity(match: re.Match[str]) -> str:
+    return _ENTITIES[match.group()]
+
+
+def unescape_attribute(value: str) -> str:
+    """An attribute value with ``&quot;`` and ``&amp;`` read back (in one pass: ``&amp;quot;`` is ``&quot;``)."""
+    return _ENTITY.sub(_entity, value) if "&" in value else value
+
+
+def attributes(header: str) -> tuple[dict[str, str], list[str]]:
+    """The ``name="value"`` attributes of a header, unescaped, and what else it holds.
+
+    The second item lists, in order, each run of text between attributes
+    that is not whitespace and each attribute whose name came again (a
+    repeated name keeps its last value, as vLLM and SGLang read it).
+    """
+    found: dict[str, str] = {}
+    stray: list[str] = []
+    at = 0
+    for match in _ATTRIBUTE.finditer(header):
+        if between := header[at : match.start()].strip():
+            stray.append(between)
+        name = match.group(1)
+        if name in found:
+            stray.append(f"{name}={found[name]!r}")
+        found[name] = unescape_attribute(match.group(2))
+        at = match.end()
+    if rest := header[at:].strip():
+        stray.append(rest)
+    return found, stray
+
+
 def unquote(text: str) -> str:
     """``"get_weather"`` or ``'get_weather'`` -> ``get_weather`` (attribute values)."""
     text = text.strip()
@@ -97,6 +158,15 @@ class XmlMachine(Machine):
     # What a parameter without a string="..." attribute is, in a dialect that has the attribute:
     # None types it by the schema.
     MISSING_STRING_FLAG: ClassVar[bool | None] = None
+    # Attribute-list headers (see attributes()): the attribute that names the call, the one that
+    # keys a value, the one that types it and the types that mean raw text, and every attribute
+    # each header may carry (others are reported).
+    CALL_NAME_ATTRIBUTE: ClassVar[str] = "name"
+    CALL_ATTRIBUTES: ClassVar[frozenset[str]] = frozenset({"name"})
+    PARAM_KEY_ATTRIBUTE: ClassVar[str] = "name"
+    PARAM_TYPE_ATTRIBUTE: ClassVar[str] = "type"
+    PARAM_ATTRIBUTES: ClassVar[frozenset[str]] = frozenset({"name", "type"})
+    STRING_TYPES: ClassVar[frozenset[str]] = frozenset({"string"})
 
     def __init__(
         self,
@@ -148,6 +218,31 @@ class XmlMachine(Machine):
         if consumed < len(text) and self._wrapper == _WRAPPER_PENDING:
             self._fail_wrapper()
         return consumed
+
+    def commit_attribute_header(self, marker: str) -> bool:
+        """The end of a call header written as attributes: ``CALL_NAME_ATTRIBUTE`` names the call.
+
+        The header must start with whitespace (``<|open|>calls ...`` is no
+        call header) and name a call; else it is content.
+        """
+        header = self.header_text()
+        found, stray = attributes(header)
+        name = found.get(self.CALL_NAME_ATTRIBUTE, "")
+        if not name.strip() or not header[:1].isspace():
+            return self.fail_call(marker)
+        self.commit_call(name)
+        self._report_attributes("the call header", found, stray, self.CALL_ATTRIBUTES)
+        self._enter(self.ARGS_STATE)
+        return True
+
+    def _report_attributes(
+        self, where: str, found: Mapping[str, str], stray: list[str], known: frozenset[str]
+    ) -> None:
+        unknown = [f"{name}={value!r}" for name, value in found.items() if name not in known]
+        if stray or unknown:
+            # Rare: the arguments cannot show it, so it is reported rather than dropped unsaid.
+            left_out = ", ".join([*stray, *unknown])
+            self.flag_call("unexpected_member", f"{where}: {left_out} left out")
 
     # -- a parameter's name -------------------------------------------------------
 
@@ -232,6 +327,26 @@ class XmlMachine(Machine):
             )
         self._param_raw = []
         self.call_args(self._writer.start_value(key, flag))
+        self._enter(self.VALUE_STATE)
+        return True
+
+    def start_attribute_value(self, marker: str) -> bool:
+        """The end of a parameter header written as attributes: keyed and typed by them.
+
+        ``PARAM_TYPE_ATTRIBUTE`` in ``STRING_TYPES`` (or missing, as vLLM and
+        SGLang read it) streams the value as raw text; any other type makes it
+        JSON, written when it ends (raw text as a string if it is not JSON).
+        """
+        header = "".join(self._key)
+        found, stray = attributes(header)
+        key = found.get(self.PARAM_KEY_ATTRIBUTE, "")
+        if not key or not header[:1].isspace():
+            return self.fail_param(marker)
+        value_type = found.get(self.PARAM_TYPE_ATTRIBUTE)
+        flag = value_type is None or value_type in self.STRING_TYPES
+        self._param_raw = []
+        self.call_args(self._writer.start_value(key, flag))
+        self._report_attributes(f"parameter {key!r}", found, stray, self.PARAM_ATTRIBUTES)
         self._enter(self.VALUE_STATE)
         return True
 
@@ -353,8 +468,8 @@ def block_states(
     }
 
 
-def value_states(close_tag: str, after_value: tuple[str, ...]) -> dict[Enum, Lex]:
-    """A value up to ``close_tag``; ``after_value``: the markers that may follow a value."""
+def value_states(close_tag: str | tuple[str, ...], after_value: tuple[str, ...]) -> dict[Enum, Lex]:
+    """A value up to ``close_tag`` (or any of several spellings); ``after_value``: the markers that may follow a value."""
     return {
         XmlState.VALUE: Lex(
             XmlMachine.value,

@@ -23,6 +23,7 @@ deepseek_v4     ``DSML`` and ``tool_calls>`` (V4's block tag; every DeepSeek
                 template also reads ``message['tool_calls']``, so the ``>``
                 and V3.2's rule first)
 kimi_k2         ``<|tool_calls_section_begin|>``
+kimi_k3         ``<|open|>`` and ``<|sep|>`` (XTML's special tokens)
 gpt_oss         ``<|channel|>`` (harmony)
 minimax_m2      ``<minimax:tool_call>``
 seed_oss        ``<seed:tool_call>``
@@ -69,6 +70,7 @@ deepseek_v4     ``deepseekv4``
 deepseek_v3     ``deepseekv3``, ``deepseekr1`` (R1 distills use R1's
                 template)
 kimi_k2         ``kimik2``
+kimi_k3         ``kimik3``
 minimax_m2      ``minimaxm2``
 minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
@@ -128,6 +130,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("deepseek_v32", ("DSML", "function_calls")),
     _TemplateRule("deepseek_v4", ("DSML", "tool_calls>")),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
+    _TemplateRule("kimi_k3", ("<|open|>", "<|sep|>")),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
     _TemplateRule("seed_oss", ("<seed:tool_call>",)),
@@ -155,6 +158,7 @@ _MODEL_RULES = (
     _ModelRule("deepseek_v4", ("deepseekv4",)),
     _ModelRule("deepseek_v3", ("deepseekv3", "deepseekr1")),
     _ModelRule("kimi_k2", ("kimik2",)),
+    _ModelRule("kimi_k3", ("kimik3",)),
     _ModelRule("minimax_m2", ("minimaxm2",)),
     _ModelRule("minimax_m1", ("minimaxm1",)),
     _ModelRule("seed_oss", ("seedoss",)),

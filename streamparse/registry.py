@@ -48,6 +48,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "glm45": (_VLLM, _SGLANG),
     "hermes": (_VLLM, _SGLANG),
     "kimi_k2": (_VLLM, _SGLANG),
+    "kimi_k3": (_VLLM, _SGLANG),
     "llama3_json": (_VLLM,),
     "minimax_m2": (_VLLM,),
     "mistral": (_VLLM, _SGLANG),

@@ -41,6 +41,7 @@ DIALECTS = (
     "cohere_command4",
     "granite",
     "granite_20b_fc",
+    "kimi_k3",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

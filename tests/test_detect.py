@@ -39,6 +39,7 @@ SUMMARY = (
 # DIALECTS-MORE.md's dialects (issue 14).
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
+MORE += ("kimi_k3",)
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -68,6 +69,15 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{{ '<' + dsml_token + 'calls>' }}{%- endif -%}"
         ),
         "literal_tags": "{{ '<｜DSML｜ calls>\\n<｜DSML｜ invoke name=\"' + name + '\">' }}{# tool_calls> #}",
+    },
+    # Kimi K3's XTML: every tag is <|open|> or <|close|>, a word, then <|sep|>.
+    "kimi_k3": {
+        "history": (
+            "{%- if message.tool_calls -%}<|open|>tools<|sep|>{%- for tc in message.tool_calls -%}"
+            '<|open|>call tool="{{ tc.function.name | e }}" index="{{ loop.index }}"<|sep|>'
+            "<|close|>call<|sep|>{%- endfor -%}<|close|>tools<|sep|>{%- endif -%}"
+        ),
+        "generation_prompt": "{%- if thinking -%}<|open|>think<|sep|>{%- else -%}<|open|>response<|sep|>{%- endif -%}",
     },
     "kimi_k2": {
         "history": (
@@ -285,6 +295,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "deepseek_v32": ("deepseek-ai/DeepSeek-V3.2", "DeepSeek-V3.2-Speciale"),
     "deepseek_v4": ("deepseek-ai/DeepSeek-V4", "deepseek-ai/DeepSeek-V4-Flash", "deepseek-v4:671b"),
     "deepseek_v41": ("deepseek-ai/DeepSeek-V4.1", "DeepSeek-V4.1-Flash", "deepseekv41"),
+    "kimi_k3": ("moonshotai/Kimi-K3", "moonshotai/Kimi-K3-Instruct", "kimi-k3:latest"),
     "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
     # Issue 14, the JSON call-object dialects.

@@ -609,9 +609,9 @@ def test_feed_after_finish(dialect: str) -> None:
 
 def test_unknown_dialect_lists_known_ones() -> None:
     with pytest.raises(UsageError) as error:
-        StreamParser("kimi_k3")
+        StreamParser("kimi_k9")  # kimi_k3 is a dialect now
     message = str(error.value)
-    assert "kimi_k3" in message
+    assert "kimi_k9" in message
     for known in streamparse.dialects():
         assert known in message
     with pytest.raises(UsageError) as error:

@@ -18,7 +18,8 @@ Every dialect with reasoning markers answers the same questions:
   and in ``qwen3_coder`` when ``<tool_call>`` is followed by ``<function=``
   (Qwen3.5 does this; vLLM's and SGLang's Qwen3 reasoning parsers end the
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
-  ``deepseek_v41``: vLLM's V4 grammar ends it at the block). In every other dialect it is reasoning text (DIALECTS.md
+  ``deepseek_v41``: vLLM's V4 grammar ends it at the block), and in ``kimi_k3`` (its
+  ``tools`` and ``response`` openers are special tokens, never prose). In every other dialect it is reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
   header ends the analysis body whatever follows.
@@ -209,6 +210,15 @@ REASONING_DIALECTS = (
         expected_call=Call("f", ARGUMENTS),
         call_ends_reasoning=False,
         look_alike=f'[{{"tool_call_id": "0", "tool_name": "f", "parameters": {ARGUMENTS}}}]<|END_ACTION|>',
+    ),
+    ReasoningDialect(
+        "kimi_k3",
+        "<|open|>think<|sep|>",
+        "<|close|>think<|sep|>",
+        call='<|open|>tools<|sep|><|open|>call tool="f" index="1"<|sep|><|open|>argument key="a" type="number"<|sep|>1<|close|>argument<|sep|><|close|>call<|sep|><|close|>tools<|sep|>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike='<|open|>call tool="f" index="1"<|sep|><|open|>argument key="a" type="number"<|sep|>1<|close|>argument<|sep|><|close|>call<|sep|>',
     ),
 )
 

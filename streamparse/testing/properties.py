@@ -151,6 +151,9 @@ _MISTRAL_ID = re.compile(r'"id"\s*:\s*"(?:[^"\\]|\\.)*"')
 # JSON writes it (0x1F, 1_000, .5e+16 are spelled anew), so words that start with a digit
 # are not compared there.
 _NUMBERS_REWRITTEN = frozenset({"pythonic"})
+# Kimi K3's XTML headers: attribute names, the call's index and the value's type are markup,
+# and so are the escapes of attribute values (read back as the characters they stand for).
+_XTML_ATTRIBUTES = re.compile(r'\b(?:tool|key)="|\b(?:index|type)="[^"]*"|&(?:quot|amp);')
 # Cohere's call objects: the key that names the call, and the per-message counter that the model
 # writes as an id (replaced by a generated one, documented in the dialect).
 _COHERE_KEYS = re.compile(r'"tool_call_id"\s*:\s*"(?:[^"\\]|\\.)*"|"tool_call_id"|"tool_name"')
@@ -158,6 +161,7 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "gpt_oss": _HARMONY_HEADER,  # a message's header (role, channel, recipient, type) is markup
     "mistral": _MISTRAL_ID,
     "cohere_command4": _COHERE_KEYS,
+    "kimi_k3": _XTML_ATTRIBUTES,
 }
 
 

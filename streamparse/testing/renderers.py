@@ -39,6 +39,7 @@ __all__ = [
     "render_hunyuan_a13b",
     "render_json_array",
     "render_kimi_k2",
+    "render_kimi_k3",
     "render_llama3_json",
     "render_minimax_m1",
     "render_mistral",
@@ -782,6 +783,83 @@ render_deepseek_v4 = partial(render_dsml, "deepseek_v4")
 render_deepseek_v41 = partial(render_dsml, "deepseek_v41")
 
 
+# Kimi K3's XTML: a value's type attribute by its Python type (bool before int: True is an int).
+_XTML_TYPES = ((str, "string"), (bool, "boolean"), (int, "number"), (float, "number"), (list, "array"))
+
+
+def _xtml_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return next((name for kind, name in _XTML_TYPES if isinstance(value, kind)), "object")
+
+
+def _xtml_attribute(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;")
+
+
+def render_kimi_k3(sample: Sample) -> Rendered:
+    """Kimi K3's XTML: ``<|open|>think<|sep|>R<|close|>think<|sep|><|open|>response<|sep|>C<|close|>response<|sep|>
+    <|open|>tools<|sep|><|open|>call tool="N" index="1"<|sep|><|open|>argument key="K" type="string"<|sep|>V
+    <|close|>argument<|sep|><|close|>call<|sep|><|close|>tools<|sep|>`` (one line).
+
+    Strings raw with ``type="string"``, anything else JSON with its JSON type. Varied by the
+    sample: the response opener left to the prompt (no reasoning), markers spelled with spaces
+    around the word, ``<|close|>message<|sep|>`` at the end; content after the calls is a
+    second response channel.
+    """
+    vary = sample.first_index
+    spaced = vary % 5 == 3
+
+    def marker(edge: str, word: str) -> str:
+        return f"<|{edge}|> {word} <|sep|>" if spaced else f"<|{edge}|>{word}<|sep|>"
+
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write(marker("open", "think") + sample.reasoning + marker("close", "think"))
+    if sample.reasoning is not None or vary % 2:
+        out.write(marker("open", "response"))
+    out.write(sample.content + marker("close", "response"))
+    if sample.calls:
+        out.write(marker("open", "tools"))
+    current: list[ToolCallSpec] = []
+    header = "<|open|> " if spaced else "<|open|>"
+    sep = " <|sep|>" if spaced else "<|sep|>"
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        current[:] = [call]
+        out.write(f'{header}call tool="{_xtml_attribute(call.name)}" index="{position + 1}"{sep}')
+        arguments = write_parameters()
+        out.write(marker("close", "call"))
+        return arguments
+
+    def tags(key: str, is_string: bool) -> tuple[str, str]:
+        kind = _xtml_type(current[0].arguments[key])
+        return f'{header}argument key="{_xtml_attribute(key)}" type="{kind}"{sep}', marker(
+            "close", "argument"
+        )
+
+    expected, spans = _write_xml_calls(
+        out, sample, write_call, lambda key, text: ("", ""), True, flagged_tags=tags
+    )
+    if sample.calls:
+        out.write(marker("close", "tools"))
+    if sample.content_after:
+        out.write(marker("open", "response") + sample.content_after + marker("close", "response"))
+    if vary % 3 == 0:
+        out.write(marker("close", "message") + "<|end_of_msg|>")
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        (),
+        _tools_of(sample),
+        tuple(spans),
+    )
+
+
 def render_gpt_oss(sample: Sample) -> Rendered:
     """gpt-oss (harmony): ``<|channel|>analysis<|message|>R<|end|>``, the content as a final
     message (or a commentary preamble before calls), one
@@ -978,6 +1056,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "hunyuan_a13b": render_hunyuan_a13b,
     "json_array": render_json_array,
     "kimi_k2": render_kimi_k2,
+    "kimi_k3": render_kimi_k3,
     "llama3_json": render_llama3_json,
     "minimax_m1": render_minimax_m1,
     "mistral": render_mistral,

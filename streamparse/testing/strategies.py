@@ -257,6 +257,8 @@ _XML_LOOK_ALIKES = [
     "</function",
     "<function=",
     "<\uff5cDSML\uff5c",  # DeepSeek's DSML prefix
+    "<|close|>",  # Kimi K3's XTML special tokens
+    "<|sep|>",
     ' string="true">',
     "null",
     "None",
