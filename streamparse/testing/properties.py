@@ -154,6 +154,7 @@ _NUMBERS_REWRITTEN = frozenset({"pythonic"})
 _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "gpt_oss": _HARMONY_HEADER,  # a message's header (role, channel, recipient, type) is markup
     "mistral": _MISTRAL_ID,
+    "functiongemma": re.compile("<escape>"),  # the string delimiter token, read by the converter
 }
 
 
