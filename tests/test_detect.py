@@ -37,7 +37,7 @@ SUMMARY = (
     "seed_oss",
 )
 # DIALECTS-MORE.md's dialects (issue 14).
-MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
+MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41", "gemma4", "functiongemma")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -193,6 +193,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "Use exact format: [func_name1(param1=value1, param2=value2), func_name2(...)]"
         ),
     },
+    # Gemma 4 renders earlier calls with its call token (the asymmetric <tool_call|> ends them).
+    "gemma4": {
+        "history": (
+            "{%- for tool_call in message['tool_calls'] -%}"
+            "{{- '<|tool_call>call:' + function['name'] + '{' -}}"
+            "{{- key -}}:{{- format_argument(value, escape_keys=False) -}}"
+            "{{- '}<tool_call|>' -}}{%- endfor -%}"
+        ),
+        "thinking": "{{- '<|channel>thought\\n' + thinking_text + '\\n<channel|>' -}}{{- '<|tool_call>call:' -}}",
+    },
+    "functiongemma": {
+        "history": (
+            "{%- for tool_call in message['tool_calls'] -%}"
+            "{{- '<start_function_call>call:' + tool_call['function']['name'] + '{' -}}"
+            "{{- key + ':<escape>' + value + '<escape>' -}}{{- '}<end_function_call>' -}}{%- endfor -%}"
+        ),
+    },
 }
 
 TEMPLATE_CASES = [
@@ -259,6 +276,8 @@ MODELS: dict[str, tuple[str, ...]] = {
     "deepseek_v41": ("deepseek-ai/DeepSeek-V4.1", "DeepSeek-V4.1-Flash", "deepseekv41"),
     "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
+    "gemma4": ("google/gemma-4-31B-it", "google/gemma-4-26B-A4B-it", "gemma-4-E2B-it", "gemma4:e4b"),
+    "functiongemma": ("google/functiongemma-270m-it", "functiongemma:270m"),
 }
 
 MODEL_CASES = [
