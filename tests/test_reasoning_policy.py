@@ -18,7 +18,8 @@ Every dialect with reasoning markers answers the same questions:
   and in ``qwen3_coder`` when ``<tool_call>`` is followed by ``<function=``
   (Qwen3.5 does this; vLLM's and SGLang's Qwen3 reasoning parsers end the
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
-  ``deepseek_v41``: vLLM's V4 grammar ends it at the block). In every other dialect it is reasoning text (DIALECTS.md
+  ``deepseek_v41``: vLLM's V4 grammar ends it at the block) and ``gemma4`` (``<|tool_call>``,
+  as vLLM's Gemma 4 reasoning parser does). In every other dialect it is reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
   header ends the analysis body whatever follows.
@@ -26,7 +27,7 @@ Every dialect with reasoning markers answers the same questions:
   text in every dialect.
 
 Dialects without reasoning markers (``llama3_json``, ``json_array``,
-``pythonic``) refuse ``start_in_reasoning=True`` with a ``UsageError``
+``pythonic``, ``functiongemma``) refuse ``start_in_reasoning=True`` with a ``UsageError``
 wherever a parser is configured (``StreamParser``, ``parse``,
 ``ChunkStream``, the proxy): silently ignoring it would show the model's
 reasoning to users as content. Their ``<think>`` text is content.
@@ -190,6 +191,17 @@ REASONING_DIALECTS = (
         expected_call=Call("f", ARGUMENTS),
         call_ends_reasoning=True,
         look_alike='<｜DSML｜ invoke name="f">\n<｜DSML｜ parameter name="a" string="false">1</｜DSML｜ parameter>\n</｜DSML｜ invoke>',
+    ),
+    # Gemma 4: the word "thought" and its newline belong to the opener; vLLM's reasoning parser
+    # ends the reasoning at <|tool_call>.
+    ReasoningDialect(
+        "gemma4",
+        "<|channel>thought\n",
+        "<channel|>",
+        call="<|tool_call>call:f{a:1}<tool_call|>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike="call:f{a:1}<tool_call|>",
     ),
 )
 
@@ -438,6 +450,21 @@ def no_reasoning_cases() -> list[Case]:
 
 NO_REASONING_CASES = no_reasoning_cases()
 
+# Dialects without reasoning markers whose calls open anywhere (a special token starts them):
+# <think> text is content, and a call after it is still a call.
+NO_REASONING_CALLS_ANYWHERE = {
+    "functiongemma": "<start_function_call>call:f{a:1}<end_function_call>",
+}
+NO_REASONING_CASES += [
+    Case(dialect, label, text.format(call=call), Expect(content=content, calls=(Call("f", ARGUMENTS),)))
+    for dialect, call in NO_REASONING_CALLS_ANYWHERE.items()
+    for label, text, content in (
+        ("call", "{call}", None),
+        ("think_block_then_call", "<think>plan</think>{call}", "<think>plan</think>"),
+        ("lone_close_then_call", "plan</think>{call}", "plan</think>"),
+    )
+]
+
 
 @pytest.mark.parametrize("case", NO_REASONING_CASES, ids=[case.id for case in NO_REASONING_CASES])
 def test_think_text_is_content_without_reasoning_markers(case: Case) -> None:
@@ -445,7 +472,7 @@ def test_think_text_is_content_without_reasoning_markers(case: Case) -> None:
     check_every_two_piece_split(case.dialect, case.text, False)
 
 
-@pytest.mark.parametrize("dialect", sorted(NO_REASONING_DIALECTS))
+@pytest.mark.parametrize("dialect", sorted({**NO_REASONING_DIALECTS, **NO_REASONING_CALLS_ANYWHERE}))
 def test_start_in_reasoning_is_refused_without_reasoning_markers(dialect: str) -> None:
     from streamparse.server import ChatTemplate, ProxyConfig, create_proxy_app
 
@@ -466,4 +493,5 @@ def test_start_in_reasoning_is_refused_without_reasoning_markers(dialect: str) -
 
 def test_every_dialect_has_a_reasoning_policy() -> None:
     covered = {d.name for d in REASONING_DIALECTS} | {"gpt_oss"} | set(NO_REASONING_DIALECTS)
+    covered |= set(NO_REASONING_CALLS_ANYWHERE)
     assert covered == set(streamparse.dialects())
