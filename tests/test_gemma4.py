@@ -405,8 +405,11 @@ def test_a_lone_surrogate_in_a_string_is_escaped_and_flagged() -> None:
 # -- reasoning (Gemma 4) -------------------------------------------------------------------
 
 
-def test_reasoning_without_the_thought_label() -> None:
-    check(G4, "<|channel>hmm<channel|>Answer.", Expect(content="Answer.", reasoning="hmm"))
+def test_the_thought_label_belongs_to_the_opener() -> None:
+    # Only "<|channel>thought\n" opens reasoning (as the template writes it); another channel is content.
+    text = "<|channel>hmm<channel|>Answer."
+    check(G4, text, Expect(content=text))
+    check(G4, "<|channel>thought hmm", Expect(content="<|channel>thought hmm"))
 
 
 def test_a_call_ends_the_reasoning() -> None:

@@ -61,9 +61,11 @@ string that holds JSON (``<escape>3<escape>`` becomes ``3``; here it stays
 the string ``"3"``, as the template wrote it from a string).
 
 Reasoning (Gemma 4 only): ``<|channel>thought\\n`` … ``<channel|>``, the
-word ``thought`` and its newline being part of the opener (vLLM strips
-them; a bare ``<|channel>`` opens reasoning too). A ``<|tool_call>`` ends
-the reasoning, as in vLLM. After a tool response the chat template may
+word ``thought`` and its newline being part of the opener, as the chat
+template writes it (vLLM opens reasoning at a bare ``<|channel>`` and strips
+``thought\\n`` when it follows; here ``<|channel>`` followed by anything
+else is content, in sight rather than hidden). A ``<|tool_call>`` ends the
+reasoning, as in vLLM. After a tool response the chat template may
 leave ``<|channel>thought\\n`` open in the prompt: pass
 ``start_in_reasoning=True`` then. Ids are generated (``call_`` + 24
 alphanumerics).
@@ -85,7 +87,6 @@ TOOL_CALL = "<|tool_call>"
 TOOL_CALL_END = "<tool_call|>"
 STRING_DELIMITER = '<|"|>'
 THOUGHT = "<|channel>thought\n"
-CHANNEL = "<|channel>"
 CHANNEL_END = "<channel|>"
 TURN_END = "<turn|>"
 TOOL_RESPONSE = "<|tool_response>"
@@ -153,7 +154,7 @@ def gemma_states(
         (response, turn_end): Machine.markup,
     }
     if reasoning is not None:
-        outside[(THOUGHT, CHANNEL)] = Machine.to_reasoning
+        outside[THOUGHT] = Machine.to_reasoning
     states: dict[Enum, StateSpec] = {
         State.CONTENT: Lex(Machine.content, outside),
         State.HEADER: Lex(Machine.header, {(ARGUMENTS_OPEN, ARGUMENTS_OPEN_PAREN): open_arguments}),
