@@ -114,6 +114,7 @@ class GemmaLiteralToJson:
         "_special",
         "_string_prefixes",
         "_wait",
+        "_window",
         "delimiter",
         "first",
         "held",
@@ -140,6 +141,7 @@ class GemmaLiteralToJson:
         self._lead = lead
         self._string_prefixes = frozenset(delimiter[:k] for k in range(1, len(delimiter)))
         self._prefixes = self._string_prefixes | {s[:k] for s in stops for k in range(1, len(s))}
+        self._window = max(len(token) for token in (delimiter, *stops))
         self._special = re.compile(f"[{_STRING_SPECIAL_CLASS}{re.escape(lead)}]")
         self.reset()
 
@@ -212,7 +214,12 @@ class GemmaLiteralToJson:
             for stop in self.stops:
                 if text.startswith(stop, j):
                     return _STOP
-        if not final and text[j:] in (self._string_prefixes if in_string else self._prefixes):
+        # Only the end of the text can be a cut token: a slice further back would cost its length.
+        if (
+            not final
+            and len(text) - j < self._window
+            and text[j:] in (self._string_prefixes if in_string else self._prefixes)
+        ):
             self._wait = True
             return _WAIT
         return _PLAIN
