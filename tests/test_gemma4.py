@@ -400,6 +400,9 @@ def test_a_lone_surrogate_in_a_string_is_escaped_and_flagged() -> None:
     result = streamparse.parse(text, G4)
     assert result.tool_calls[0].function.arguments == '{"s": "a\\ud83db"}'
     assert [p.kind for p in result.problems] == ["lone_surrogate"]
+    # In the raw text after a break too: the arguments stay UTF-8.
+    result = streamparse.parse("<|tool_call>call:f{a:]\udc00}<tool_call|>", G4)
+    assert result.tool_calls[0].function.arguments == '{"a": ]\\udc00}'
 
 
 # -- reasoning (Gemma 4) -------------------------------------------------------------------

@@ -80,6 +80,7 @@ from typing import ClassVar
 
 from .._gemma_literal import GemmaLiteralToJson
 from .._machine import Lex, Machine, MarkerAction, Scan, StateSpec
+from .._params import surrogates_escaped
 from ..registry import register
 from .qwen3_coder import end_reasoning_at_call
 
@@ -139,8 +140,8 @@ def open_arguments(machine: Machine, marker: str) -> bool:
 
 
 def raw_arguments(machine: Machine, text: str) -> int:
-    """The rest of a block whose literal broke: its raw text, as arguments."""
-    machine.call_args(text)
+    """The rest of a block whose literal broke: its raw text, as arguments (kept UTF-8)."""
+    machine.call_args(surrogates_escaped(text))
     return len(text)
 
 
