@@ -97,6 +97,8 @@ DIALECTS = (
     "granite",
     "granite_20b_fc",
     "kimi_k3",
+    "gemma4",
+    "functiongemma",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -146,6 +148,13 @@ END_MARKERS = {
     "granite": "]",
     "granite_20b_fc": "<function_call>",
     "kimi_k3": XTML_ARGUMENT_END,
+    "gemma4": "<tool_call|>",
+    "functiongemma": "<end_function_call>",
+}
+# Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
+GEMMA_SPELLINGS = {
+    "gemma4": ("<|tool_call>", "<tool_call|>", '<|"|>'),
+    "functiongemma": ("<start_function_call>", "<end_function_call>", "<escape>"),
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -282,6 +291,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f'{lead}<|python_tag|>{{"name": "{FUNCTION_NAME}", "parameters": {arguments}}}'
     if dialect == "json_array":  # the calls alone: no content
         return f'[{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}]'
+    if dialect in GEMMA_SPELLINGS:
+        # Gemma's object literal: bare keys, strings raw between the delimiter token.
+        opener, end, quote = GEMMA_SPELLINGS[dialect]
+        body = ",".join(f"{key}:{quote}{value}{quote}" for key, value in json.loads(arguments).items())
+        return f"{lead}{opener}call:{FUNCTION_NAME}{{{body}}}{end}"
     if dialect == "pythonic":
         # The list must open the output, so the content follows it. Python's repr of each value is
         # a literal the parser converts back to exactly ``arguments`` (json.dumps, ensure_ascii=False).

@@ -40,6 +40,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ._gemma_literal import GemmaLiteralToJson
 from ._json import BAD, DONE, MORE, CallObjectScanner, JsonSkimmer, JsonStringValue
 from ._lexer import MarkerLexer
 from ._pyliteral import PyLiteralToJson
@@ -250,7 +251,7 @@ class Machine:
         self._gap = Stripper()
         self._args = Stripper()
         self._args_string: JsonStringValue | None = None
-        self._literal: PyLiteralToJson | None = None
+        self._literal: PyLiteralToJson | GemmaLiteralToJson | None = None
         self._opening_brace = False
         self._header: list[str] = []
         self._header_len = 0
@@ -799,7 +800,9 @@ class Machine:
         if state is self.OBJECT_STATE:
             lone_surrogates += self._scanner.lone_surrogates
         elif self._literal is not None and (
-            state is self.PYTHON_OBJECT_STATE or state is self.PYTHON_ARGS_STATE
+            state is self.PYTHON_OBJECT_STATE
+            or state is self.PYTHON_ARGS_STATE
+            or state is self.PYTHON_ARGS_BAD_STATE
         ):
             # The converter wrote every such escape itself (the scanner decodes some of them again).
             lone_surrogates += self._literal.lone_surrogates
@@ -846,13 +849,19 @@ class Machine:
 
     PYTHON_ARGS_STATE: ClassVar[Enum | None] = None
     AFTER_PYTHON_ARGS_STATE: ClassVar[Enum]
+    # The converter of the arguments (Gemma's object literal has its own, with the same protocol).
+    PYTHON_LITERAL: ClassVar[Callable[[], PyLiteralToJson | GemmaLiteralToJson]] = PyLiteralToJson
+    # Where a committed call goes when its arguments break. None: the call ends there and the
+    # rest is content. A state: the call stays open and the rest of it is read there, as the
+    # raw text of its arguments (Gemma: the call's own end token still ends it).
+    PYTHON_ARGS_BAD_STATE: ClassVar[Enum | None] = None
     _python_name = ""  # the name of the held call
 
     def start_python_args(self, name: str) -> None:
         """After ``NAME(``, held: keyword arguments follow, up to ``)``, as a JSON object."""
         assert self.PYTHON_ARGS_STATE is not None
         if self._literal is None:
-            self._literal = PyLiteralToJson()
+            self._literal = type(self).PYTHON_LITERAL()
         self._literal.reset(kwargs=True)
         self._python_name = name
         self._enter(self.PYTHON_ARGS_STATE)
@@ -879,6 +888,9 @@ class Machine:
         assert literal is not None
         if self._call_open:
             stop = literal.advance(buf, pos)
+            if final and stop < len(buf) and literal.status == MORE:
+                # A converter left a possible marker unread (Gemma's): no more text, so it is none.
+                stop = literal.advance(buf, stop, True)
             status = literal.status
         else:
             # Held: read no further than the bound, so that where it falls does not depend on the cuts.
@@ -904,6 +916,10 @@ class Machine:
             self._enter(self.AFTER_PYTHON_ARGS_STATE)
         elif status == BAD:
             held = literal.take_held()
+            if self.PYTHON_ARGS_BAD_STATE is not None:
+                self.call_args(held)
+                self._enter(self.PYTHON_ARGS_BAD_STATE)
+                return stop
             if held:
                 self._emit(TEXT, -1, held)
             self.end_call()
@@ -927,7 +943,9 @@ class Machine:
             self.commit_call(self._python_name)
         self._take_literal_output()
         held = literal.take_held()
-        if held:
+        if held and self.PYTHON_ARGS_BAD_STATE is not None:
+            self.call_args(held)  # the call's raw text, as after a break
+        elif held:
             self._emit(TEXT, -1, held)
 
     def _fast_python_args(self, text: str) -> list[Event] | None:

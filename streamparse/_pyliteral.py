@@ -64,7 +64,7 @@ import unicodedata
 
 from ._json import BAD, DONE, MORE
 
-__all__ = ["MAX_TOKEN", "PyLiteralToJson", "json_number"]
+__all__ = ["JSON_ESCAPES", "MAX_TOKEN", "PyLiteralToJson", "json_number"]
 
 # Longest number, word or argument name held while undecided; longer is bad.
 MAX_TOKEN = 4096
@@ -111,6 +111,8 @@ _JSON_ESCAPES = {chr(c): f"\\u{c:04x}" for c in range(0x20)}
 _JSON_ESCAPES.update(
     {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 )
+# How JSON writes each character that a string cannot hold raw (shared with the Gemma converter).
+JSON_ESCAPES = _JSON_ESCAPES
 _SIMPLE_ESCAPES = {
     "\\": "\\",
     "'": "'",
@@ -221,8 +223,11 @@ class PyLiteralToJson:
 
     # -- driving -------------------------------------------------------------
 
-    def advance(self, text: str, pos: int) -> int:
-        """Consume ``text[pos:]`` up to where the value ends or breaks; return that index."""
+    def advance(self, text: str, pos: int, final: bool = False) -> int:
+        """Consume ``text[pos:]`` up to where the value ends or breaks; return that index.
+
+        Everything is consumed (what is undecided is held inside), so ``final`` changes nothing.
+        """
         n = len(text)
         i = pos
         while i < n and self.status == MORE:

@@ -22,6 +22,9 @@ deepseek_v32    ``DSML`` and ``function_calls`` (V3.2's DSML block)
 deepseek_v4     ``DSML`` and ``tool_calls>`` (V4's block tag; every DeepSeek
                 template also reads ``message['tool_calls']``, so the ``>``
                 and V3.2's rule first)
+gemma4          ``<|tool_call>`` (Gemma 4's call token; its ``<tool_call|>``
+                end is not hermes's ``<tool_call>``)
+functiongemma   ``<start_function_call>``
 kimi_k2         ``<|tool_calls_section_begin|>``
 kimi_k3         ``<|open|>`` and ``<|sep|>`` (XTML's special tokens)
 gpt_oss         ``<|channel|>`` (harmony)
@@ -69,6 +72,8 @@ deepseek_v41    ``deepseekv4.1``, ``deepseekv41``
 deepseek_v4     ``deepseekv4``
 deepseek_v3     ``deepseekv3``, ``deepseekr1`` (R1 distills use R1's
                 template)
+functiongemma   ``functiongemma``
+gemma4          ``gemma4``
 kimi_k2         ``kimik2``
 kimi_k3         ``kimik3``
 minimax_m2      ``minimaxm2``
@@ -129,6 +134,8 @@ _TEMPLATE_RULES = (
     _TemplateRule("deepseek_v41", ("｜DSML｜ ",)),
     _TemplateRule("deepseek_v32", ("DSML", "function_calls")),
     _TemplateRule("deepseek_v4", ("DSML", "tool_calls>")),
+    _TemplateRule("gemma4", ("<|tool_call>",)),
+    _TemplateRule("functiongemma", ("<start_function_call>",)),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
     _TemplateRule("kimi_k3", ("<|open|>", "<|sep|>")),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
@@ -157,6 +164,8 @@ _MODEL_RULES = (
     _ModelRule("deepseek_v41", ("deepseekv4.1", "deepseekv41")),
     _ModelRule("deepseek_v4", ("deepseekv4",)),
     _ModelRule("deepseek_v3", ("deepseekv3", "deepseekr1")),
+    _ModelRule("functiongemma", ("functiongemma",)),
+    _ModelRule("gemma4", ("gemma4",)),
     _ModelRule("kimi_k2", ("kimik2",)),
     _ModelRule("kimi_k3", ("kimik3",)),
     _ModelRule("minimax_m2", ("minimaxm2",)),

@@ -45,6 +45,8 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "deepseek_v32": (_VLLM,),
     "deepseek_v4": (_VLLM,),
     "deepseek_v41": (_VLLM,),
+    "functiongemma": (_VLLM,),  # SGLang has no FunctionGemma parser
+    "gemma4": (_VLLM, _SGLANG),  # the tool and the reasoning parser
     "glm45": (_VLLM, _SGLANG),
     "hermes": (_VLLM, _SGLANG),
     "kimi_k2": (_VLLM, _SGLANG),

@@ -42,6 +42,8 @@ DIALECTS = (
     "granite",
     "granite_20b_fc",
     "kimi_k3",
+    "gemma4",
+    "functiongemma",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -40,6 +40,7 @@ SUMMARY = (
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
+MORE += ("gemma4", "functiongemma")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -231,6 +232,23 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{{- '<function_call> ' + tc | tojson }}{% endfor %}<|endoftext|>"
         ),
     },
+    # Gemma 4 renders earlier calls with its call token (the asymmetric <tool_call|> ends them).
+    "gemma4": {
+        "history": (
+            "{%- for tool_call in message['tool_calls'] -%}"
+            "{{- '<|tool_call>call:' + function['name'] + '{' -}}"
+            "{{- key -}}:{{- format_argument(value, escape_keys=False) -}}"
+            "{{- '}<tool_call|>' -}}{%- endfor -%}"
+        ),
+        "thinking": "{{- '<|channel>thought\\n' + thinking_text + '\\n<channel|>' -}}{{- '<|tool_call>call:' -}}",
+    },
+    "functiongemma": {
+        "history": (
+            "{%- for tool_call in message['tool_calls'] -%}"
+            "{{- '<start_function_call>call:' + tool_call['function']['name'] + '{' -}}"
+            "{{- key + ':<escape>' + value + '<escape>' -}}{{- '}<end_function_call>' -}}{%- endfor -%}"
+        ),
+    },
 }
 
 TEMPLATE_CASES = [
@@ -311,6 +329,8 @@ MODELS: dict[str, tuple[str, ...]] = {
         "granite3.3:8b",
     ),
     "granite_20b_fc": ("ibm-granite/granite-20b-functioncalling",),
+    "gemma4": ("google/gemma-4-31B-it", "google/gemma-4-26B-A4B-it", "gemma-4-E2B-it", "gemma4:e4b"),
+    "functiongemma": ("google/functiongemma-270m-it", "functiongemma:270m"),
 }
 
 MODEL_CASES = [

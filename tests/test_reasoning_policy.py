@@ -18,8 +18,10 @@ Every dialect with reasoning markers answers the same questions:
   and in ``qwen3_coder`` when ``<tool_call>`` is followed by ``<function=``
   (Qwen3.5 does this; vLLM's and SGLang's Qwen3 reasoning parsers end the
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
-  ``deepseek_v41``: vLLM's V4 grammar ends it at the block), and in ``kimi_k3`` (its
-  ``tools`` and ``response`` openers are special tokens, never prose). In every other dialect it is reasoning text (DIALECTS.md
+  ``deepseek_v41``: vLLM's V4 grammar ends it at the block), in ``kimi_k3`` (its
+  ``tools`` and ``response`` openers are special tokens, never prose) and in ``gemma4``
+  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does). In every other dialect it is
+  reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
   header ends the analysis body whatever follows.
@@ -27,7 +29,8 @@ Every dialect with reasoning markers answers the same questions:
   text in every dialect.
 
 Dialects without reasoning markers (``llama3_json``, ``json_array``,
-``pythonic``, ``granite``, ``granite_20b_fc``) refuse ``start_in_reasoning=True`` with a ``UsageError``
+``pythonic``, ``granite``, ``granite_20b_fc``, ``functiongemma``) refuse ``start_in_reasoning=True``
+with a ``UsageError``
 wherever a parser is configured (``StreamParser``, ``parse``,
 ``ChunkStream``, the proxy): silently ignoring it would show the model's
 reasoning to users as content. Their ``<think>`` text is content (a call
@@ -219,6 +222,17 @@ REASONING_DIALECTS = (
         expected_call=Call("f", ARGUMENTS),
         call_ends_reasoning=True,
         look_alike='<|open|>call tool="f" index="1"<|sep|><|open|>argument key="a" type="number"<|sep|>1<|close|>argument<|sep|><|close|>call<|sep|>',
+    ),
+    # Gemma 4: the word "thought" and its newline belong to the opener; vLLM's reasoning parser
+    # ends the reasoning at <|tool_call>.
+    ReasoningDialect(
+        "gemma4",
+        "<|channel>thought\n",
+        "<channel|>",
+        call="<|tool_call>call:f{a:1}<tool_call|>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike="call:f{a:1}<tool_call|>",
     ),
 )
 
@@ -486,6 +500,21 @@ NO_REASONING_CASES = no_reasoning_cases() + [
     )
 ]
 
+# Dialects without reasoning markers whose calls open anywhere (a special token starts them):
+# <think> text is content, and a call after it is still a call.
+NO_REASONING_CALLS_ANYWHERE = {
+    "functiongemma": "<start_function_call>call:f{a:1}<end_function_call>",
+}
+NO_REASONING_CASES += [
+    Case(dialect, label, text.format(call=call), Expect(content=content, calls=(Call("f", ARGUMENTS),)))
+    for dialect, call in NO_REASONING_CALLS_ANYWHERE.items()
+    for label, text, content in (
+        ("call", "{call}", None),
+        ("think_block_then_call", "<think>plan</think>{call}", "<think>plan</think>"),
+        ("lone_close_then_call", "plan</think>{call}", "plan</think>"),
+    )
+]
+
 
 @pytest.mark.parametrize("case", NO_REASONING_CASES, ids=[case.id for case in NO_REASONING_CASES])
 def test_think_text_is_content_without_reasoning_markers(case: Case) -> None:
@@ -494,7 +523,12 @@ def test_think_text_is_content_without_reasoning_markers(case: Case) -> None:
 
 
 @pytest.mark.parametrize(
-    "dialect", sorted(set(NO_REASONING_DIALECTS) | {dialect for dialect, _ in NO_REASONING_MARKED_CALLS})
+    "dialect",
+    sorted(
+        set(NO_REASONING_DIALECTS)
+        | {dialect for dialect, _ in NO_REASONING_MARKED_CALLS}
+        | set(NO_REASONING_CALLS_ANYWHERE)
+    ),
 )
 def test_start_in_reasoning_is_refused_without_reasoning_markers(dialect: str) -> None:
     from streamparse.server import ChatTemplate, ProxyConfig, create_proxy_app
@@ -517,4 +551,5 @@ def test_start_in_reasoning_is_refused_without_reasoning_markers(dialect: str) -
 def test_every_dialect_has_a_reasoning_policy() -> None:
     covered = {d.name for d in REASONING_DIALECTS} | {"gpt_oss"} | set(NO_REASONING_DIALECTS)
     covered |= {dialect for dialect, _ in NO_REASONING_MARKED_CALLS}
+    covered |= set(NO_REASONING_CALLS_ANYWHERE)
     assert covered == set(streamparse.dialects())

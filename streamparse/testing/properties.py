@@ -162,6 +162,7 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "mistral": _MISTRAL_ID,
     "cohere_command4": _COHERE_KEYS,
     "kimi_k3": _XTML_ATTRIBUTES,
+    "functiongemma": re.compile("<escape>"),  # the string delimiter token, read by the converter
 }
 
 

@@ -49,6 +49,9 @@ __all__ = [
     "render_seed_oss",
     "ValueSpan",
     "render_pythonic",
+    "render_gemma",
+    "render_gemma4",
+    "render_functiongemma",
 ]
 
 
@@ -1042,6 +1045,121 @@ def render_pythonic(sample: Sample) -> Rendered:
     )
 
 
+# Gemma 4 and FunctionGemma: block tokens, the string delimiter, the stop token.
+GEMMA_SPELLINGS = {
+    "gemma4": ("<|tool_call>", "<tool_call|>", '<|"|>', "<|tool_response>"),
+    "functiongemma": (
+        "<start_function_call>",
+        "<end_function_call>",
+        "<escape>",
+        "<start_function_response>",
+    ),
+}
+_BARE_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _GemmaWriter(_PythonWriter):
+    """Writes Gemma's object literal beside the JSON the parser must make of it (see _PythonWriter)."""
+
+    def __init__(self, delimiter: str, compact: bool) -> None:
+        super().__init__('"', False, compact)
+        self.delimiter = delimiter
+
+    def string(self, text: str, prefix: str = "") -> None:
+        delimiter = self.delimiter
+        self.piece(delimiter, prefix + '"')
+        # From a "<" on, a run that may still be the delimiter is held until the character after it.
+        rest = text + delimiter
+        run_end = -1  # where the held run ends in the text
+        for position, char in enumerate(text):
+            if char == delimiter[0]:
+                match = 1
+                while rest[position + match] == delimiter[match]:
+                    match += 1  # the text holds no delimiter: this stops inside it
+                run_end = self.length + match
+            self.write(char)
+            self.json_length += len(_escaped_surrogates(json.dumps(char, ensure_ascii=False)[1:-1]))
+            held = self.length <= run_end
+            self.marks.append((run_end + 1 if held else self.length, self.json_length))
+        self.piece(delimiter, '"')
+
+    def value(self, value: Any, prefix: str = "") -> None:
+        if isinstance(value, Mapping):
+            self.piece("{", prefix + "{")
+            for position, (key, item) in enumerate(value.items()):
+                if position:
+                    self.write(self.comma)
+                self.key(key, ", " if position else "")
+                self.value(item)
+            self.piece("}", "}")
+        elif value is None or isinstance(value, (bool, int, float)):
+            self.piece(
+                json.dumps(value), prefix + json.dumps(value), lag=1
+            )  # written at the character after it
+        else:
+            super().value(value, prefix)
+
+    def key(self, key: str, prefix: str) -> None:
+        """A key and its ``:``: bare when it is a plain name, else between delimiters."""
+        json_key = _escaped_surrogates(json.dumps(key, ensure_ascii=False))
+        if _BARE_KEY.fullmatch(key):
+            self.piece(key + self.colon, prefix + json_key + ": ")
+        else:
+            self.string(key, prefix)
+            self.piece(self.colon, ": ")
+
+
+def render_gemma(dialect: str, sample: Sample) -> Rendered:
+    """Gemma 4 / FunctionGemma: ``<|tool_call>call:NAME{key:<|"|>text<|"|>,n:3}<tool_call|>``.
+
+    Keys that are plain names are bare (the top-level ones always: ``samples``
+    draws them so), others between delimiters; strings are written raw between
+    delimiters (``samples`` draws none that holds the delimiter); ``compact``
+    leaves out the spaces after ``,`` and ``:``. Gemma 4 writes reasoning as
+    ``<|channel>thought\n…<channel|>``; an odd ``first_index`` ends the output
+    with the stop token. Content before, between (none here) and after the calls
+    is content. The expected arguments are ``json.dumps(arguments, ensure_ascii=False)``.
+    """
+    opener, end, delimiter, response = GEMMA_SPELLINGS[dialect]
+    out = _GemmaWriter(delimiter, sample.compact)
+    if sample.reasoning is not None:
+        out.write("<|channel>thought\n" + sample.reasoning + "<channel|>")
+    out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    marks: list[tuple[tuple[int, int], ...]] = []
+    for call in sample.calls:
+        out.write(opener + "call:" + call.name)
+        out.json_length = 0
+        out.marks = []
+        start = out.length
+        out.piece("{", "{")
+        for index, (key, item) in enumerate(call.arguments.items()):
+            if index:
+                out.write(out.comma)
+            out.key(key, ", " if index else "")
+            out.value(item)
+        out.piece("}", "}")
+        out.spans.append((start, out.length))
+        out.write(end)
+        marks.append(tuple(out.marks))
+        expected.append(ExpectedCall(None, call.name, _escaped_surrogates(call.encoded())))
+    out.write(sample.content_after)
+    if sample.calls and sample.first_index % 2:
+        out.write(response)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+        argument_marks=tuple(marks),
+    )
+
+
+render_gemma4 = partial(render_gemma, "gemma4")
+render_functiongemma = partial(render_gemma, "functiongemma")
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "cohere_command4": render_cohere_command4,
     "deepseek_v3": render_deepseek_v3,
@@ -1065,6 +1183,8 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "qwen3_coder": render_qwen3_coder,
     "seed_oss": render_seed_oss,
     "pythonic": render_pythonic,
+    "gemma4": render_gemma4,
+    "functiongemma": render_functiongemma,
 }
 
 

@@ -123,7 +123,10 @@ def python_names() -> st.SearchStrategy[str]:
 # Dialects whose tool names and top-level argument keys are written as Python identifiers.
 _IDENTIFIER_KEYS = _identifiers(16)
 _NAMES = {"pythonic": python_names}
-_KEYS = {"pythonic": _IDENTIFIER_KEYS}
+_KEYS = {"pythonic": _IDENTIFIER_KEYS, "gemma4": _IDENTIFIER_KEYS, "functiongemma": _IDENTIFIER_KEYS}
+# Text no argument string may hold, as it appears in the arguments' JSON (Gemma's string
+# delimiter token has no escape: a string cannot hold it).
+_ARGUMENTS_FORBIDDEN = {"gemma4": ('<|\\"|>',), "functiongemma": ("<escape>",)}
 
 
 @functools.cache
@@ -398,7 +401,7 @@ def _encodes_without(
 def _sample_parts(dialect: str, max_calls: int, min_calls: int) -> _SampleParts:
     content_forbidden = forbidden_in(dialect, "content")
     reasoning_forbidden = forbidden_in(dialect, "reasoning")
-    arguments_forbidden = forbidden_in(dialect, "arguments")
+    arguments_forbidden = forbidden_in(dialect, "arguments") + _ARGUMENTS_FORBIDDEN.get(dialect, ())
     typed = issubclass(get_dialect(dialect), XmlMachine)
     calls: dict[tuple[bool, bool], st.SearchStrategy[list[ToolCallSpec]]] = {}
     for compact in (False, True):
