@@ -180,6 +180,11 @@ PEER_CASES: dict[str, PeerCase] = {
     "pythonic": PeerCase("pythonic", "pythonic", ()),
     # Both peers read Mistral's pre-v11 layout: [TOOL_CALLS] [{"name": ..., "arguments": ...}].
     "mistral_pre_v11": PeerCase("mistral", "mistral", ("[TOOL_CALLS]",)),
+    # DeepSeek-V3.2's DSML: the bar-delimited prefix of every tag is one token of its tokenizer.
+    "deepseek_v32": PeerCase("deepseek_v32", "deepseekv32", ("<｜DSML｜", "</｜DSML｜", *THINK_TOKENS)),
+    "gemma4": PeerCase(
+        "gemma4", "gemma4", ("<|tool_call>", "<tool_call|>", '<|"|>', "<|channel>", "<channel|>")
+    ),
 }
 QUICK_CASES = TARGET_CASES
 
