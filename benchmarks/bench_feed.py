@@ -91,6 +91,7 @@ DIALECTS = (
     "deepseek_v31",
     "gpt_oss",
     "deepseek_v32",
+    "mimo",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -133,6 +134,7 @@ END_MARKERS = {
     "gpt_oss": "<|call|>",
     "mistral_pre_v11": "]",
     "deepseek_v32": DSML_PARAMETER_END,
+    "mimo": "</parameter>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -145,6 +147,7 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "deepseek_v32": lambda key, value: (
         f'<｜DSML｜parameter name="{key}" string="true">{value}{DSML_PARAMETER_END}\n'
     ),
+    "mimo": lambda key, value: f"<parameter={key}>{value}</parameter>",
 }
 # Dialects whose values lose their surrounding whitespace.
 STRIPPED_VALUES = ("minimax_m2", "glm45")
@@ -215,6 +218,8 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f'{lead}\n\n<｜DSML｜function_calls>\n<｜DSML｜invoke name="{FUNCTION_NAME}">\n{parameters}'
                 "</｜DSML｜invoke>\n</｜DSML｜function_calls>"
             )
+        if dialect == "mimo":  # no newlines inside the block; values verbatim
+            return f"{lead}\n<tool_call><function={FUNCTION_NAME}>{parameters}</function></tool_call>"
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'

@@ -30,6 +30,8 @@ deepseek_v3     ``<｜tool▁sep｜>`` and a ```` ```json ```` fence (V3 writes
                 the type word, the name, then fenced JSON)
 deepseek_v31    ``<｜tool▁sep｜>`` (V3.1 writes the name before it, raw JSON
                 after)
+mimo            ``<tool_call><function=`` (MiMo's template writes the block
+                without newlines, so values are read verbatim)
 qwen3_coder     ``<tool_call>`` and ``<function=``
 glm45           ``<tool_call>`` and ``<arg_key>``
 hermes          ``<tool_call>``
@@ -68,6 +70,7 @@ minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
+mimo            ``mimo`` (before qwen3: MiMo distills name Qwen)
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``
 hermes          ``hermes``, ``qwq``, ``qwen2.5``, ``qwen3``
 pythonic        ``llama4``
@@ -121,6 +124,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("seed_oss", ("<seed:tool_call>",)),
     _TemplateRule("deepseek_v3", ("<｜tool▁sep｜>", "```json")),
     _TemplateRule("deepseek_v31", ("<｜tool▁sep｜>",)),
+    _TemplateRule("mimo", ("<tool_call><function=",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
     _TemplateRule("hermes", ("<tool_call>",)),
@@ -143,6 +147,7 @@ _MODEL_RULES = (
     _ModelRule("seed_oss", ("seedoss",)),
     _ModelRule("gpt_oss", ("gptoss",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
+    _ModelRule("mimo", ("mimo",)),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
     _ModelRule("hermes", ("hermes", "qwq", "qwen2.5", "qwen3")),
     _ModelRule("pythonic", ("llama4",)),

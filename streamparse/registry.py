@@ -49,6 +49,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "hermes": (_VLLM, _SGLANG),
     "kimi_k2": (_VLLM, _SGLANG),
     "llama3_json": (_VLLM,),
+    "mimo": (_VLLM, _SGLANG),
     "minimax_m2": (_VLLM,),
     "mistral": (_VLLM, _SGLANG),
     "pythonic": (_VLLM, _SGLANG),
@@ -92,7 +93,6 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
 # Engine names of formats streamparse does not parse yet: an error that says so beats a
 # suggestion of a similar-looking name of another format (deepseek_v32 is not deepseek_v3).
 _NOT_YET: dict[str, str] = {
-    "mimo": "qwen3_coder with values kept verbatim, without the newline trim",
     "ling3": "glm45 where a tool call also ends the reasoning",
     "trinity": "hermes with tool calls written inside the reasoning",
     "ernie45": "hermes with a <response> wrapper that is markup",

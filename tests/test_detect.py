@@ -38,6 +38,8 @@ SUMMARY = (
 )
 # DIALECTS-MORE.md's dialects (issue 14).
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
+# Built from existing machinery (issue 14).
+MORE += ("mimo",)
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -105,6 +107,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
         ),
         "history_only": "{{- '\\n<tool_call>\\n<function=' + tc.name + '>\\n' }}"
         "{{- '<parameter=' + k + '>\\n' + v + '\\n</parameter>\\n' }}",
+    },
+    # MiMo's template writes the block without newlines (the whole tag pair in one literal).
+    "mimo": {
+        "compact_history": "{{- '<tool_call><function=' ~ tool_call.name ~ '>' -}}"
+        "{{- '<parameter=' ~ args_name ~ '>' ~ render_value(args_value) ~ '</parameter>' -}}"
+        "{{- '</function></tool_call>' -}}",
     },
     "llama3_json": {
         "meta_3_1": (
@@ -258,6 +266,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "deepseek_v4": ("deepseek-ai/DeepSeek-V4", "deepseek-ai/DeepSeek-V4-Flash", "deepseek-v4:671b"),
     "deepseek_v41": ("deepseek-ai/DeepSeek-V4.1", "DeepSeek-V4.1-Flash", "deepseekv41"),
     "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
+    "mimo": ("XiaomiMiMo/MiMo-V2-Flash", "MiMo-V2.6-Distill-Qwen-9B", "mimo-v2-flash"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
 }
 

@@ -191,6 +191,14 @@ REASONING_DIALECTS = (
         call_ends_reasoning=True,
         look_alike='<｜DSML｜ invoke name="f">\n<｜DSML｜ parameter name="a" string="false">1</｜DSML｜ parameter>\n</｜DSML｜ invoke>',
     ),
+    ReasoningDialect(
+        "mimo",
+        *THINK,
+        call="<tool_call><function=f><parameter=a>1</parameter></function></tool_call>",
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=True,  # qwen3_coder's rule: <tool_call> then <function= ends it
+        look_alike="<tool_call> blocks hold <function=f><parameter=a>1</parameter></function>",
+    ),
 )
 
 

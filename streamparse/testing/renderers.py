@@ -36,6 +36,7 @@ __all__ = [
     "render_json_array",
     "render_kimi_k2",
     "render_llama3_json",
+    "render_mimo",
     "render_minimax_m1",
     "render_mistral",
     "render_glm45",
@@ -509,6 +510,35 @@ def render_qwen3_coder(sample: Sample) -> Rendered:
     return _xml_rendered(out, sample, content, calls)
 
 
+def render_mimo(sample: Sample) -> Rendered:
+    """MiMo: qwen3_coder's tags without newlines, values verbatim:
+    ``content\n<tool_call><function=N><parameter=K>V</parameter></function></tool_call>``.
+
+    The newline before each block is content; a value's whitespace is part of it.
+    """
+    out, content = _think_and_content(sample)
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        nonlocal content
+        content += "\n"
+        out.write("\n<tool_call><function=" + call.name + ">")
+        arguments = write_parameters()
+        out.write("</function></tool_call>")
+        return arguments
+
+    calls = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ("<parameter=" + key + ">", "</parameter>"),
+        True,
+        sample.python_literals,
+    )
+    return _xml_rendered(out, sample, content, calls)
+
+
 def _xml_rendered(
     out: _Writer, sample: Sample, content: str, calls: tuple[list[ExpectedCall], list[tuple[ValueSpan, ...]]]
 ) -> Rendered:
@@ -861,6 +891,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "glm45": render_glm45,
     "minimax_m2": render_minimax_m2,
     "qwen3_coder": render_qwen3_coder,
+    "mimo": render_mimo,
     "seed_oss": render_seed_oss,
     "pythonic": render_pythonic,
 }
