@@ -92,6 +92,7 @@ DIALECTS = (
     "gpt_oss",
     "deepseek_v32",
     "mimo",
+    "hy_v3",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -135,6 +136,7 @@ END_MARKERS = {
     "mistral_pre_v11": "]",
     "deepseek_v32": DSML_PARAMETER_END,
     "mimo": "</parameter>",
+    "hy_v3": "</arg_value>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -148,9 +150,10 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
         f'<｜DSML｜parameter name="{key}" string="true">{value}{DSML_PARAMETER_END}\n'
     ),
     "mimo": lambda key, value: f"<parameter={key}>{value}</parameter>",
+    "hy_v3": lambda key, value: f"<arg_key>{key}</arg_key>\n<arg_value>{value}</arg_value>\n",
 }
 # Dialects whose values lose their surrounding whitespace.
-STRIPPED_VALUES = ("minimax_m2", "glm45")
+STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3")
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji). The first piece has
@@ -220,6 +223,8 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
             )
         if dialect == "mimo":  # no newlines inside the block; values verbatim
             return f"{lead}\n<tool_call><function={FUNCTION_NAME}>{parameters}</function></tool_call>"
+        if dialect == "hy_v3":
+            return f"{lead}\n<tool_calls>\n<tool_call>{FUNCTION_NAME}<tool_sep>\n{parameters}</tool_call>\n</tool_calls>"
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'

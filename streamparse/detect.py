@@ -30,6 +30,9 @@ deepseek_v3     ``<｜tool▁sep｜>`` and a ```` ```json ```` fence (V3 writes
                 the type word, the name, then fenced JSON)
 deepseek_v31    ``<｜tool▁sep｜>`` (V3.1 writes the name before it, raw JSON
                 after)
+hy_v3           ``<tool_sep>`` and ``<arg_key>``
+hy_v4           ``<tool_calls>`` and ``<arg_key>`` (Hunyuan's block; GLM
+                has no ``<tool_calls>``)
 mimo            ``<tool_call><function=`` (MiMo's template writes the block
                 without newlines, so values are read verbatim)
 qwen3_coder     ``<tool_call>`` and ``<function=``
@@ -70,6 +73,8 @@ minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
+hy_v3           ``hy3``, ``hunyuan3``, ``hunyuanv3``
+hy_v4           ``hy4``, ``hunyuan4``, ``hunyuanv4``
 mimo            ``mimo`` (before qwen3: MiMo distills name Qwen)
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``
 hermes          ``hermes``, ``qwq``, ``qwen2.5``, ``qwen3``
@@ -124,6 +129,8 @@ _TEMPLATE_RULES = (
     _TemplateRule("seed_oss", ("<seed:tool_call>",)),
     _TemplateRule("deepseek_v3", ("<｜tool▁sep｜>", "```json")),
     _TemplateRule("deepseek_v31", ("<｜tool▁sep｜>",)),
+    _TemplateRule("hy_v3", ("<tool_sep>", "<arg_key>")),
+    _TemplateRule("hy_v4", ("<tool_calls>", "<arg_key>")),
     _TemplateRule("mimo", ("<tool_call><function=",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
@@ -147,6 +154,8 @@ _MODEL_RULES = (
     _ModelRule("seed_oss", ("seedoss",)),
     _ModelRule("gpt_oss", ("gptoss",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
+    _ModelRule("hy_v3", ("hy3", "hunyuan3", "hunyuanv3")),
+    _ModelRule("hy_v4", ("hy4", "hunyuan4", "hunyuanv4")),
     _ModelRule("mimo", ("mimo",)),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
     _ModelRule("hermes", ("hermes", "qwq", "qwen2.5", "qwen3")),

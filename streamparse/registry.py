@@ -47,6 +47,8 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "deepseek_v41": (_VLLM,),
     "glm45": (_VLLM, _SGLANG),
     "hermes": (_VLLM, _SGLANG),
+    "hy_v3": (_VLLM,),
+    "hy_v4": (_VLLM,),
     "kimi_k2": (_VLLM, _SGLANG),
     "llama3_json": (_VLLM,),
     "mimo": (_VLLM, _SGLANG),
@@ -88,6 +90,7 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     # Nemotron 3's reasoning-parser names (its tool parser is qwen3_coder); the prompt opens <think>.
     "nemotron_v3": ("qwen3_coder", {"start_in_reasoning": True}, (_VLLM,)),
     "nemotron_3": ("qwen3_coder", {"start_in_reasoning": True}, (_SGLANG,)),
+    "hunyuan": ("hy_v3", {}, (_SGLANG,)),  # SGLang's one detector for Hy3 and Hy4 (hy_v3 reads both)
 }
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a

@@ -38,6 +38,7 @@ DIALECTS = (
     "gpt_oss",
     "deepseek_v32",
     "mimo",
+    "hy_v3",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

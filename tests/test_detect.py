@@ -39,7 +39,7 @@ SUMMARY = (
 # DIALECTS-MORE.md's dialects (issue 14).
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 # Built from existing machinery (issue 14).
-MORE += ("mimo",)
+MORE += ("mimo", "hy_v3", "hy_v4")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -107,6 +107,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
         ),
         "history_only": "{{- '\\n<tool_call>\\n<function=' + tc.name + '>\\n' }}"
         "{{- '<parameter=' + k + '>\\n' + v + '\\n</parameter>\\n' }}",
+    },
+    # Hunyuan's templates write each marker from the vocab (the suffix is left out here).
+    "hy_v3": {
+        "history": "{{- '<tool_calls>\\n' -}}{%- for tc in message.tool_calls -%}"
+        "{{- '<tool_call>' ~ tc.function.name ~ '<tool_sep>\\n' -}}"
+        "{{- '<arg_key>' ~ k ~ '</arg_key>\\n<arg_value>' ~ v ~ '</arg_value>\\n' -}}",
+    },
+    "hy_v4": {
+        "history": "{{- '<tool_calls>\\n' -}}{%- for tc in message.tool_calls -%}"
+        "{{- '<tool_call>' ~ tc.function.name ~ '\\n' -}}"
+        "{{- '<arg_key>' ~ k ~ '</arg_key>\\n<arg_value>' ~ v ~ '</arg_value>\\n' -}}",
     },
     # MiMo's template writes the block without newlines (the whole tag pair in one literal).
     "mimo": {
@@ -266,6 +277,8 @@ MODELS: dict[str, tuple[str, ...]] = {
     "deepseek_v4": ("deepseek-ai/DeepSeek-V4", "deepseek-ai/DeepSeek-V4-Flash", "deepseek-v4:671b"),
     "deepseek_v41": ("deepseek-ai/DeepSeek-V4.1", "DeepSeek-V4.1-Flash", "deepseekv41"),
     "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
+    "hy_v3": ("tencent/Hy3-Instruct", "Hunyuan-3"),
+    "hy_v4": ("tencent/Hy4", "hunyuan-v4"),
     "mimo": ("XiaomiMiMo/MiMo-V2-Flash", "MiMo-V2.6-Distill-Qwen-9B", "mimo-v2-flash"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
 }

@@ -199,6 +199,22 @@ REASONING_DIALECTS = (
         call_ends_reasoning=True,  # qwen3_coder's rule: <tool_call> then <function= ends it
         look_alike="<tool_call> blocks hold <function=f><parameter=a>1</parameter></function>",
     ),
+    ReasoningDialect(
+        "hy_v3",
+        *THINK,
+        call="<tool_calls>\n<tool_call>f<tool_sep>\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>\n</tool_calls>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="<tool_call>f<tool_sep>\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>",
+    ),
+    ReasoningDialect(
+        "hy_v4",
+        *THINK,
+        call="<tool_calls>\n<tool_call>f\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>\n</tool_calls>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="<tool_call>f\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>",
+    ),
 )
 
 

@@ -33,6 +33,9 @@ __all__ = [
     "render_dsml",
     "render_gpt_oss",
     "render_hermes",
+    "render_hunyuan",
+    "render_hy_v3",
+    "render_hy_v4",
     "render_json_array",
     "render_kimi_k2",
     "render_llama3_json",
@@ -612,6 +615,40 @@ def render_glm45(sample: Sample) -> Rendered:
     return _xml_rendered(out, sample, content, calls)
 
 
+def render_hunyuan(dialect: str, sample: Sample) -> Rendered:
+    """Hunyuan Hy3 / Hy4: ``content\n<tool_calls>\n<tool_call>NAME<tool_sep>\n<arg_key>K</arg_key>\n
+    <arg_value>V</arg_value>\n</tool_call>\n</tool_calls>`` (Hy4: no ``<tool_sep>``, a newline after the name).
+
+    With ``compact``, no newlines inside the block. Values raw (strings) or JSON.
+    """
+    out, content = _think_and_content(sample)
+    newline = "" if sample.compact else "\n"
+    if sample.calls:
+        out.write("\n<tool_calls>" + newline)
+        content += "\n"
+    name_end = "<tool_sep>" if dialect == "hy_v3" else ""
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write("<tool_call>" + call.name + name_end + newline)
+        arguments = write_parameters()
+        out.write("</tool_call>" + newline)
+        return arguments
+
+    def tags(key: str, text: str) -> tuple[str, str]:
+        return "<arg_key>" + key + "</arg_key>" + newline + "<arg_value>", "</arg_value>" + newline
+
+    calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
+    if sample.calls:
+        out.write("</tool_calls>")
+    return _xml_rendered(out, sample, content, calls)
+
+
+render_hy_v3 = partial(render_hunyuan, "hy_v3")
+render_hy_v4 = partial(render_hunyuan, "hy_v4")
+
+
 def render_seed_oss(sample: Sample) -> Rendered:
     """Seed-OSS: ``<seed:think>R</seed:think>content\n<seed:tool_call>\n<function=N>\n<parameter=K>V</parameter>\n</function>\n</seed:tool_call>``.
 
@@ -883,6 +920,8 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v41": render_deepseek_v41,
     "gpt_oss": render_gpt_oss,
     "hermes": render_hermes,
+    "hy_v3": render_hy_v3,
+    "hy_v4": render_hy_v4,
     "json_array": render_json_array,
     "kimi_k2": render_kimi_k2,
     "llama3_json": render_llama3_json,
