@@ -93,6 +93,7 @@ DIALECTS = (
     "deepseek_v32",
     "mimo",
     "hy_v3",
+    "lfm2",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -137,6 +138,7 @@ END_MARKERS = {
     "deepseek_v32": DSML_PARAMETER_END,
     "mimo": "</parameter>",
     "hy_v3": "</arg_value>",
+    "lfm2": "<|tool_call_end|>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -274,6 +276,9 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         # a literal the parser converts back to exactly ``arguments`` (json.dumps, ensure_ascii=False).
         kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
         return f"[{FUNCTION_NAME}({kwargs})]\n{lead}"
+    if dialect == "lfm2":  # the same list between LFM2's markers, after the content
+        kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
+        return f"{lead}<|tool_call_start|>[{FUNCTION_NAME}({kwargs})]<|tool_call_end|>"
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

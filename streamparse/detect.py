@@ -33,6 +33,7 @@ deepseek_v31    ``<｜tool▁sep｜>`` (V3.1 writes the name before it, raw JSON
 hy_v3           ``<tool_sep>`` and ``<arg_key>``
 hy_v4           ``<tool_calls>`` and ``<arg_key>`` (Hunyuan's block; GLM
                 has no ``<tool_calls>``)
+lfm2            ``<|tool_call_start|>``
 mimo            ``<tool_call><function=`` (MiMo's template writes the block
                 without newlines, so values are read verbatim)
 qwen3_coder     ``<tool_call>`` and ``<function=``
@@ -75,6 +76,7 @@ gpt_oss         ``gptoss``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
 hy_v3           ``hy3``, ``hunyuan3``, ``hunyuanv3``
 hy_v4           ``hy4``, ``hunyuan4``, ``hunyuanv4``
+lfm2            ``lfm2``
 mimo            ``mimo`` (before qwen3: MiMo distills name Qwen)
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``
 hermes          ``hermes``, ``qwq``, ``qwen2.5``, ``qwen3``
@@ -131,6 +133,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("deepseek_v31", ("<｜tool▁sep｜>",)),
     _TemplateRule("hy_v3", ("<tool_sep>", "<arg_key>")),
     _TemplateRule("hy_v4", ("<tool_calls>", "<arg_key>")),
+    _TemplateRule("lfm2", ("<|tool_call_start|>",)),
     _TemplateRule("mimo", ("<tool_call><function=",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
@@ -156,6 +159,7 @@ _MODEL_RULES = (
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
     _ModelRule("hy_v3", ("hy3", "hunyuan3", "hunyuanv3")),
     _ModelRule("hy_v4", ("hy4", "hunyuan4", "hunyuanv4")),
+    _ModelRule("lfm2", ("lfm2",)),
     _ModelRule("mimo", ("mimo",)),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
     _ModelRule("hermes", ("hermes", "qwq", "qwen2.5", "qwen3")),

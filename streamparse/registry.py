@@ -50,6 +50,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "hy_v3": (_VLLM,),
     "hy_v4": (_VLLM,),
     "kimi_k2": (_VLLM, _SGLANG),
+    "lfm2": (_VLLM, _SGLANG),
     "llama3_json": (_VLLM,),
     "mimo": (_VLLM, _SGLANG),
     "minimax_m2": (_VLLM,),

@@ -39,6 +39,7 @@ DIALECTS = (
     "deepseek_v32",
     "mimo",
     "hy_v3",
+    "lfm2",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

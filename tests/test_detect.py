@@ -39,7 +39,7 @@ SUMMARY = (
 # DIALECTS-MORE.md's dialects (issue 14).
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 # Built from existing machinery (issue 14).
-MORE += ("mimo", "hy_v3", "hy_v4")
+MORE += ("mimo", "hy_v3", "hy_v4", "lfm2")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -118,6 +118,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "history": "{{- '<tool_calls>\\n' -}}{%- for tc in message.tool_calls -%}"
         "{{- '<tool_call>' ~ tc.function.name ~ '\\n' -}}"
         "{{- '<arg_key>' ~ k ~ '</arg_key>\\n<arg_value>' ~ v ~ '</arg_value>\\n' -}}",
+    },
+    # LFM2's system prompt names the call markers.
+    "lfm2": {
+        "system_prompt": "List of tools: <|tool_list_start|>{{ tools | tojson }}<|tool_list_end|>"
+        "{{- '<|tool_call_start|>' ~ message.tool_calls ~ '<|tool_call_end|>' -}}",
     },
     # MiMo's template writes the block without newlines (the whole tag pair in one literal).
     "mimo": {
@@ -279,6 +284,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
     "hy_v3": ("tencent/Hy3-Instruct", "Hunyuan-3"),
     "hy_v4": ("tencent/Hy4", "hunyuan-v4"),
+    "lfm2": ("LiquidAI/LFM2-1.2B", "LiquidAI/LFM2.5-1.2B-Thinking", "lfm2-8b-a1b"),
     "mimo": ("XiaomiMiMo/MiMo-V2-Flash", "MiMo-V2.6-Distill-Qwen-9B", "mimo-v2-flash"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
 }

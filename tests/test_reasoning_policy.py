@@ -215,6 +215,14 @@ REASONING_DIALECTS = (
         call_ends_reasoning=False,
         look_alike="<tool_call>f\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>",
     ),
+    ReasoningDialect(
+        "lfm2",
+        *THINK,
+        call="<|tool_call_start|>[f(a=1)]<|tool_call_end|>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="[f(a=1)]<|tool_call_end|>",
+    ),
 )
 
 

@@ -150,7 +150,7 @@ _MISTRAL_ID = re.compile(r'"id"\s*:\s*"(?:[^"\\]|\\.)*"')
 # Dialects whose arguments are Python literals converted to JSON: a number is written as
 # JSON writes it (0x1F, 1_000, .5e+16 are spelled anew), so words that start with a digit
 # are not compared there.
-_NUMBERS_REWRITTEN = frozenset({"pythonic"})
+_NUMBERS_REWRITTEN = frozenset({"pythonic", "lfm2"})
 _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "gpt_oss": _HARMONY_HEADER,  # a message's header (role, channel, recipient, type) is markup
     "mistral": _MISTRAL_ID,

@@ -38,6 +38,7 @@ __all__ = [
     "render_hy_v4",
     "render_json_array",
     "render_kimi_k2",
+    "render_lfm2",
     "render_llama3_json",
     "render_mimo",
     "render_minimax_m1",
@@ -912,6 +913,30 @@ def render_pythonic(sample: Sample) -> Rendered:
     )
 
 
+def render_lfm2(sample: Sample) -> Rendered:
+    """LFM2: ``<think>R</think>content<|tool_call_start|>[f(a="x"), g(b=1)]<|tool_call_end|>after``.
+
+    The list is pythonic's (without Llama 4's wrapper), between LFM2's markers; content on both sides.
+    """
+    head = "<think>" + sample.reasoning + "</think>" if sample.reasoning is not None else ""
+    head += sample.content
+    if not sample.calls:
+        return Rendered(head, sample.content, sample.reasoning or "", (), ())
+    inner = render_pythonic(replace(sample, first_index=sample.first_index & ~1, content_after=""))
+    head += "<|tool_call_start|>"
+    shift = len(head)
+    return Rendered(
+        head + inner.text + "<|tool_call_end|>" + sample.content_after,
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        inner.calls,
+        tuple((start + shift, end + shift) for start, end in inner.argument_spans),
+        argument_marks=tuple(
+            tuple((offset + shift, length) for offset, length in marks) for marks in inner.argument_marks
+        ),
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "deepseek_v3": render_deepseek_v3,
     "deepseek_v31": render_deepseek_v31,
@@ -933,6 +958,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "mimo": render_mimo,
     "seed_oss": render_seed_oss,
     "pythonic": render_pythonic,
+    "lfm2": render_lfm2,
 }
 
 
