@@ -94,6 +94,7 @@ DIALECTS = (
     "mimo",
     "hy_v3",
     "lfm2",
+    "step3",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -139,6 +140,7 @@ END_MARKERS = {
     "mimo": "</parameter>",
     "hy_v3": "</arg_value>",
     "lfm2": "<|tool_call_end|>",
+    "step3": "</steptml:parameter>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -153,9 +155,10 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     ),
     "mimo": lambda key, value: f"<parameter={key}>{value}</parameter>",
     "hy_v3": lambda key, value: f"<arg_key>{key}</arg_key>\n<arg_value>{value}</arg_value>\n",
+    "step3": lambda key, value: f'<steptml:parameter name="{key}">{value}</steptml:parameter>\n',
 }
 # Dialects whose values lose their surrounding whitespace.
-STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3")
+STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3", "step3")
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji). The first piece has
@@ -227,6 +230,12 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
             return f"{lead}\n<tool_call><function={FUNCTION_NAME}>{parameters}</function></tool_call>"
         if dialect == "hy_v3":
             return f"{lead}\n<tool_calls>\n<tool_call>{FUNCTION_NAME}<tool_sep>\n{parameters}</tool_call>\n</tool_calls>"
+        if dialect == "step3":
+            return (
+                f"{lead}<｜tool_calls_begin｜>\n<｜tool_call_begin｜>function<｜tool_sep｜>"
+                f'<steptml:invoke name="{FUNCTION_NAME}">\n{parameters}</steptml:invoke><｜tool_call_end｜>\n'
+                "<｜tool_calls_end｜>"
+            )
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'

@@ -34,6 +34,7 @@ hy_v3           ``<tool_sep>`` and ``<arg_key>``
 hy_v4           ``<tool_calls>`` and ``<arg_key>`` (Hunyuan's block; GLM
                 has no ``<tool_calls>``)
 lfm2            ``<|tool_call_start|>``
+step3           ``<steptml:invoke``
 mimo            ``<tool_call><function=`` (MiMo's template writes the block
                 without newlines, so values are read verbatim)
 qwen3_coder     ``<tool_call>`` and ``<function=``
@@ -77,6 +78,9 @@ glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
 hy_v3           ``hy3``, ``hunyuan3``, ``hunyuanv3``
 hy_v4           ``hy4``, ``hunyuan4``, ``hunyuanv4``
 lfm2            ``lfm2``
+qwen3_coder     ``step3.5``, ``step3.7``, ``step5`` (StepFun's later models
+                write qwen3_coder's XML; before step3)
+step3           ``step3``
 mimo            ``mimo`` (before qwen3: MiMo distills name Qwen)
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``
 hermes          ``hermes``, ``qwq``, ``qwen2.5``, ``qwen3``
@@ -134,6 +138,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("hy_v3", ("<tool_sep>", "<arg_key>")),
     _TemplateRule("hy_v4", ("<tool_calls>", "<arg_key>")),
     _TemplateRule("lfm2", ("<|tool_call_start|>",)),
+    _TemplateRule("step3", ("<steptml:invoke",)),
     _TemplateRule("mimo", ("<tool_call><function=",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
@@ -160,6 +165,8 @@ _MODEL_RULES = (
     _ModelRule("hy_v3", ("hy3", "hunyuan3", "hunyuanv3")),
     _ModelRule("hy_v4", ("hy4", "hunyuan4", "hunyuanv4")),
     _ModelRule("lfm2", ("lfm2",)),
+    _ModelRule("qwen3_coder", ("step3.5", "step3.7", "step5")),
+    _ModelRule("step3", ("step3",)),
     _ModelRule("mimo", ("mimo",)),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
     _ModelRule("hermes", ("hermes", "qwq", "qwen2.5", "qwen3")),

@@ -58,6 +58,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "pythonic": (_VLLM, _SGLANG),
     "qwen3_coder": (_VLLM, _SGLANG),
     "seed_oss": (_VLLM,),
+    "step3": (_VLLM, _SGLANG),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
@@ -230,14 +231,25 @@ def _unknown(name: str) -> UsageError:
         )
     aliases = [alias for alias, row in _ALIASES.items() if row[0] in _DIALECTS]
     # A dialect's own name first: 'deepseek-v3' means deepseek_v3 more surely than SGLang's deepseekv3.
-    close = difflib.get_close_matches(name, _DIALECTS, n=1, cutoff=_CLOSE) or difflib.get_close_matches(
-        name, aliases, n=1, cutoff=_CLOSE
-    )
-    if close:
-        (suggestion,) = close
-        target = "" if suggestion in _DIALECTS else f", the {_ALIASES[suggestion][0]} dialect"
-        return UsageError(f"unknown dialect {name!r}; did you mean {suggestion!r}{target}? {listing}")
+    # An alias of another dialect that is at least as close comes second: 'step3.5' may mean step3
+    # or step3p5 (qwen3_coder).
+    dialect = difflib.get_close_matches(name, _DIALECTS, n=1, cutoff=_CLOSE)
+    alias = difflib.get_close_matches(name, aliases, n=1, cutoff=_CLOSE)
+    if (
+        dialect
+        and alias
+        and (_ALIASES[alias[0]][0] == dialect[0] or _likeness(name, alias[0]) < _likeness(name, dialect[0]))
+    ):
+        alias = []
+    suggestions = [repr(found) for found in dialect]
+    suggestions += [f"{found!r}, the {_ALIASES[found][0]} dialect" for found in alias]
+    if suggestions:
+        return UsageError(f"unknown dialect {name!r}; did you mean {' or '.join(suggestions)}? {listing}")
     return UsageError(f"unknown dialect {name!r}; {listing}")
+
+
+def _likeness(name: str, other: str) -> float:
+    return difflib.SequenceMatcher(None, name, other).ratio()
 
 
 def _load_builtin() -> None:

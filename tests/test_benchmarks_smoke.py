@@ -40,6 +40,7 @@ DIALECTS = (
     "mimo",
     "hy_v3",
     "lfm2",
+    "step3",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

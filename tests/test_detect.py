@@ -39,7 +39,7 @@ SUMMARY = (
 # DIALECTS-MORE.md's dialects (issue 14).
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 # Built from existing machinery (issue 14).
-MORE += ("mimo", "hy_v3", "hy_v4", "lfm2")
+MORE += ("mimo", "hy_v3", "hy_v4", "lfm2", "step3")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -123,6 +123,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "lfm2": {
         "system_prompt": "List of tools: <|tool_list_start|>{{ tools | tojson }}<|tool_list_end|>"
         "{{- '<|tool_call_start|>' ~ message.tool_calls ~ '<|tool_call_end|>' -}}",
+    },
+    "step3": {
+        "history": "{{- '<｜tool_calls_begin｜>\\n' -}}{%- for tc in message.tool_calls -%}"
+        "{{- '<｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name=\"' ~ tc.function.name ~ '\">\\n' -}}",
     },
     # MiMo's template writes the block without newlines (the whole tag pair in one literal).
     "mimo": {
@@ -285,6 +289,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "hy_v3": ("tencent/Hy3-Instruct", "Hunyuan-3"),
     "hy_v4": ("tencent/Hy4", "hunyuan-v4"),
     "lfm2": ("LiquidAI/LFM2-1.2B", "LiquidAI/LFM2.5-1.2B-Thinking", "lfm2-8b-a1b"),
+    "step3": ("stepfun-ai/step3", "stepfun-ai/step3-fp8"),
     "mimo": ("XiaomiMiMo/MiMo-V2-Flash", "MiMo-V2.6-Distill-Qwen-9B", "mimo-v2-flash"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
 }
@@ -405,6 +410,9 @@ def test_dsml_templates_by_their_block_tag(block: str, dialect: str) -> None:
         ("deepseek-ai/DeepSeek-V3.2", "deepseek_v32"),
         ("deepseek-ai/DeepSeek-V4-Pro", "deepseek_v4"),
         ("deepseek-ai/DeepSeek-V4.1", "deepseek_v41"),
+        ("stepfun-ai/step3", "step3"),
+        ("stepfun-ai/Step-3.5-Flash", "qwen3_coder"),  # the later StepFun models write qwen3_coder's XML
+        ("stepfun-ai/Step-3.7", "qwen3_coder"),
     ],
 )
 def test_deepseek_generations_by_model_id(model: str, dialect: str) -> None:

@@ -223,6 +223,15 @@ REASONING_DIALECTS = (
         call_ends_reasoning=False,
         look_alike="[f(a=1)]<|tool_call_end|>",
     ),
+    ReasoningDialect(
+        "step3",
+        *THINK,
+        call='<｜tool_calls_begin｜><｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name="f">'
+        '<steptml:parameter name="a">1</steptml:parameter></steptml:invoke><｜tool_call_end｜><｜tool_calls_end｜>',
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<steptml:invoke name="f"><steptml:parameter name="a">1</steptml:parameter></steptml:invoke>',
+    ),
 )
 
 

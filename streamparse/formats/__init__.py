@@ -19,6 +19,7 @@ from . import (
     pythonic,
     qwen3_coder,
     seed_oss,
+    step3,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "pythonic",
     "qwen3_coder",
     "seed_oss",
+    "step3",
 ]

@@ -47,6 +47,7 @@ __all__ = [
     "render_minimax_m2",
     "render_qwen3_coder",
     "render_seed_oss",
+    "render_step3",
     "ValueSpan",
     "render_pythonic",
 ]
@@ -650,6 +651,42 @@ render_hy_v3 = partial(render_hunyuan, "hy_v3")
 render_hy_v4 = partial(render_hunyuan, "hy_v4")
 
 
+def render_step3(sample: Sample) -> Rendered:
+    """Step-3: ``content<｜tool_calls_begin｜>\n<｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke
+    name="N">\n<steptml:parameter name="K">V</steptml:parameter>\n</steptml:invoke><｜tool_call_end｜>\n
+    <｜tool_calls_end｜>``.
+
+    Values raw or JSON; whitespace and the per-call tokens inside the block are markup.
+    """
+    out, content = _think_and_content(sample)
+    if sample.calls:
+        out.write("<\uff5ctool_calls_begin\uff5c>\n")
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write(
+            '<\uff5ctool_call_begin\uff5c>function<\uff5ctool_sep\uff5c><steptml:invoke name="'
+            + call.name
+            + '">\n'
+        )
+        arguments = write_parameters()
+        out.write("</steptml:invoke><\uff5ctool_call_end\uff5c>\n")
+        return arguments
+
+    calls = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ('<steptml:parameter name="' + key + '">', "</steptml:parameter>\n"),
+        True,
+        strip_values=True,
+    )
+    if sample.calls:
+        out.write("<\uff5ctool_calls_end\uff5c>")
+    return _xml_rendered(out, sample, content, calls)
+
+
 def render_seed_oss(sample: Sample) -> Rendered:
     """Seed-OSS: ``<seed:think>R</seed:think>content\n<seed:tool_call>\n<function=N>\n<parameter=K>V</parameter>\n</function>\n</seed:tool_call>``.
 
@@ -957,6 +994,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "qwen3_coder": render_qwen3_coder,
     "mimo": render_mimo,
     "seed_oss": render_seed_oss,
+    "step3": render_step3,
     "pythonic": render_pythonic,
     "lfm2": render_lfm2,
 }
