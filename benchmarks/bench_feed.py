@@ -95,6 +95,7 @@ DIALECTS = (
     "hy_v3",
     "lfm2",
     "step3",
+    "k2_horizon",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -141,6 +142,7 @@ END_MARKERS = {
     "hy_v3": "</arg_value>",
     "lfm2": "<|tool_call_end|>",
     "step3": "</steptml:parameter>",
+    "k2_horizon": "</ifm|arg_value>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -156,9 +158,12 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "mimo": lambda key, value: f"<parameter={key}>{value}</parameter>",
     "hy_v3": lambda key, value: f"<arg_key>{key}</arg_key>\n<arg_value>{value}</arg_value>\n",
     "step3": lambda key, value: f'<steptml:parameter name="{key}">{value}</steptml:parameter>\n',
+    "k2_horizon": lambda key, value: (
+        f"<ifm|arg_key>{key}</ifm|arg_key><ifm|arg_value>{value}</ifm|arg_value>"
+    ),
 }
 # Dialects whose values lose their surrounding whitespace.
-STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3", "step3")
+STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3", "step3", "k2_horizon")
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji). The first piece has
@@ -236,6 +241,8 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f'<steptml:invoke name="{FUNCTION_NAME}">\n{parameters}</steptml:invoke><｜tool_call_end｜>\n'
                 "<｜tool_calls_end｜>"
             )
+        if dialect == "k2_horizon":
+            return f"{lead}\n<ifm|tool_calls>\n<ifm|tool_call>{FUNCTION_NAME}{parameters}</ifm|tool_call>\n</ifm|tool_calls>"
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'

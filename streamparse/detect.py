@@ -34,6 +34,7 @@ hy_v3           ``<tool_sep>`` and ``<arg_key>``
 hy_v4           ``<tool_calls>`` and ``<arg_key>`` (Hunyuan's block; GLM
                 has no ``<tool_calls>``)
 lfm2            ``<|tool_call_start|>``
+k2_horizon      ``<ifm|tool_call>``
 step3           ``<steptml:invoke``
 mimo            ``<tool_call><function=`` (MiMo's template writes the block
                 without newlines, so values are read verbatim)
@@ -78,6 +79,7 @@ glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
 hy_v3           ``hy3``, ``hunyuan3``, ``hunyuanv3``
 hy_v4           ``hy4``, ``hunyuan4``, ``hunyuanv4``
 lfm2            ``lfm2``
+k2_horizon      ``k2horizon``, ``k2v3`` (after kimi_k2: not Moonshot's Kimi)
 qwen3_coder     ``step3.5``, ``step3.7``, ``step5`` (StepFun's later models
                 write qwen3_coder's XML; before step3)
 step3           ``step3``
@@ -138,6 +140,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("hy_v3", ("<tool_sep>", "<arg_key>")),
     _TemplateRule("hy_v4", ("<tool_calls>", "<arg_key>")),
     _TemplateRule("lfm2", ("<|tool_call_start|>",)),
+    _TemplateRule("k2_horizon", ("<ifm|tool_call>",)),
     _TemplateRule("step3", ("<steptml:invoke",)),
     _TemplateRule("mimo", ("<tool_call><function=",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
@@ -165,6 +168,7 @@ _MODEL_RULES = (
     _ModelRule("hy_v3", ("hy3", "hunyuan3", "hunyuanv3")),
     _ModelRule("hy_v4", ("hy4", "hunyuan4", "hunyuanv4")),
     _ModelRule("lfm2", ("lfm2",)),
+    _ModelRule("k2_horizon", ("k2horizon", "k2v3")),
     _ModelRule("qwen3_coder", ("step3.5", "step3.7", "step5")),
     _ModelRule("step3", ("step3",)),
     _ModelRule("mimo", ("mimo",)),

@@ -49,6 +49,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "hermes": (_VLLM, _SGLANG),
     "hy_v3": (_VLLM,),
     "hy_v4": (_VLLM,),
+    "k2_horizon": (_VLLM, _SGLANG),
     "kimi_k2": (_VLLM, _SGLANG),
     "lfm2": (_VLLM, _SGLANG),
     "llama3_json": (_VLLM,),

@@ -41,6 +41,7 @@ DIALECTS = (
     "hy_v3",
     "lfm2",
     "step3",
+    "k2_horizon",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -39,7 +39,7 @@ SUMMARY = (
 # DIALECTS-MORE.md's dialects (issue 14).
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 # Built from existing machinery (issue 14).
-MORE += ("mimo", "hy_v3", "hy_v4", "lfm2", "step3")
+MORE += ("mimo", "hy_v3", "hy_v4", "lfm2", "step3", "k2_horizon")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -127,6 +127,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "step3": {
         "history": "{{- '<｜tool_calls_begin｜>\\n' -}}{%- for tc in message.tool_calls -%}"
         "{{- '<｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name=\"' ~ tc.function.name ~ '\">\\n' -}}",
+    },
+    "k2_horizon": {
+        "history": "{{- '<ifm|tool_calls>\\n' -}}{%- for tc in message.tool_calls -%}"
+        "{{- '<ifm|tool_call>' ~ tc.function.name -}}{%- for k, v in tc.function.arguments|items -%}"
+        "{{- '<ifm|arg_key>' ~ k ~ '</ifm|arg_key><ifm|arg_value>' ~ v ~ '</ifm|arg_value>' -}}",
     },
     # MiMo's template writes the block without newlines (the whole tag pair in one literal).
     "mimo": {
@@ -290,6 +295,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "hy_v4": ("tencent/Hy4", "hunyuan-v4"),
     "lfm2": ("LiquidAI/LFM2-1.2B", "LiquidAI/LFM2.5-1.2B-Thinking", "lfm2-8b-a1b"),
     "step3": ("stepfun-ai/step3", "stepfun-ai/step3-fp8"),
+    "k2_horizon": ("MBZUAI-IFM/K2-V3-Horizon", "K2-Horizon"),
     "mimo": ("XiaomiMiMo/MiMo-V2-Flash", "MiMo-V2.6-Distill-Qwen-9B", "mimo-v2-flash"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
 }

@@ -232,6 +232,15 @@ REASONING_DIALECTS = (
         call_ends_reasoning=False,
         look_alike='<steptml:invoke name="f"><steptml:parameter name="a">1</steptml:parameter></steptml:invoke>',
     ),
+    ReasoningDialect(
+        "k2_horizon",
+        "<ifm|think>",
+        "</ifm|think>",
+        call="<ifm|tool_calls>\n<ifm|tool_call>f<ifm|arg_key>a</ifm|arg_key><ifm|arg_value>1</ifm|arg_value></ifm|tool_call>\n</ifm|tool_calls>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,  # the group opener ends the reasoning
+        look_alike="<ifm|tool_call>f<ifm|arg_key>a</ifm|arg_key><ifm|arg_value>1</ifm|arg_value></ifm|tool_call>",
+    ),
 )
 
 

@@ -154,6 +154,8 @@ _NUMBERS_REWRITTEN = frozenset({"pythonic", "lfm2"})
 _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "gpt_oss": _HARMONY_HEADER,  # a message's header (role, channel, recipient, type) is markup
     "mistral": _MISTRAL_ID,
+    # A value's declared type (the xml_typed body) is markup: it decides how the value is written.
+    "k2_horizon": re.compile(r"<ifm\|arg_type>[^<]*</ifm\|arg_type>"),
 }
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "render_hy_v3",
     "render_hy_v4",
     "render_json_array",
+    "render_k2_horizon",
     "render_kimi_k2",
     "render_lfm2",
     "render_llama3_json",
@@ -687,6 +688,91 @@ def render_step3(sample: Sample) -> Rendered:
     return _xml_rendered(out, sample, content, calls)
 
 
+# K2 Horizon's reasoning openers (reasoning_effort high, medium, low) and value type names.
+_IFM_THINK = ("think", "think_fast", "think_faster")
+_IFM_TYPES = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    list: "array[any]",
+    dict: "object",
+}
+
+
+def render_k2_horizon(sample: Sample) -> Rendered:
+    """K2 Horizon: ``<ifm|think>R</ifm|think>content\n<ifm|tool_calls>\n<ifm|tool_call>NAME<ifm|arg_key>K
+    </ifm|arg_key><ifm|arg_value>V</ifm|arg_value></ifm|tool_call>\n</ifm|tool_calls>``.
+
+    ``first_index`` picks the body (``xml``, ``xml_typed`` with ``<ifm|arg_type>``, or a ``json`` call
+    object) and the reasoning tags. Whitespace in the group is markup; the newline before it content.
+    """
+    out = _Writer()
+    body = sample.first_index % 3
+    if sample.reasoning is not None:
+        think = _IFM_THINK[sample.first_index // 3 % 3]
+        out.write(f"<ifm|{think}>" + sample.reasoning + f"</ifm|{think}>")
+    out.write(sample.content)
+    content = sample.content
+    if sample.calls:
+        out.write("\n<ifm|tool_calls>\n")
+        content += "\n"
+    if body == 2:
+        expected = []
+        for call in sample.calls:
+            out.write("<ifm|tool_call>")
+            expected.append(_write_call_object(out, call, sample))
+            out.write("</ifm|tool_call>\n")
+        if sample.calls:
+            out.write("</ifm|tool_calls>")
+        out.write(sample.content_after)
+        return Rendered(
+            out.text(),
+            content + sample.content_after,
+            sample.reasoning or "",
+            tuple(expected),
+            tuple(out.spans),
+            _tools_of(sample),
+        )
+
+    values: Mapping[str, Any] = {}  # the arguments of the call being written
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        nonlocal values
+        values = call.arguments
+        out.write("<ifm|tool_call>" + call.name)
+        arguments = write_parameters()
+        out.write("</ifm|tool_call>\n")
+        return arguments
+
+    def typed_tags(key: str, is_string: bool) -> tuple[str, str]:
+        declared = _IFM_TYPES.get(type(values[key]), "any")
+        before = (
+            "<ifm|arg_key>"
+            + key
+            + "</ifm|arg_key><ifm|arg_type>"
+            + declared
+            + "</ifm|arg_type><ifm|arg_value>"
+        )
+        return before, "</ifm|arg_value>"
+
+    calls = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ("<ifm|arg_key>" + key + "</ifm|arg_key><ifm|arg_value>", "</ifm|arg_value>"),
+        False,
+        strip_values=True,
+        flagged_tags=typed_tags if body == 1 else None,
+    )
+    if sample.calls:
+        out.write("</ifm|tool_calls>")
+    rendered = _xml_rendered(out, sample, content, calls)
+    return replace(rendered, reasoning=sample.reasoning or "")
+
+
 def render_seed_oss(sample: Sample) -> Rendered:
     """Seed-OSS: ``<seed:think>R</seed:think>content\n<seed:tool_call>\n<function=N>\n<parameter=K>V</parameter>\n</function>\n</seed:tool_call>``.
 
@@ -985,6 +1071,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "hy_v3": render_hy_v3,
     "hy_v4": render_hy_v4,
     "json_array": render_json_array,
+    "k2_horizon": render_k2_horizon,
     "kimi_k2": render_kimi_k2,
     "llama3_json": render_llama3_json,
     "minimax_m1": render_minimax_m1,
