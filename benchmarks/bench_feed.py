@@ -99,6 +99,11 @@ DIALECTS = (
     "kimi_k3",
     "gemma4",
     "functiongemma",
+    "mimo",
+    "hy_v3",
+    "lfm2",
+    "step3",
+    "k2_horizon",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -150,6 +155,11 @@ END_MARKERS = {
     "kimi_k3": XTML_ARGUMENT_END,
     "gemma4": "<tool_call|>",
     "functiongemma": "<end_function_call>",
+    "mimo": "</parameter>",
+    "hy_v3": "</arg_value>",
+    "lfm2": "<|tool_call_end|>",
+    "step3": "</steptml:parameter>",
+    "k2_horizon": "</ifm|arg_value>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -171,9 +181,15 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "kimi_k3": lambda key, value: (
         f'<|open|>argument key="{key}" type="string"<|sep|>{value}{XTML_ARGUMENT_END}'
     ),
+    "mimo": lambda key, value: f"<parameter={key}>{value}</parameter>",
+    "hy_v3": lambda key, value: f"<arg_key>{key}</arg_key>\n<arg_value>{value}</arg_value>\n",
+    "step3": lambda key, value: f'<steptml:parameter name="{key}">{value}</steptml:parameter>\n',
+    "k2_horizon": lambda key, value: (
+        f"<ifm|arg_key>{key}</ifm|arg_key><ifm|arg_value>{value}</ifm|arg_value>"
+    ),
 }
 # Dialects whose values lose their surrounding whitespace.
-STRIPPED_VALUES = ("minimax_m2", "glm45")
+STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3", "step3", "k2_horizon")
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji). The first piece has
@@ -247,6 +263,18 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f'<|open|>call tool="{FUNCTION_NAME}" index="1"<|sep|>{parameters}'
                 "<|close|>call<|sep|><|close|>tools<|sep|><|close|>message<|sep|>"
             )
+        if dialect == "mimo":  # no newlines inside the block; values verbatim
+            return f"{lead}\n<tool_call><function={FUNCTION_NAME}>{parameters}</function></tool_call>"
+        if dialect == "hy_v3":
+            return f"{lead}\n<tool_calls>\n<tool_call>{FUNCTION_NAME}<tool_sep>\n{parameters}</tool_call>\n</tool_calls>"
+        if dialect == "step3":
+            return (
+                f"{lead}<｜tool_calls_begin｜>\n<｜tool_call_begin｜>function<｜tool_sep｜>"
+                f'<steptml:invoke name="{FUNCTION_NAME}">\n{parameters}</steptml:invoke><｜tool_call_end｜>\n'
+                "<｜tool_calls_end｜>"
+            )
+        if dialect == "k2_horizon":
+            return f"{lead}\n<ifm|tool_calls>\n<ifm|tool_call>{FUNCTION_NAME}{parameters}</ifm|tool_call>\n</ifm|tool_calls>"
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'
@@ -312,6 +340,9 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f'{lead}<|tool_call|>[{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}]'
     if dialect == "granite_20b_fc":
         return f'{lead} <function_call> {{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}'
+    if dialect == "lfm2":  # the same list between LFM2's markers, after the content
+        kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
+        return f"{lead}<|tool_call_start|>[{FUNCTION_NAME}({kwargs})]<|tool_call_end|>"
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

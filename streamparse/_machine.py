@@ -568,6 +568,17 @@ class Machine:
             self._emit(TEXT, -1, stray)
         return len(text)
 
+    def gap_markup(self, marker: str) -> bool:
+        """A marker between calls that is markup (Step-3's per-call tokens).
+
+        A wrapper with no call yet keeps it, so that the wrapper is content in
+        full if no call commits.
+        """
+        if self._wrapper == _WRAPPER_PENDING:
+            self._wrapper_raw.append(marker)
+            self._wrapper_raw_len += len(marker)
+        return True
+
     def open_call(self, marker: str) -> bool:
         """A call begin marker whose header (id or name) follows."""
         self._gap.reset()

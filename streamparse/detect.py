@@ -40,6 +40,14 @@ granite         ``<|tool_call|>`` (Granite 3's token; Granite 4 writes
 granite_20b_fc  ``<function_call>``
 hunyuan_a13b    ``<tool_calls>[`` (its prompt spells the array out), or
                 ``<tool_calls>`` and its role token ``<|extra_0|>``
+hy_v3           ``<tool_sep>`` and ``<arg_key>``
+hy_v4           ``<tool_calls>`` and ``<arg_key>`` (Hunyuan's block; GLM
+                has no ``<tool_calls>``)
+lfm2            ``<|tool_call_start|>``
+k2_horizon      ``<ifm|tool_call>``
+step3           ``<steptml:invoke``
+mimo            ``<tool_call><function=`` (MiMo's template writes the block
+                without newlines, so values are read verbatim)
 qwen3_coder     ``<tool_call>`` and ``<function=``
 glm45           ``<tool_call>`` and ``<arg_key>``
 hermes          ``<tool_call>``
@@ -81,6 +89,14 @@ minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
+hy_v3           ``hy3``, ``hunyuan3``, ``hunyuanv3``
+hy_v4           ``hy4``, ``hunyuan4``, ``hunyuanv4``
+lfm2            ``lfm2``
+k2_horizon      ``k2horizon``, ``k2v3`` (after kimi_k2: not Moonshot's Kimi)
+qwen3_coder     ``step3.5``, ``step3.7``, ``step5`` (StepFun's later models
+                write qwen3_coder's XML; before step3)
+step3           ``step3``
+mimo            ``mimo`` (before qwen3: MiMo distills name Qwen)
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``, ``granite4.2``
                 (Granite 4.2 writes Nemotron-V3's XML)
 hermes          ``granite4`` (Granite 4.0 / 4.1)
@@ -148,6 +164,12 @@ _TEMPLATE_RULES = (
     _TemplateRule("granite_20b_fc", ("<function_call>",)),
     _TemplateRule("hunyuan_a13b", ("<tool_calls>[",)),
     _TemplateRule("hunyuan_a13b", ("<tool_calls>", "<|extra_0|>")),
+    _TemplateRule("hy_v3", ("<tool_sep>", "<arg_key>")),
+    _TemplateRule("hy_v4", ("<tool_calls>", "<arg_key>")),
+    _TemplateRule("lfm2", ("<|tool_call_start|>",)),
+    _TemplateRule("k2_horizon", ("<ifm|tool_call>",)),
+    _TemplateRule("step3", ("<steptml:invoke",)),
+    _TemplateRule("mimo", ("<tool_call><function=",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
     _TemplateRule("hermes", ("<tool_call>",)),
@@ -173,8 +195,14 @@ _MODEL_RULES = (
     _ModelRule("seed_oss", ("seedoss",)),
     _ModelRule("gpt_oss", ("gptoss",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
-    _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
-    _ModelRule("qwen3_coder", ("granite4.2",)),
+    _ModelRule("hy_v3", ("hy3", "hunyuan3", "hunyuanv3")),
+    _ModelRule("hy_v4", ("hy4", "hunyuan4", "hunyuanv4")),
+    _ModelRule("lfm2", ("lfm2",)),
+    _ModelRule("k2_horizon", ("k2horizon", "k2v3")),
+    _ModelRule("qwen3_coder", ("step3.5", "step3.7", "step5")),
+    _ModelRule("step3", ("step3",)),
+    _ModelRule("mimo", ("mimo",)),
+    _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6", "granite4.2")),
     _ModelRule("hermes", ("granite4",)),
     _ModelRule("granite_20b_fc", ("granite20bfunctioncalling",)),
     _ModelRule("granite", ("granite3",)),

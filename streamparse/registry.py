@@ -49,9 +49,14 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "gemma4": (_VLLM, _SGLANG),  # the tool and the reasoning parser
     "glm45": (_VLLM, _SGLANG),
     "hermes": (_VLLM, _SGLANG),
+    "hy_v3": (_VLLM,),
+    "hy_v4": (_VLLM,),
+    "k2_horizon": (_VLLM, _SGLANG),
     "kimi_k2": (_VLLM, _SGLANG),
     "kimi_k3": (_VLLM, _SGLANG),
+    "lfm2": (_VLLM, _SGLANG),
     "llama3_json": (_VLLM,),
+    "mimo": (_VLLM, _SGLANG),
     "minimax_m2": (_VLLM,),
     "mistral": (_VLLM, _SGLANG),
     "pythonic": (_VLLM, _SGLANG),
@@ -60,6 +65,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "hunyuan_a13b": (_VLLM,),
     "cohere_command4": (_VLLM, _SGLANG),
     "granite": (_VLLM,),
+    "step3": (_VLLM, _SGLANG),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
@@ -96,12 +102,12 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     # vLLM's Cohere parsers are two presets of one wire format.
     "cohere_command3": ("cohere_command4", {}, (_VLLM,)),
     "granite-20b-fc": ("granite_20b_fc", {}, (_VLLM,)),
+    "hunyuan": ("hy_v3", {}, (_SGLANG,)),  # SGLang's one detector for Hy3 and Hy4 (hy_v3 reads both)
 }
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a
 # suggestion of a similar-looking name of another format (deepseek_v32 is not deepseek_v3).
 _NOT_YET: dict[str, str] = {
-    "mimo": "qwen3_coder with values kept verbatim, without the newline trim",
     "ling3": "glm45 where a tool call also ends the reasoning",
     "trinity": "hermes with tool calls written inside the reasoning",
     "ernie45": "hermes with a <response> wrapper that is markup",
@@ -235,14 +241,25 @@ def _unknown(name: str) -> UsageError:
         )
     aliases = [alias for alias, row in _ALIASES.items() if row[0] in _DIALECTS]
     # A dialect's own name first: 'deepseek-v3' means deepseek_v3 more surely than SGLang's deepseekv3.
-    close = difflib.get_close_matches(name, _DIALECTS, n=1, cutoff=_CLOSE) or difflib.get_close_matches(
-        name, aliases, n=1, cutoff=_CLOSE
-    )
-    if close:
-        (suggestion,) = close
-        target = "" if suggestion in _DIALECTS else f", the {_ALIASES[suggestion][0]} dialect"
-        return UsageError(f"unknown dialect {name!r}; did you mean {suggestion!r}{target}? {listing}")
+    # An alias of another dialect that is at least as close comes second: 'step3.5' may mean step3
+    # or step3p5 (qwen3_coder).
+    dialect = difflib.get_close_matches(name, _DIALECTS, n=1, cutoff=_CLOSE)
+    alias = difflib.get_close_matches(name, aliases, n=1, cutoff=_CLOSE)
+    if (
+        dialect
+        and alias
+        and (_ALIASES[alias[0]][0] == dialect[0] or _likeness(name, alias[0]) < _likeness(name, dialect[0]))
+    ):
+        alias = []
+    suggestions = [repr(found) for found in dialect]
+    suggestions += [f"{found!r}, the {_ALIASES[found][0]} dialect" for found in alias]
+    if suggestions:
+        return UsageError(f"unknown dialect {name!r}; did you mean {' or '.join(suggestions)}? {listing}")
     return UsageError(f"unknown dialect {name!r}; {listing}")
+
+
+def _likeness(name: str, other: str) -> float:
+    return difflib.SequenceMatcher(None, name, other).ratio()
 
 
 def _load_builtin() -> None:

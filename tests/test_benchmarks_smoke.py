@@ -44,6 +44,11 @@ DIALECTS = (
     "kimi_k3",
     "gemma4",
     "functiongemma",
+    "mimo",
+    "hy_v3",
+    "lfm2",
+    "step3",
+    "k2_horizon",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

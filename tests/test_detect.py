@@ -41,6 +41,8 @@ MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
+# Built from existing machinery (issue 14).
+MORE += ("mimo", "hy_v3", "hy_v4", "lfm2", "step3", "k2_horizon")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -117,6 +119,37 @@ TEMPLATES: dict[str, dict[str, str]] = {
         ),
         "history_only": "{{- '\\n<tool_call>\\n<function=' + tc.name + '>\\n' }}"
         "{{- '<parameter=' + k + '>\\n' + v + '\\n</parameter>\\n' }}",
+    },
+    # Hunyuan's templates write each marker from the vocab (the suffix is left out here).
+    "hy_v3": {
+        "history": "{{- '<tool_calls>\\n' -}}{%- for tc in message.tool_calls -%}"
+        "{{- '<tool_call>' ~ tc.function.name ~ '<tool_sep>\\n' -}}"
+        "{{- '<arg_key>' ~ k ~ '</arg_key>\\n<arg_value>' ~ v ~ '</arg_value>\\n' -}}",
+    },
+    "hy_v4": {
+        "history": "{{- '<tool_calls>\\n' -}}{%- for tc in message.tool_calls -%}"
+        "{{- '<tool_call>' ~ tc.function.name ~ '\\n' -}}"
+        "{{- '<arg_key>' ~ k ~ '</arg_key>\\n<arg_value>' ~ v ~ '</arg_value>\\n' -}}",
+    },
+    # LFM2's system prompt names the call markers.
+    "lfm2": {
+        "system_prompt": "List of tools: <|tool_list_start|>{{ tools | tojson }}<|tool_list_end|>"
+        "{{- '<|tool_call_start|>' ~ message.tool_calls ~ '<|tool_call_end|>' -}}",
+    },
+    "step3": {
+        "history": "{{- '<｜tool_calls_begin｜>\\n' -}}{%- for tc in message.tool_calls -%}"
+        "{{- '<｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name=\"' ~ tc.function.name ~ '\">\\n' -}}",
+    },
+    "k2_horizon": {
+        "history": "{{- '<ifm|tool_calls>\\n' -}}{%- for tc in message.tool_calls -%}"
+        "{{- '<ifm|tool_call>' ~ tc.function.name -}}{%- for k, v in tc.function.arguments|items -%}"
+        "{{- '<ifm|arg_key>' ~ k ~ '</ifm|arg_key><ifm|arg_value>' ~ v ~ '</ifm|arg_value>' -}}",
+    },
+    # MiMo's template writes the block without newlines (the whole tag pair in one literal).
+    "mimo": {
+        "compact_history": "{{- '<tool_call><function=' ~ tool_call.name ~ '>' -}}"
+        "{{- '<parameter=' ~ args_name ~ '>' ~ render_value(args_value) ~ '</parameter>' -}}"
+        "{{- '</function></tool_call>' -}}",
     },
     "llama3_json": {
         "meta_3_1": (
@@ -315,6 +348,12 @@ MODELS: dict[str, tuple[str, ...]] = {
     "deepseek_v41": ("deepseek-ai/DeepSeek-V4.1", "DeepSeek-V4.1-Flash", "deepseekv41"),
     "kimi_k3": ("moonshotai/Kimi-K3", "moonshotai/Kimi-K3-Instruct", "kimi-k3:latest"),
     "glm45": ("zai-org/GLM-4.5", "zai-org/GLM-4.5-Air", "zai-org/GLM-4.6", "GLM-4.7"),
+    "hy_v3": ("tencent/Hy3-Instruct", "Hunyuan-3"),
+    "hy_v4": ("tencent/Hy4", "hunyuan-v4"),
+    "lfm2": ("LiquidAI/LFM2-1.2B", "LiquidAI/LFM2.5-1.2B-Thinking", "lfm2-8b-a1b"),
+    "step3": ("stepfun-ai/step3", "stepfun-ai/step3-fp8"),
+    "k2_horizon": ("MBZUAI-IFM/K2-V3-Horizon", "K2-Horizon"),
+    "mimo": ("XiaomiMiMo/MiMo-V2-Flash", "MiMo-V2.6-Distill-Qwen-9B", "mimo-v2-flash"),
     "gpt_oss": ("openai/gpt-oss-20b", "openai/gpt-oss-120b", "gpt-oss:20b"),
     # Issue 14, the JSON call-object dialects.
     "hunyuan_a13b": ("tencent/Hunyuan-A13B-Instruct", "Hunyuan-A13B-Instruct-FP8"),
@@ -449,6 +488,9 @@ def test_dsml_templates_by_their_block_tag(block: str, dialect: str) -> None:
         ("deepseek-ai/DeepSeek-V3.2", "deepseek_v32"),
         ("deepseek-ai/DeepSeek-V4-Pro", "deepseek_v4"),
         ("deepseek-ai/DeepSeek-V4.1", "deepseek_v41"),
+        ("stepfun-ai/step3", "step3"),
+        ("stepfun-ai/Step-3.5-Flash", "qwen3_coder"),  # the later StepFun models write qwen3_coder's XML
+        ("stepfun-ai/Step-3.7", "qwen3_coder"),
     ],
 )
 def test_deepseek_generations_by_model_id(model: str, dialect: str) -> None:

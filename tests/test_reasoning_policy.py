@@ -234,6 +234,56 @@ REASONING_DIALECTS = (
         call_ends_reasoning=True,
         look_alike="call:f{a:1}<tool_call|>",
     ),
+    ReasoningDialect(
+        "mimo",
+        *THINK,
+        call="<tool_call><function=f><parameter=a>1</parameter></function></tool_call>",
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=True,  # qwen3_coder's rule: <tool_call> then <function= ends it
+        look_alike="<tool_call> blocks hold <function=f><parameter=a>1</parameter></function>",
+    ),
+    ReasoningDialect(
+        "hy_v3",
+        *THINK,
+        call="<tool_calls>\n<tool_call>f<tool_sep>\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>\n</tool_calls>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="<tool_call>f<tool_sep>\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>",
+    ),
+    ReasoningDialect(
+        "hy_v4",
+        *THINK,
+        call="<tool_calls>\n<tool_call>f\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>\n</tool_calls>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="<tool_call>f\n<arg_key>a</arg_key>\n<arg_value>1</arg_value>\n</tool_call>",
+    ),
+    ReasoningDialect(
+        "lfm2",
+        *THINK,
+        call="<|tool_call_start|>[f(a=1)]<|tool_call_end|>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="[f(a=1)]<|tool_call_end|>",
+    ),
+    ReasoningDialect(
+        "step3",
+        *THINK,
+        call='<｜tool_calls_begin｜><｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke name="f">'
+        '<steptml:parameter name="a">1</steptml:parameter></steptml:invoke><｜tool_call_end｜><｜tool_calls_end｜>',
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<steptml:invoke name="f"><steptml:parameter name="a">1</steptml:parameter></steptml:invoke>',
+    ),
+    ReasoningDialect(
+        "k2_horizon",
+        "<ifm|think>",
+        "</ifm|think>",
+        call="<ifm|tool_calls>\n<ifm|tool_call>f<ifm|arg_key>a</ifm|arg_key><ifm|arg_value>1</ifm|arg_value></ifm|tool_call>\n</ifm|tool_calls>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,  # the group opener ends the reasoning
+        look_alike="<ifm|tool_call>f<ifm|arg_key>a</ifm|arg_key><ifm|arg_value>1</ifm|arg_value></ifm|tool_call>",
+    ),
 )
 
 

@@ -79,6 +79,7 @@ class State(Enum):
     NEXT_NAME = "next_name"
     ARGUMENTS = "arguments"
     AFTER_CALL = "after_call"
+    REASONING = "reasoning"  # not used by pythonic; lfm2's reasoning shares this enum
 
 
 class Pythonic(Machine):

@@ -150,7 +150,7 @@ _MISTRAL_ID = re.compile(r'"id"\s*:\s*"(?:[^"\\]|\\.)*"')
 # Dialects whose arguments are Python literals converted to JSON: a number is written as
 # JSON writes it (0x1F, 1_000, .5e+16 are spelled anew), so words that start with a digit
 # are not compared there.
-_NUMBERS_REWRITTEN = frozenset({"pythonic"})
+_NUMBERS_REWRITTEN = frozenset({"pythonic", "lfm2"})
 # Kimi K3's XTML headers: attribute names, the call's index and the value's type are markup,
 # and so are the escapes of attribute values (read back as the characters they stand for).
 _XTML_ATTRIBUTES = re.compile(r'\b(?:tool|key)="|\b(?:index|type)="[^"]*"|&(?:quot|amp);')
@@ -163,6 +163,8 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "cohere_command4": _COHERE_KEYS,
     "kimi_k3": _XTML_ATTRIBUTES,
     "functiongemma": re.compile("<escape>"),  # the string delimiter token, read by the converter
+    # A value's declared type (the xml_typed body) is markup: it decides how the value is written.
+    "k2_horizon": re.compile(r"<ifm\|arg_type>[^<]*</ifm\|arg_type>"),
 }
 
 

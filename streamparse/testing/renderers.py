@@ -37,16 +37,23 @@ __all__ = [
     "render_granite_20b_fc",
     "render_hermes",
     "render_hunyuan_a13b",
+    "render_hunyuan",
+    "render_hy_v3",
+    "render_hy_v4",
     "render_json_array",
+    "render_k2_horizon",
     "render_kimi_k2",
     "render_kimi_k3",
+    "render_lfm2",
     "render_llama3_json",
+    "render_mimo",
     "render_minimax_m1",
     "render_mistral",
     "render_glm45",
     "render_minimax_m2",
     "render_qwen3_coder",
     "render_seed_oss",
+    "render_step3",
     "ValueSpan",
     "render_pythonic",
     "render_gemma",
@@ -632,6 +639,35 @@ def render_qwen3_coder(sample: Sample) -> Rendered:
     return _xml_rendered(out, sample, content, calls)
 
 
+def render_mimo(sample: Sample) -> Rendered:
+    """MiMo: qwen3_coder's tags without newlines, values verbatim:
+    ``content\n<tool_call><function=N><parameter=K>V</parameter></function></tool_call>``.
+
+    The newline before each block is content; a value's whitespace is part of it.
+    """
+    out, content = _think_and_content(sample)
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        nonlocal content
+        content += "\n"
+        out.write("\n<tool_call><function=" + call.name + ">")
+        arguments = write_parameters()
+        out.write("</function></tool_call>")
+        return arguments
+
+    calls = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ("<parameter=" + key + ">", "</parameter>"),
+        True,
+        sample.python_literals,
+    )
+    return _xml_rendered(out, sample, content, calls)
+
+
 def _xml_rendered(
     out: _Writer, sample: Sample, content: str, calls: tuple[list[ExpectedCall], list[tuple[ValueSpan, ...]]]
 ) -> Rendered:
@@ -703,6 +739,161 @@ def render_glm45(sample: Sample) -> Rendered:
 
     calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
     return _xml_rendered(out, sample, content, calls)
+
+
+def render_hunyuan(dialect: str, sample: Sample) -> Rendered:
+    """Hunyuan Hy3 / Hy4: ``content\n<tool_calls>\n<tool_call>NAME<tool_sep>\n<arg_key>K</arg_key>\n
+    <arg_value>V</arg_value>\n</tool_call>\n</tool_calls>`` (Hy4: no ``<tool_sep>``, a newline after the name).
+
+    With ``compact``, no newlines inside the block. Values raw (strings) or JSON.
+    """
+    out, content = _think_and_content(sample)
+    newline = "" if sample.compact else "\n"
+    if sample.calls:
+        out.write("\n<tool_calls>" + newline)
+        content += "\n"
+    name_end = "<tool_sep>" if dialect == "hy_v3" else ""
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write("<tool_call>" + call.name + name_end + newline)
+        arguments = write_parameters()
+        out.write("</tool_call>" + newline)
+        return arguments
+
+    def tags(key: str, text: str) -> tuple[str, str]:
+        return "<arg_key>" + key + "</arg_key>" + newline + "<arg_value>", "</arg_value>" + newline
+
+    calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
+    if sample.calls:
+        out.write("</tool_calls>")
+    return _xml_rendered(out, sample, content, calls)
+
+
+render_hy_v3 = partial(render_hunyuan, "hy_v3")
+render_hy_v4 = partial(render_hunyuan, "hy_v4")
+
+
+def render_step3(sample: Sample) -> Rendered:
+    """Step-3: ``content<｜tool_calls_begin｜>\n<｜tool_call_begin｜>function<｜tool_sep｜><steptml:invoke
+    name="N">\n<steptml:parameter name="K">V</steptml:parameter>\n</steptml:invoke><｜tool_call_end｜>\n
+    <｜tool_calls_end｜>``.
+
+    Values raw or JSON; whitespace and the per-call tokens inside the block are markup.
+    """
+    out, content = _think_and_content(sample)
+    if sample.calls:
+        out.write("<\uff5ctool_calls_begin\uff5c>\n")
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write(
+            '<\uff5ctool_call_begin\uff5c>function<\uff5ctool_sep\uff5c><steptml:invoke name="'
+            + call.name
+            + '">\n'
+        )
+        arguments = write_parameters()
+        out.write("</steptml:invoke><\uff5ctool_call_end\uff5c>\n")
+        return arguments
+
+    calls = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ('<steptml:parameter name="' + key + '">', "</steptml:parameter>\n"),
+        True,
+        strip_values=True,
+    )
+    if sample.calls:
+        out.write("<\uff5ctool_calls_end\uff5c>")
+    return _xml_rendered(out, sample, content, calls)
+
+
+# K2 Horizon's reasoning openers (reasoning_effort high, medium, low) and value type names.
+_IFM_THINK = ("think", "think_fast", "think_faster")
+_IFM_TYPES = {
+    str: "string",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    list: "array[any]",
+    dict: "object",
+}
+
+
+def render_k2_horizon(sample: Sample) -> Rendered:
+    """K2 Horizon: ``<ifm|think>R</ifm|think>content\n<ifm|tool_calls>\n<ifm|tool_call>NAME<ifm|arg_key>K
+    </ifm|arg_key><ifm|arg_value>V</ifm|arg_value></ifm|tool_call>\n</ifm|tool_calls>``.
+
+    ``first_index`` picks the body (``xml``, ``xml_typed`` with ``<ifm|arg_type>``, or a ``json`` call
+    object) and the reasoning tags. Whitespace in the group is markup; the newline before it content.
+    """
+    out = _Writer()
+    body = sample.first_index % 3
+    if sample.reasoning is not None:
+        think = _IFM_THINK[sample.first_index // 3 % 3]
+        out.write(f"<ifm|{think}>" + sample.reasoning + f"</ifm|{think}>")
+    out.write(sample.content)
+    content = sample.content
+    if sample.calls:
+        out.write("\n<ifm|tool_calls>\n")
+        content += "\n"
+    if body == 2:
+        expected = []
+        for call in sample.calls:
+            out.write("<ifm|tool_call>")
+            expected.append(_write_call_object(out, call, sample))
+            out.write("</ifm|tool_call>\n")
+        if sample.calls:
+            out.write("</ifm|tool_calls>")
+        out.write(sample.content_after)
+        return Rendered(
+            out.text(),
+            content + sample.content_after,
+            sample.reasoning or "",
+            tuple(expected),
+            tuple(out.spans),
+            _tools_of(sample),
+        )
+
+    values: Mapping[str, Any] = {}  # the arguments of the call being written
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        nonlocal values
+        values = call.arguments
+        out.write("<ifm|tool_call>" + call.name)
+        arguments = write_parameters()
+        out.write("</ifm|tool_call>\n")
+        return arguments
+
+    def typed_tags(key: str, is_string: bool) -> tuple[str, str]:
+        declared = _IFM_TYPES.get(type(values[key]), "any")
+        before = (
+            "<ifm|arg_key>"
+            + key
+            + "</ifm|arg_key><ifm|arg_type>"
+            + declared
+            + "</ifm|arg_type><ifm|arg_value>"
+        )
+        return before, "</ifm|arg_value>"
+
+    calls = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ("<ifm|arg_key>" + key + "</ifm|arg_key><ifm|arg_value>", "</ifm|arg_value>"),
+        False,
+        strip_values=True,
+        flagged_tags=typed_tags if body == 1 else None,
+    )
+    if sample.calls:
+        out.write("</ifm|tool_calls>")
+    rendered = _xml_rendered(out, sample, content, calls)
+    return replace(rendered, reasoning=sample.reasoning or "")
 
 
 def render_seed_oss(sample: Sample) -> Rendered:
@@ -1160,6 +1351,30 @@ render_gemma4 = partial(render_gemma, "gemma4")
 render_functiongemma = partial(render_gemma, "functiongemma")
 
 
+def render_lfm2(sample: Sample) -> Rendered:
+    """LFM2: ``<think>R</think>content<|tool_call_start|>[f(a="x"), g(b=1)]<|tool_call_end|>after``.
+
+    The list is pythonic's (without Llama 4's wrapper), between LFM2's markers; content on both sides.
+    """
+    head = "<think>" + sample.reasoning + "</think>" if sample.reasoning is not None else ""
+    head += sample.content
+    if not sample.calls:
+        return Rendered(head, sample.content, sample.reasoning or "", (), ())
+    inner = render_pythonic(replace(sample, first_index=sample.first_index & ~1, content_after=""))
+    head += "<|tool_call_start|>"
+    shift = len(head)
+    return Rendered(
+        head + inner.text + "<|tool_call_end|>" + sample.content_after,
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        inner.calls,
+        tuple((start + shift, end + shift) for start, end in inner.argument_spans),
+        argument_marks=tuple(
+            tuple((offset + shift, length) for offset, length in marks) for marks in inner.argument_marks
+        ),
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "cohere_command4": render_cohere_command4,
     "deepseek_v3": render_deepseek_v3,
@@ -1172,7 +1387,10 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "granite_20b_fc": render_granite_20b_fc,
     "hermes": render_hermes,
     "hunyuan_a13b": render_hunyuan_a13b,
+    "hy_v3": render_hy_v3,
+    "hy_v4": render_hy_v4,
     "json_array": render_json_array,
+    "k2_horizon": render_k2_horizon,
     "kimi_k2": render_kimi_k2,
     "kimi_k3": render_kimi_k3,
     "llama3_json": render_llama3_json,
@@ -1181,10 +1399,13 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "glm45": render_glm45,
     "minimax_m2": render_minimax_m2,
     "qwen3_coder": render_qwen3_coder,
+    "mimo": render_mimo,
     "seed_oss": render_seed_oss,
+    "step3": render_step3,
     "pythonic": render_pythonic,
     "gemma4": render_gemma4,
     "functiongemma": render_functiongemma,
+    "lfm2": render_lfm2,
 }
 
 

@@ -1,0 +1,105 @@
+"""``hy_v3``, ``hy_v4``: Tencent Hunyuan 3 ("Hy3") and Hy4: GLM-style key/value calls in one block.
+
+All calls sit in one ``<tool_calls>`` block; a call is the name, then
+``<arg_key>``/``<arg_value>`` pairs, values raw text typed by the tool's
+JSON schema (see :mod:`streamparse._params`). Hy3 ends the name with
+``<tool_sep>``::
+
+    I'll check both cities.
+    <tool_calls>
+    <tool_call>get_weather<tool_sep>
+    <arg_key>city</arg_key>
+    <arg_value>Beijing</arg_value>
+    <arg_key>days</arg_key>
+    <arg_value>3</arg_value>
+    </tool_call>
+    <tool_call>get_weather<tool_sep>
+    <arg_key>city</arg_key>
+    <arg_value>Shanghai</arg_value>
+    </tool_call>
+    </tool_calls>
+
+Hy4 writes the same without ``<tool_sep>``: the name runs up to the first
+``<arg_key>`` or ``</tool_call>`` and is trimmed. Both dialects read both
+spellings (as SGLang's one ``hunyuan`` detector does); they differ in name
+only, so that each model's name says which it writes.
+
+Values follow ``glm45``: surrounding whitespace dropped; strings raw, other
+types as JSON, so a value without a schema is decoded when it is a JSON
+number, boolean, null, object or array and kept as a string otherwise;
+type names such as ``int``, ``float``, ``dict``, ``list`` and ``bool`` in a
+schema are read as JSON Schema's. ``</arg_value>`` closes a value only
+before whitespace and ``<arg_key>``, a call tag, ``</tool_calls>`` or the
+end of the text. Whitespace inside the block is markup; the newline before
+it and text after it are content; a block with no call is content in full.
+Missing close tags are tolerated. Ids are generated.
+
+Reasoning is ``<think>`` … ``</think>`` (``reasoning_effort`` other than
+the default ``no_think`` turns it on); a block inside it is reasoning text,
+as in glm45.
+
+Not supported yet: the per-checkpoint suffix the shipping tokenizers add
+to every marker (``<tool_calls:opensource>``, ``<think:6124c78e>``; vLLM reads
+it from the tokenizer's ``token_suffix``, SGLang from the vocab). The
+markers are read without a suffix; a suffixed output is content until a
+constructor option for the suffix exists.
+"""
+
+from __future__ import annotations
+
+from .._machine import Lex, Machine
+from .._xml import TAG_OPEN, XmlMachine, XmlState, value_states
+from ..registry import register
+from .glm45 import GLM_VALUES, KEY_BEGIN, KEY_END, THINK_CLOSE, THINK_OPEN, VALUE_BEGIN, VALUE_END
+
+BLOCK = ("<tool_calls>", "</tool_calls>")
+CALL = ("<tool_call>", "</tool_call>")
+NAME_END = "<tool_sep>"
+
+
+class HyV3(XmlMachine):
+    name = "hy_v3"
+    VALUE_RULES = GLM_VALUES
+
+    STATES = {
+        XmlState.CONTENT: Lex(
+            Machine.content, {THINK_OPEN: Machine.to_reasoning, BLOCK[0]: Machine.open_wrapper}
+        ),
+        XmlState.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
+        XmlState.BLOCK: Lex(
+            Machine.gap,
+            {
+                CALL[0]: Machine.open_call,
+                BLOCK[1]: Machine.close_wrapper,
+                BLOCK[0]: Machine.close_wrapper_and_reread,
+            },
+        ),
+        XmlState.NAME: Lex(
+            XmlMachine.call_name,
+            {NAME_END: Machine.commit_header, TAG_OPEN: Machine.commit_header_and_reread},
+        ),
+        XmlState.CALL: Lex(
+            Machine.gap,
+            {
+                KEY_BEGIN: XmlMachine.open_param,
+                CALL[1]: Machine.close_call,
+                BLOCK[1]: Machine.close_call_and_wrapper,
+                (CALL[0], BLOCK[0]): Machine.close_call_and_reread,
+            },
+        ),
+        XmlState.PARAM: Lex(
+            XmlMachine.param_header, {KEY_END: XmlMachine.end_key, TAG_OPEN: XmlMachine.fail_param}
+        ),
+        XmlState.KEY_END: Lex(
+            XmlMachine.key_gap, {VALUE_BEGIN: XmlMachine.start_value, TAG_OPEN: XmlMachine.fail_param}
+        ),
+        **value_states(VALUE_END, (KEY_BEGIN, CALL[1], CALL[0], BLOCK[1], BLOCK[0])),
+    }
+
+
+class HyV4(HyV3):
+    name = "hy_v4"
+
+
+register(HyV3)
+register(HyV4)
