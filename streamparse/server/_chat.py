@@ -59,7 +59,15 @@ _CONSUMED = frozenset(
 )
 _UNSUPPORTED = ("logprobs", "top_logprobs", "audio", "modalities", "prediction")
 # An engine's own constrained-decoding fields: dropped when a forced tool_choice sets its schema.
-_CONSTRAINTS = ("structured_outputs", "guided_json", "guided_grammar", "json_schema", "grammar", "ebnf", "regex")
+_CONSTRAINTS = (
+    "structured_outputs",
+    "guided_json",
+    "guided_grammar",
+    "json_schema",
+    "grammar",
+    "ebnf",
+    "regex",
+)
 
 
 class BadRequest(Exception):
@@ -134,7 +142,10 @@ def check_messages(messages: Any) -> list[dict[str, Any]]:
             raise BadRequest(f"{where}.role", f"{where}.role must be a string")
         content = message.get("content")
         if isinstance(content, list):
-            message = {**message, "content": [_text_part(part, f"{where}.content[{i}]") for i, part in enumerate(content)]}
+            message = {
+                **message,
+                "content": [_text_part(part, f"{where}.content[{i}]") for i, part in enumerate(content)],
+            }
         elif content is not None and not isinstance(content, str):
             raise BadRequest(f"{where}.content", f"{where}.content must be a string or a list of parts")
         checked.append(message)

@@ -48,7 +48,9 @@ async def _refuse(send: Send, status: int, body: bytes, headers: Iterable[tuple[
 
 
 class Guard:
-    def __init__(self, app: ASGIApp, *, api_keys: Iterable[str] = (), max_body_bytes: int | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, *, api_keys: Iterable[str] = (), max_body_bytes: int | None = None
+    ) -> None:
         self.app = app
         self.keys = [key.encode() for key in api_keys]
         self.max_body_bytes = max_body_bytes
@@ -119,4 +121,6 @@ class Guard:
 
 
 def _too_large(cap: int) -> bytes:
-    return _error(413, f"the request body is larger than this server's limit of {cap} bytes", "body_too_large")
+    return _error(
+        413, f"the request body is larger than this server's limit of {cap} bytes", "body_too_large"
+    )

@@ -52,7 +52,10 @@ class Metrics:
             "streamparse_completion_tokens", "Completion tokens the upstream reported.", registry=registry
         )
         self.tool_calls = Counter(
-            "streamparse_tool_calls", "Tool calls sent to clients, by dialect.", ["dialect"], registry=registry
+            "streamparse_tool_calls",
+            "Tool calls sent to clients, by dialect.",
+            ["dialect"],
+            registry=registry,
         )
         self.problems = Counter(
             "streamparse_parse_problems", "Problems found in the model's calls, by kind.",

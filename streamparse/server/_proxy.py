@@ -94,7 +94,9 @@ class ProxyConfig:
 class Upstream:
     """The upstream engine's OpenAI API: one shared client, failures as OpenAI error responses."""
 
-    def __init__(self, config: ProxyConfig, metrics: Metrics, transport: httpx.AsyncBaseTransport | None) -> None:
+    def __init__(
+        self, config: ProxyConfig, metrics: Metrics, transport: httpx.AsyncBaseTransport | None
+    ) -> None:
         self.base = config.upstream.rstrip("/")
         self.metrics = metrics
         headers = {"Authorization": f"Bearer {config.upstream_api_key}"} if config.upstream_api_key else {}
@@ -117,7 +119,9 @@ class Upstream:
             await self._client.aclose()
             self._client = None
 
-    async def open(self, method: str, path: str, body: Any = None, **options: Any) -> httpx.Response | Response:
+    async def open(
+        self, method: str, path: str, body: Any = None, **options: Any
+    ) -> httpx.Response | Response:
         """The upstream's response, streamed and with status 200, or an error response for the client."""
         try:
             request = self.client.build_request(method, f"{self.base}{path}", json=body, **options)
@@ -138,7 +142,11 @@ class Upstream:
         """The error body for a failure after the response began, counted in the metrics."""
         if isinstance(error, httpx.TimeoutException):
             self.metrics.upstream_errors.labels("stalled").inc()
-            return {"message": "the upstream stopped sending (read timeout)", "type": "upstream_timeout", "code": 504}
+            return {
+                "message": "the upstream stopped sending (read timeout)",
+                "type": "upstream_timeout",
+                "code": 504,
+            }
         if isinstance(error, UpstreamError):
             self.metrics.upstream_errors.labels("error_event").inc()
             return error.body
@@ -197,7 +205,9 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
         parsed = _parsed(response, chunks, screen)
         if chat.stream:
             return StreamingResponse(
-                _sse(parsed, upstream, metrics), media_type="text/event-stream", headers={**_STREAM_HEADERS, **headers}
+                _sse(parsed, upstream, metrics),
+                media_type="text/event-stream",
+                headers={**_STREAM_HEADERS, **headers},
             )
         result = await _unless_client_leaves(request, lambda: _complete(parsed, chat, upstream))
         if result is None:
@@ -222,14 +232,18 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
             return response
         media_type = response.headers.get("content-type", "application/json")
         if outcome.stream:
-            return StreamingResponse(_raw(response, outcome, metrics), media_type=media_type, headers=_STREAM_HEADERS)
+            return StreamingResponse(
+                _raw(response, outcome, metrics), media_type=media_type, headers=_STREAM_HEADERS
+            )
 
         async def read() -> Response:
             try:
                 content = await response.aread()
             except httpx.HTTPError as error:
                 failure = upstream.failed(error)
-                return error_response(504 if failure.get("code") == 504 else 502, str(failure["message"]), param=None)
+                return error_response(
+                    504 if failure.get("code") == 504 else 502, str(failure["message"]), param=None
+                )
             finally:
                 await _close(response)
             return Response(content, media_type=media_type)
@@ -256,7 +270,9 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
         for model in listed if isinstance(listed, list) else ():
             if isinstance(model, dict) and model.get("id") == model_id:
                 return JSONResponse(model)
-        return error_response(404, f"the model {model_id!r} does not exist", param="model", code="model_not_found")
+        return error_response(
+            404, f"the model {model_id!r} does not exist", param="model", code="model_not_found"
+        )
 
     async def health(request: Request) -> Response:
         outcome_of(request).endpoint = "health"
@@ -268,7 +284,8 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
         wait = min(config.connect_timeout, 5.0)
         response = await upstream.open("GET", "/models", timeout=httpx.Timeout(wait))
         if isinstance(response, Response):
-            return response
+            failure = json.loads(bytes(response.body))["error"]
+            return error_response(503, f"not ready: {failure['message']}", param=None, code="upstream_not_ready")
         await _close(response)
         return JSONResponse({"status": "ready", "upstream": upstream.base})
 
@@ -353,7 +370,9 @@ async def _upstream_status(response: httpx.Response) -> Response:
         detail = str(body["error"].get("message") or detail)
     if 400 <= response.status_code < 500:
         return error_response(response.status_code, f"the upstream refused the request: {detail}", param=None)
-    return error_response(502, f"the upstream failed with status {response.status_code}: {detail}", param=None)
+    return error_response(
+        502, f"the upstream failed with status {response.status_code}: {detail}", param=None
+    )
 
 
 async def _close(response: httpx.Response) -> None:
@@ -385,7 +404,9 @@ async def _unless_client_leaves(request: Request, work: Callable[[], Any]) -> Re
     return result[0] if result else None
 
 
-async def _parsed(response: httpx.Response, chunks: ChunkStream, screen: Screen) -> AsyncIterator[dict[str, Any]]:
+async def _parsed(
+    response: httpx.Response, chunks: ChunkStream, screen: Screen
+) -> AsyncIterator[dict[str, Any]]:
     """The chunks to send, in order; an upstream failure is raised after the closing chunks.
 
     An upstream that ends without ``[DONE]`` closes its open choices as cut
@@ -418,7 +439,9 @@ async def _parsed(response: httpx.Response, chunks: ChunkStream, screen: Screen)
         raise _ToolChoiceNotFollowed(screen.violation)
 
 
-async def _sse(parsed: AsyncIterator[dict[str, Any]], upstream: Upstream, metrics: Metrics) -> AsyncIterator[str]:
+async def _sse(
+    parsed: AsyncIterator[dict[str, Any]], upstream: Upstream, metrics: Metrics
+) -> AsyncIterator[str]:
     metrics.open_streams.inc()
     try:
         try:
@@ -474,7 +497,9 @@ async def _complete(parsed: AsyncIterator[dict[str, Any]], chat: ChatRequest, up
             message["reasoning_content"] = result.reasoning_content
         if result.tool_calls:
             message["tool_calls"] = [call.model_dump() for call in result.tool_calls]
-        choices.append({"index": index, "message": message, "logprobs": None, "finish_reason": result.finish_reason})
+        choices.append(
+            {"index": index, "message": message, "logprobs": None, "finish_reason": result.finish_reason}
+        )
     body: dict[str, Any] = {
         "id": head.get("id"),
         "object": "chat.completion",

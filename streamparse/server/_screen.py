@@ -74,7 +74,11 @@ class Screen:
                     sent[number] = len(sent)
                 else:
                     left_out.add(number)
-                    kind = "call_under_tool_choice_none" if self.choice.mode == "none" else "tool_choice_violation"
+                    kind = (
+                        "call_under_tool_choice_none"
+                        if self.choice.mode == "none"
+                        else "tool_choice_violation"
+                    )
                     self.outcome.problems.append(kind)
             if number in sent:
                 parts.append(part if sent[number] == number else {**part, "index": sent[number]})
