@@ -435,7 +435,12 @@ def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, 
         model=args.model,
         read_timeout=args.timeout,
         connect_timeout=args.connect_timeout,
-        upstream_api_key=os.environ.get("STREAMPARSE_UPSTREAM_API_KEY") or None,
+        # The demo's replay sits behind the same key check as the proxy: the proxy sends it a client key.
+        upstream_api_key=(
+            args.api_keys[0]
+            if replay_app is not None and getattr(args, "api_keys", ())
+            else os.environ.get("STREAMPARSE_UPSTREAM_API_KEY") or None
+        ),
         start_in_reasoning=args.start_in_reasoning,
         engine=getattr(args, "engine", None),
         api_keys=getattr(args, "api_keys", ()),

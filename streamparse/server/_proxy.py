@@ -285,7 +285,9 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
         response = await upstream.open("GET", "/models", timeout=httpx.Timeout(wait))
         if isinstance(response, Response):
             failure = json.loads(bytes(response.body))["error"]
-            return error_response(503, f"not ready: {failure['message']}", param=None, code="upstream_not_ready")
+            return error_response(
+                503, f"not ready: {failure['message']}", param=None, code="upstream_not_ready"
+            )
         await _close(response)
         return JSONResponse({"status": "ready", "upstream": upstream.base})
 
