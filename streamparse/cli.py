@@ -428,6 +428,7 @@ def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, 
         upstream = args.upstream
         # Detection reads the template the model writes calls by: the tool_use one when there are several.
         dialect = args.dialect or _detect(args.model, template.sources.get("tool_use", template.source))
+    client_keys: tuple[str, ...] = tuple(getattr(args, "api_keys", ()))
     config = server.ProxyConfig(
         upstream=upstream,
         dialect=dialect,
@@ -437,13 +438,13 @@ def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, 
         connect_timeout=args.connect_timeout,
         # The demo's replay sits behind the same key check as the proxy: the proxy sends it a client key.
         upstream_api_key=(
-            args.api_keys[0]
-            if replay_app is not None and getattr(args, "api_keys", ())
+            client_keys[0]
+            if replay_app is not None and client_keys
             else os.environ.get("STREAMPARSE_UPSTREAM_API_KEY") or None
         ),
         start_in_reasoning=args.start_in_reasoning,
         engine=getattr(args, "engine", None),
-        api_keys=getattr(args, "api_keys", ()),
+        api_keys=client_keys,
         cors_origins=tuple(getattr(args, "cors_origin", None) or ()),
         max_body_bytes=getattr(args, "max_body_bytes", None),
     )
