@@ -47,6 +47,10 @@ class Screen:
             return chunk if self.send_usage else None
         choice = choices[0]
         delta = choice["delta"]
+        if choice.get("finish_reason") is None and "tool_calls" not in delta:
+            # Most chunks: content or reasoning, passed as they are.
+            self.outcome.count(delta)
+            return chunk if delta else None
         if delta.get("tool_calls"):
             delta = self._calls(choice["index"], delta)
             choice = {**choice, "delta": delta}
