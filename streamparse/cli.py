@@ -12,6 +12,9 @@ Verbs::
     streamparse serve --upstream URL [--dialect NAME] --chat-template FILE [--model NAME]
                       [--host H] [--port P] [--timeout S] [--connect-timeout S]
                       [--content-format auto|string|openai] [--start-in-reasoning]
+                      [--engine vllm|sglang|llamacpp] [--api-key KEY | --api-key-file FILE]
+                      [--cors-origin ORIGIN] [--ssl-certfile F --ssl-keyfile F]
+                      [--max-body-bytes N] [--log-level LEVEL]
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
     streamparse fuzz [--dialect NAME ...] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
                      [--jobs N]
@@ -19,7 +22,8 @@ Verbs::
 ``replay`` and ``serve`` need the ``server`` extra (``pip install 'streamparse[server]'``),
 ``fuzz`` the ``test`` extra (hypothesis).
 User errors (unknown dialect, unreadable file, bad tools) print one line
-to stderr and exit with status 2. The module holds no parsing logic: it
+to stderr and exit with status 2; a server address that is in use, or that
+cannot be bound, exits with status 3. The module holds no parsing logic: it
 cuts text, feeds a :class:`~streamparse.StreamParser` and prints what
 comes out.
 """
@@ -48,6 +52,7 @@ from .sse import ChunkBuilder, completion_chunk, sse_line
 __all__ = ["ChunkBuilder", "Example", "completion_chunk", "examples", "main", "split_text", "sse_line"]
 
 _EXIT_USAGE = 2
+_EXIT_ADDRESS = 3
 _EXIT_INTERRUPTED = 130
 _DEMO_MAX_PIECE = 8
 _RANDOM_MAX_PIECE = 16
@@ -55,7 +60,11 @@ _ALPHANUMERIC = string.ascii_letters + string.digits
 
 
 class _CliError(Exception):
-    """A user error: reported as one line on stderr, exit status 2."""
+    """A user error: reported as one line on stderr, exit status 2 (or ``status``)."""
+
+    def __init__(self, message: str, status: int = _EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 # --- bundled examples ---------------------------------------------------------
@@ -261,12 +270,57 @@ def _replies(args: argparse.Namespace) -> list[Reply]:
     return replies
 
 
-def _run_app(app: Any, args: argparse.Namespace, banner: str) -> int:
+def _bind(host: str, port: int) -> Any:
+    """A listening socket on host:port, bound now so that a taken port is a one-line error at start-up."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except (socket.gaierror, UnicodeError) as error:
+        raise _CliError(f"cannot listen on {host!r}: {error}", _EXIT_ADDRESS) from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as error:
+        sock.close()
+        raise _CliError(
+            f"cannot listen on {_authority(host, port)}: {error.strerror or error}", _EXIT_ADDRESS
+        ) from None
+    return sock
+
+
+def _authority(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _run_app(app: Any, args: argparse.Namespace, banner: str, sock: Any = None, **options: Any) -> int:
     import uvicorn
 
+    if sock is None:
+        sock = _bind(args.host, args.port)
+    level = getattr(args, "log_level", "warning")
+    _configure_logging(level)
     sys.stderr.write(banner + "\n")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    config = uvicorn.Config(app, log_level=level, access_log=False, lifespan="on", **options)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
     return 0
+
+
+def _configure_logging(level: str) -> None:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("streamparse")
+    logger.handlers[:] = [handler]
+    logger.setLevel(level.upper())
+    logger.propagate = False
 
 
 def _cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
@@ -288,13 +342,69 @@ _DEMO_TEMPLATE = (
 
 
 def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    app, banner = _serve_app(args)
-    return _run_app(app, args, banner)
+    _check_serve_options(args)
+    sock = _bind(args.host, args.port)
+    try:
+        app, banner = _serve_app(args, port=sock.getsockname()[1])
+    except BaseException:
+        sock.close()
+        raise
+    if not args.api_keys and not _is_loopback(args.host):
+        sys.stderr.write(
+            f"streamparse: warning: listening on {args.host} without an API key: anyone who can reach "
+            "this port can use the upstream (set --api-key, --api-key-file or STREAMPARSE_API_KEY)\n"
+        )
+    tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile} if args.ssl_certfile else {}
+    return _run_app(app, args, banner, sock, **tls)
 
 
-def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_serve_options(args: argparse.Namespace) -> None:
+    """Every option that would fail on the first request fails now, with one line."""
+    if args.upstream is not None:
+        import httpx
+
+        try:
+            url = httpx.URL(args.upstream)
+        except httpx.InvalidURL as error:
+            raise _CliError(f"--upstream {args.upstream!r} is not a URL: {error}") from None
+        if url.scheme not in ("http", "https") or not url.host:
+            raise _CliError(
+                f"--upstream {args.upstream!r} must be an http:// or https:// URL with a host, "
+                "e.g. http://127.0.0.1:8001/v1"
+            )
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        raise _CliError("TLS needs both --ssl-certfile and --ssl-keyfile")
+    if args.ssl_certfile:
+        if args.demo:
+            raise _CliError("--demo serves plain HTTP: leave out --ssl-certfile and --ssl-keyfile")
+        for path in (args.ssl_certfile, args.ssl_keyfile):
+            _read_text(path, "TLS file")
+    keys = list(args.api_key or ())
+    if args.api_key_file:
+        keys.extend(_server_modules().read_api_keys(_read_text(args.api_key_file, "API key file")))
+        if not keys:
+            raise _CliError(f"the API key file {args.api_key_file} holds no key")
+    if not keys and os.environ.get("STREAMPARSE_API_KEY"):
+        keys = _server_modules().read_api_keys(os.environ["STREAMPARSE_API_KEY"])
+    args.api_keys = tuple(keys)
+
+
+def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, str]:
     server = _server_modules()
-    url = f"http://{args.host}:{args.port}/v1"
+    port = args.port if port is None else port
+    scheme = "https" if getattr(args, "ssl_certfile", None) else "http"
+    url = f"{scheme}://{_authority(args.host, port)}/v1"
     replay_app = None
     if args.demo:
         if args.upstream or args.chat_template:
@@ -308,7 +418,7 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
             Replay(_replies(args), model=f"{dialect}-replay"), delay=args.delay
         )
         template = server.ChatTemplate(_DEMO_TEMPLATE)
-        upstream = f"http://{args.host}:{args.port}/replay/v1"
+        upstream = f"http://{_authority(_reachable(args.host), port)}/replay/v1"
     else:
         if not args.upstream:
             raise _CliError("--upstream URL is required (or --demo)")
@@ -318,6 +428,7 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
         upstream = args.upstream
         # Detection reads the template the model writes calls by: the tool_use one when there are several.
         dialect = args.dialect or _detect(args.model, template.sources.get("tool_use", template.source))
+    client_keys: tuple[str, ...] = tuple(getattr(args, "api_keys", ()))
     config = server.ProxyConfig(
         upstream=upstream,
         dialect=dialect,
@@ -325,8 +436,17 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
         model=args.model,
         read_timeout=args.timeout,
         connect_timeout=args.connect_timeout,
-        upstream_api_key=os.environ.get("STREAMPARSE_UPSTREAM_API_KEY") or None,
+        # The demo's replay sits behind the same key check as the proxy: the proxy sends it a client key.
+        upstream_api_key=(
+            client_keys[0]
+            if replay_app is not None and client_keys
+            else os.environ.get("STREAMPARSE_UPSTREAM_API_KEY") or None
+        ),
         start_in_reasoning=args.start_in_reasoning,
+        engine=getattr(args, "engine", None),
+        api_keys=client_keys,
+        cors_origins=tuple(getattr(args, "cors_origin", None) or ()),
+        max_body_bytes=getattr(args, "max_body_bytes", None),
     )
     app = server.create_proxy_app(config)
     if replay_app is not None:
@@ -334,6 +454,15 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
 
         app.router.routes.append(Mount("/replay", app=replay_app))
     return app, f"streamparse serve: {dialect} on {url} (upstream {upstream})"
+
+
+def _reachable(host: str) -> str:
+    """The address the demo's proxy reaches its own replay at: loopback for a wildcard bind."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "::1"
+    return host
 
 
 def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
@@ -544,10 +673,46 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--model", help="the model name sent upstream (default: the request's)")
     serve.add_argument(
-        "--timeout", type=float, default=600.0, help="seconds to wait for the next piece from the upstream"
+        "--timeout",
+        type=_positive_number,
+        default=600.0,
+        help="seconds to wait for the next piece from the upstream",
     )
     serve.add_argument(
-        "--connect-timeout", type=float, default=10.0, help="seconds to connect to the upstream"
+        "--connect-timeout", type=_positive_number, default=10.0, help="seconds to connect to the upstream"
+    )
+    serve.add_argument(
+        "--engine",
+        choices=("vllm", "sglang", "llamacpp"),
+        help="the upstream engine, so a forced tool_choice is sent as its constrained-decoding field "
+        "(default: none; the output is then checked against the choice)",
+    )
+    serve.add_argument(
+        "--api-key",
+        action="append",
+        metavar="KEY",
+        help="a key clients must send as 'Authorization: Bearer KEY' (repeatable; also STREAMPARSE_API_KEY)",
+    )
+    serve.add_argument("--api-key-file", metavar="FILE", help="client keys, one per line")
+    serve.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="a browser origin allowed by CORS, e.g. https://app.example.com, or '*' (repeatable)",
+    )
+    serve.add_argument("--ssl-certfile", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
+    serve.add_argument("--ssl-keyfile", metavar="FILE", help="the certificate's private key (PEM)")
+    serve.add_argument(
+        "--max-body-bytes",
+        type=_positive_int,
+        default=32 * 1024 * 1024,
+        help="the largest request body accepted, in bytes (default 32 MiB)",
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=("critical", "error", "warning", "info", "debug"),
+        default="info",
+        help="'info' logs one line per request (default info)",
     )
     serve.add_argument(
         "--start-in-reasoning",
@@ -607,7 +772,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     except (_CliError, UsageError) as error:
         sys.stderr.write(f"streamparse: error: {error}\n")
-        return _EXIT_USAGE
+        return error.status if isinstance(error, _CliError) else _EXIT_USAGE
     except SystemExit as stop:  # --help
         return stop.code if isinstance(stop.code, int) else 0
     except BrokenPipeError:

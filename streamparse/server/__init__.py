@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from ._guard import read_api_keys
 from ._proxy import ProxyConfig, create_proxy_app
 from ._replay import ReplayStats, create_replay_app
 from ._run import ServerThread
@@ -23,4 +24,5 @@ __all__ = [
     "TemplateRenderError",
     "create_proxy_app",
     "create_replay_app",
+    "read_api_keys",
 ]

@@ -1,82 +1,79 @@
 """The OpenAI-compatible proxy: chat requests in, raw completions from the upstream, parsed chunks out.
 
-Per ``POST /v1/chat/completions`` the proxy validates the request (400
-naming the bad field), renders the prompt with the model's chat template,
-sends it to the upstream's ``/v1/completions`` with ``stream: true`` and
-``skip_special_tokens: false`` (markers that are special tokens must reach
-the parser), and runs the upstream events through
-:class:`~streamparse.sse.ChunkStream`: streamed back as SSE, or folded into
-one ``chat.completion`` when the client did not ask for a stream.
+Per ``POST /v1/chat/completions`` the proxy checks the request (400
+naming the bad field), renders the prompt with the model's chat template
+(:mod:`._chat`), sends it to the upstream's ``/v1/completions`` with
+``stream: true`` and ``skip_special_tokens: false`` (markers that are
+special tokens must reach the parser), runs the upstream events through
+:class:`~streamparse.sse.ChunkStream`, checks the calls against
+``tool_choice`` (:mod:`._screen`), and streams the chunks back as SSE or
+folds them into one ``chat.completion``.
 
-Failures: the upstream unreachable gives 502, slow to answer 504, both with
-an OpenAI-shaped error body; an upstream error status is passed on (4xx)
-or reported as 502 (5xx). Once a stream has begun, an upstream that drops
-or stalls past the read timeout ends it with closing chunks (finish
-reason ``length``), an ``{"error": ...}`` event and ``[DONE]``. A client
-that disconnects cancels the streaming task, which closes the upstream
-response, so the engine sees its request cancelled.
+Failures: the upstream unreachable gives 502, slow to answer 504, both
+with an OpenAI-shaped error body; an upstream error status is passed on
+(4xx) or reported as 502 (5xx). Once a stream has begun, an upstream that
+drops, stalls past the read timeout, or ends without ``[DONE]`` ends the
+open choices with ``length``; a failure is then followed by an
+``{"error": ...}`` event and ``[DONE]``. A client that leaves, streamed or
+not, cancels the request, which closes the upstream response, so the
+engine sees its request cancelled.
 
-``tool_choice``: ``"none"`` renders the prompt without tools; ``"auto"``
-with them; ``"required"`` and a named function render the tools (only
-the named one) but cannot force the engine to call: whatever the model
-writes is parsed as usual.
+Around the endpoints (:func:`create_proxy_app`): :class:`._observe.Observe`
+(metrics, access log), CORS, :class:`._guard.Guard` (API keys, body cap);
+every error, 404 and 405 and 500 included, is OpenAI error JSON.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator, Mapping
+import logging
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import anyio
 import httpx
 from httpx_sse import EventSource
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..errors import UsageError
 from ..registry import get_dialect_for
 from ..result import fold_deltas
 from ..sse import DONE, ChunkStream, UpstreamError, error_body, sse_line
-from ..tools import normalize_tools
+from ._chat import BadRequest, ChatRequest, Engine, prepare_chat
 from ._errors import error_response
-from ._template import ChatTemplate, TemplateRenderError
+from ._guard import Guard
+from ._observe import Metrics, Observe, Outcome, outcome_of
+from ._screen import Screen
+from ._template import ChatTemplate
 
-__all__ = ["ProxyConfig", "create_proxy_app"]
+__all__ = ["ProxyConfig", "Upstream", "create_proxy_app"]
 
-# Request fields the proxy consumes; every other field goes to the upstream as sent
-# (sampling options, and engine extras such as vLLM's top_k).
-_CONSUMED = frozenset(
-    {
-        "messages",
-        "tools",
-        "tool_choice",
-        "parallel_tool_calls",
-        "stream",
-        "stream_options",
-        "n",
-        "max_tokens",
-        "max_completion_tokens",
-        "model",
-        "functions",
-        "function_call",
-    }
-)
-_UNSUPPORTED = ("logprobs", "top_logprobs", "audio", "modalities", "prediction")
+_LOG = logging.getLogger("streamparse.serve")
+_STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 @dataclass(frozen=True)
 class ProxyConfig:
-    """How the proxy reaches its upstream and reads the model's output.
+    """How the proxy reaches its upstream, reads the model's output, and whom it serves.
 
     ``upstream``: the upstream's OpenAI base URL (``http://host:port/v1``).
     ``model``: the model name sent upstream (default: the request's).
     ``read_timeout``: the longest wait for the next piece of the upstream
     response, in seconds; ``connect_timeout`` for the connection.
+    ``engine``: the upstream's kind (``vllm``, ``sglang``, ``llamacpp``),
+    so a forced ``tool_choice`` is sent as the engine's constrained-decoding
+    field; None when the engine cannot constrain (the output is checked
+    against the choice instead). ``api_keys``: the keys clients must send
+    (none: no check). ``cors_origins``: origins allowed by CORS (``*`` for
+    any). ``max_body_bytes``: the largest request body accepted.
     """
 
     upstream: str
@@ -88,200 +85,277 @@ class ProxyConfig:
     upstream_api_key: str | None = None
     start_in_reasoning: bool | None = None  # None: the dialect name's default
     max_n: int = 16
+    engine: Engine | None = None
+    api_keys: tuple[str, ...] = ()
+    cors_origins: tuple[str, ...] = ()
+    max_body_bytes: int | None = 32 * 1024 * 1024
 
 
-class _BadRequest(Exception):
-    def __init__(self, param: str | None, message: str) -> None:
-        super().__init__(message)
-        self.param = param
-        self.message = message
+class Upstream:
+    """The upstream engine's OpenAI API: one shared client, failures as OpenAI error responses."""
+
+    def __init__(
+        self, config: ProxyConfig, metrics: Metrics, transport: httpx.AsyncBaseTransport | None
+    ) -> None:
+        self.base = config.upstream.rstrip("/")
+        self.metrics = metrics
+        headers = {"Authorization": f"Bearer {config.upstream_api_key}"} if config.upstream_api_key else {}
+        self._options: dict[str, Any] = {
+            "timeout": httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
+            "headers": headers,
+            "transport": transport,
+            "limits": httpx.Limits(max_connections=None, max_keepalive_connections=64),
+        }
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(**self._options)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def open(
+        self, method: str, path: str, body: Any = None, **options: Any
+    ) -> httpx.Response | Response:
+        """The upstream's response, streamed and with status 200, or an error response for the client."""
+        try:
+            request = self.client.build_request(method, f"{self.base}{path}", json=body, **options)
+            response = await self.client.send(request, stream=True)
+        except httpx.TimeoutException:
+            self.metrics.upstream_errors.labels("timeout").inc()
+            return error_response(504, f"the upstream at {self.base} did not answer in time", param=None)
+        except httpx.TransportError as error:
+            self.metrics.upstream_errors.labels("unreachable").inc()
+            message = f"the upstream at {self.base} is unreachable: {_describe(error)}"
+            return error_response(502, message, param=None)
+        if response.status_code != 200:
+            self.metrics.upstream_errors.labels(f"status_{response.status_code // 100}xx").inc()
+            return await _upstream_status(response)
+        return response
+
+    def failed(self, error: BaseException) -> dict[str, Any]:
+        """The error body for a failure after the response began, counted in the metrics."""
+        if isinstance(error, httpx.TimeoutException):
+            self.metrics.upstream_errors.labels("stalled").inc()
+            return {
+                "message": "the upstream stopped sending (read timeout)",
+                "type": "upstream_timeout",
+                "code": 504,
+            }
+        if isinstance(error, UpstreamError):
+            self.metrics.upstream_errors.labels("error_event").inc()
+            return error.body
+        if isinstance(error, _ToolChoiceNotFollowed):
+            return {"message": str(error), "type": "tool_choice_not_followed", "code": 502}
+        self.metrics.upstream_errors.labels("dropped").inc()
+        return error_body(error)
+
+
+class _ToolChoiceNotFollowed(Exception):
+    pass
 
 
 def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
-    """The proxy as a Starlette app. ``transport`` replaces the network (e.g. ``httpx.ASGITransport``)."""
-    get_dialect_for(config.dialect, start_in_reasoning=config.start_in_reasoning)  # a bad config fails now
-    base = config.upstream.rstrip("/")
-    headers = {"Authorization": f"Bearer {config.upstream_api_key}"} if config.upstream_api_key else {}
-    timeout = httpx.Timeout(config.read_timeout, connect=config.connect_timeout)
-    holder: dict[str, httpx.AsyncClient] = {}
+    """The proxy as a Starlette app. ``transport`` replaces the network (e.g. ``httpx.ASGITransport``).
 
-    def client() -> httpx.AsyncClient:
-        if "client" not in holder:
-            limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)
-            holder["client"] = httpx.AsyncClient(
-                timeout=timeout, headers=headers, transport=transport, limits=limits
-            )
-        return holder["client"]
+    ``app.state.metrics`` is its :class:`._observe.Metrics`.
+    """
+    get_dialect_for(config.dialect, start_in_reasoning=config.start_in_reasoning)  # a bad config fails now
+    metrics = Metrics()
+    upstream = Upstream(config, metrics, transport)
 
     async def chat_completions(request: Request) -> Response:
+        outcome = outcome_of(request)
+        outcome.endpoint = "chat_completions"
+        body = await _json_body(request)
+        if isinstance(body, Response):
+            return body
         try:
-            body = json.loads(await request.body())
-        except (ValueError, RecursionError):
-            return error_response(400, "the request body is not valid JSON", param=None)
-        try:
-            upstream_body, options, stream = _prepare(body, config)
-        except _BadRequest as bad:
+            chat = prepare_chat(
+                body,
+                config.template,
+                dialect=config.dialect,
+                model=config.model,
+                engine=config.engine,
+                max_n=config.max_n,
+            )
+        except BadRequest as bad:
             return error_response(400, bad.message, param=bad.param)
-        chunks = ChunkStream(config.dialect, **options)
-        try:
-            response = await client().send(
-                client().build_request("POST", f"{base}/completions", json=upstream_body), stream=True
-            )
-        except httpx.TimeoutException:
-            return error_response(504, f"the upstream at {base} did not answer in time", param=None)
-        except httpx.TransportError as error:
-            return error_response(
-                502, f"the upstream at {base} is unreachable: {_describe(error)}", param=None
-            )
-        if response.status_code != 200:
-            return await _upstream_status(response)
-        if stream:
+        outcome.stream, outcome.dialect = chat.stream, chat.dialect
+        headers = {}
+        if chat.choice.forced:
+            headers["X-Streamparse-Tool-Choice"] = "constrained" if chat.constrained else "checked"
+        chunks = ChunkStream(
+            chat.dialect,
+            tools=chat.tools,
+            model=chat.model,
+            start_in_reasoning=None if chat.constrained else config.start_in_reasoning,
+        )
+        response = await upstream.open("POST", "/completions", chat.upstream)
+        if isinstance(response, Response):
+            return response
+        # Usage is always read (the metrics count tokens); a stream passes it on only when asked.
+        send_usage = chat.include_usage or not chat.stream
+        screen = Screen(chat.choice, chat.tools, outcome, constrained=chat.constrained, send_usage=send_usage)
+        parsed = _parsed(response, chunks, screen)
+        if chat.stream:
             return StreamingResponse(
-                _stream(response, chunks),
+                _sse(parsed, upstream, metrics),
                 media_type="text/event-stream",
-                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+                headers={**_STREAM_HEADERS, **headers},
             )
-        return await _complete(response, chunks)
+        result = await _unless_client_leaves(request, lambda: _complete(parsed, chat, upstream))
+        if result is None:
+            return Response(status_code=499)
+        result.headers.update(headers)
+        return result
+
+    async def completions(request: Request) -> Response:
+        """``/v1/completions`` passed through as it is (only ``model`` is replaced when ``--model`` is set)."""
+        outcome = outcome_of(request)
+        outcome.endpoint = "completions"
+        body = await _json_body(request)
+        if isinstance(body, Response):
+            return body
+        if not isinstance(body, dict):
+            return error_response(400, "the request body must be a JSON object", param=None)
+        if config.model:
+            body["model"] = config.model
+        outcome.stream = body.get("stream") is True
+        response = await upstream.open("POST", "/completions", body)
+        if isinstance(response, Response):
+            return response
+        media_type = response.headers.get("content-type", "application/json")
+        if outcome.stream:
+            return StreamingResponse(
+                _raw(response, outcome, metrics), media_type=media_type, headers=_STREAM_HEADERS
+            )
+
+        async def read() -> Response:
+            try:
+                content = await response.aread()
+            except httpx.HTTPError as error:
+                failure = upstream.failed(error)
+                return error_response(
+                    504 if failure.get("code") == 504 else 502, str(failure["message"]), param=None
+                )
+            finally:
+                await _close(response)
+            return Response(content, media_type=media_type)
+
+        result = await _unless_client_leaves(request, read)
+        return result if result is not None else Response(status_code=499)
 
     async def models(request: Request) -> Response:
+        outcome_of(request).endpoint = "models"
+        response = await upstream.open("GET", "/models")
+        if isinstance(response, Response):
+            return response
         try:
-            response = await client().get(f"{base}/models")
-        except httpx.TimeoutException:
-            return error_response(504, f"the upstream at {base} did not answer in time", param=None)
-        except httpx.TransportError as error:
-            return error_response(
-                502, f"the upstream at {base} is unreachable: {_describe(error)}", param=None
-            )
-        return Response(
-            response.content,
-            status_code=response.status_code,
-            media_type=response.headers.get("content-type", "application/json"),
+            content = await response.aread()
+        finally:
+            await _close(response)
+        model_id = request.path_params.get("model_id")
+        if model_id is None:
+            return Response(content, media_type=response.headers.get("content-type", "application/json"))
+        try:
+            listed = json.loads(content).get("data")
+        except (ValueError, AttributeError):
+            listed = None
+        for model in listed if isinstance(listed, list) else ():
+            if isinstance(model, dict) and model.get("id") == model_id:
+                return JSONResponse(model)
+        return error_response(
+            404, f"the model {model_id!r} does not exist", param="model", code="model_not_found"
         )
+
+    async def health(request: Request) -> Response:
+        outcome_of(request).endpoint = "health"
+        return JSONResponse({"status": "ok"})
+
+    async def ready(request: Request) -> Response:
+        """Ready when the upstream answers ``GET /models`` (within the connect timeout, at most 5 s)."""
+        outcome_of(request).endpoint = "ready"
+        wait = min(config.connect_timeout, 5.0)
+        response = await upstream.open("GET", "/models", timeout=httpx.Timeout(wait))
+        if isinstance(response, Response):
+            failure = json.loads(bytes(response.body))["error"]
+            return error_response(
+                503, f"not ready: {failure['message']}", param=None, code="upstream_not_ready"
+            )
+        await _close(response)
+        return JSONResponse({"status": "ready", "upstream": upstream.base})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        outcome_of(request).endpoint = "metrics"
+        return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        if "client" in holder:
-            await holder.pop("client").aclose()
+        await upstream.aclose()
 
-    return Starlette(
+    middleware = [Middleware(Observe, metrics=metrics)]
+    if config.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(config.cors_origins),
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["*"],
+            )
+        )
+    middleware.append(Middleware(Guard, api_keys=config.api_keys, max_body_bytes=config.max_body_bytes))
+    app = Starlette(
         routes=[
             Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+            Route("/v1/completions", completions, methods=["POST"]),
             Route("/v1/models", models, methods=["GET"]),
+            Route("/v1/models/{model_id:path}", models, methods=["GET"]),
+            Route("/health", health, methods=["GET"]),
+            Route("/ready", ready, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
         lifespan=lifespan,
     )
+    app.state.metrics = metrics
+    return app
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 404:
+        message = f"there is no endpoint {request.url.path}"
+    elif error.status_code == 405:
+        message = f"{request.url.path} does not take {request.method}"
+    else:
+        message = error.detail
+    response = error_response(error.status_code, message, param=None)
+    response.headers.update(error.headers or {})
+    return response
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    _LOG.exception("error while serving %s %s", request.method, request.url.path, exc_info=error)
+    return error_response(500, f"internal error in streamparse serve: {type(error).__name__}", param=None)
+
+
+async def _json_body(request: Request) -> Any:
+    try:
+        return json.loads(await request.body())
+    except (ValueError, RecursionError):
+        return error_response(400, "the request body is not valid JSON", param=None)
 
 
 def _describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
-
-
-def _positive_int(body: Mapping[str, Any], key: str, largest: int | None = None) -> int | None:
-    value = body.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise _BadRequest(key, f"{key} must be a positive integer, not {json.dumps(value)}")
-    if largest is not None and value > largest:
-        raise _BadRequest(key, f"{key} must be at most {largest}, not {value}")
-    return value
-
-
-def _prepare(body: Any, config: ProxyConfig) -> tuple[dict[str, Any], dict[str, Any], bool]:
-    """(the upstream request body, the ChunkStream options, stream?) or :class:`_BadRequest`."""
-    if not isinstance(body, dict):
-        raise _BadRequest(None, "the request body must be a JSON object")
-    messages = body.get("messages")
-    if not isinstance(messages, list) or not messages:
-        raise _BadRequest("messages", "messages must be a non-empty list of message objects")
-    for position, message in enumerate(messages):
-        if not isinstance(message, dict):
-            raise _BadRequest(f"messages[{position}]", f"messages[{position}] must be an object")
-        if not isinstance(message.get("role"), str):
-            raise _BadRequest(f"messages[{position}].role", f"messages[{position}].role must be a string")
-    for key in _UNSUPPORTED:
-        if body.get(key):
-            raise _BadRequest(key, f"{key} is not supported by streamparse serve")
-    model = body.get("model")
-    if model is not None and not isinstance(model, str):
-        raise _BadRequest("model", "model must be a string")
-    stream = body.get("stream", False)
-    if not isinstance(stream, bool):
-        raise _BadRequest("stream", "stream must be true or false")
-    stream_options = body.get("stream_options")
-    if stream_options is not None and not isinstance(stream_options, dict):
-        raise _BadRequest("stream_options", "stream_options must be an object")
-    include_usage = bool(stream_options and stream_options.get("include_usage"))
-    n = _positive_int(body, "n", config.max_n) or 1
-    max_tokens = _positive_int(body, "max_completion_tokens") or _positive_int(body, "max_tokens")
-
-    tools = body.get("tools")
-    if tools is not None:
-        try:
-            declared = normalize_tools(tools)
-        except UsageError as error:
-            raise _BadRequest("tools", str(error)) from None
-        assert declared is not None
-    prompt_tools = _prompt_tools(tools, body.get("tool_choice", "auto"))
-    try:
-        prompt = config.template.render(messages, prompt_tools, add_generation_prompt=True)
-    except TemplateRenderError as error:
-        raise _BadRequest("messages", f"the chat template cannot render these messages: {error}") from None
-
-    upstream = {key: value for key, value in body.items() if key not in _CONSUMED}
-    upstream.update(
-        model=config.model or model or "",
-        prompt=prompt,
-        stream=True,
-        skip_special_tokens=False,
-        n=n,
-    )
-    if max_tokens is not None:
-        upstream["max_tokens"] = max_tokens
-    # Usage is always asked for: non-streamed responses report it; streams pass it on only when asked.
-    upstream["stream_options"] = {"include_usage": True}
-    options: dict[str, Any] = {
-        "tools": tools,
-        "model": model or config.model,
-        "start_in_reasoning": config.start_in_reasoning,
-        "include_usage": include_usage or not stream,
-    }
-    return upstream, options, stream
-
-
-def _prompt_tools(tools: Any, choice: Any) -> list[Any] | None:
-    if choice is None or choice == "auto":
-        return tools or None
-    if choice == "none":
-        return None
-    if choice == "required":
-        if not tools:
-            raise _BadRequest("tool_choice", "tool_choice 'required' needs tools")
-        return list(tools)
-    if isinstance(choice, dict) and choice.get("type") == "function":
-        function = choice.get("function")
-        name = function.get("name") if isinstance(function, dict) else None
-        if not isinstance(name, str):
-            raise _BadRequest("tool_choice.function.name", "tool_choice.function.name must be a string")
-        named = [tool for tool in tools or () if _tool_name(tool) == name]
-        if not named:
-            raise _BadRequest(
-                "tool_choice.function.name", f"tool_choice names {name!r}, which is not among the tools"
-            )
-        return named
-    raise _BadRequest(
-        "tool_choice",
-        "tool_choice must be 'none', 'auto', 'required' or {'type': 'function', 'function': {'name': ...}}",
-    )
-
-
-def _tool_name(tool: Any) -> Any:
-    if isinstance(tool, dict):
-        function = tool.get("function", tool)
-        if isinstance(function, dict):
-            return function.get("name")
-    return None
 
 
 async def _upstream_status(response: httpx.Response) -> Response:
@@ -303,61 +377,123 @@ async def _upstream_status(response: httpx.Response) -> Response:
     )
 
 
-def _events(response: httpx.Response) -> AsyncIterator[Any]:
-    return EventSource(response).aiter_sse()
-
-
 async def _close(response: httpx.Response) -> None:
     # Shielded: after a client disconnect this runs in a cancelled task, and the upstream must still be closed.
     with anyio.CancelScope(shield=True):
         await response.aclose()
 
 
-def _failure(error: BaseException) -> dict[str, Any]:
-    if isinstance(error, httpx.TimeoutException):
-        return {
-            "message": "the upstream stopped sending (read timeout)",
-            "type": "upstream_timeout",
-            "code": 504,
-        }
-    if isinstance(error, UpstreamError):
-        return error.body
-    return error_body(error)
+async def _unless_client_leaves(request: Request, work: Callable[[], Any]) -> Response | None:
+    """``await work()``, cancelled (returning None) when the client disconnects first.
+
+    A non-streamed response is sent only at the end, so nothing else notices
+    that the client left: without this the engine would generate to the end.
+    """
+    result: list[Response] = []
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:
+            while (await request.receive())["type"] != "http.disconnect":
+                pass
+            group.cancel_scope.cancel()
+
+        async def run() -> None:
+            result.append(await work())
+            group.cancel_scope.cancel()
+
+        group.start_soon(watch)
+        group.start_soon(run)
+    return result[0] if result else None
 
 
-async def _stream(response: httpx.Response, chunks: ChunkStream) -> AsyncIterator[str]:
+async def _parsed(
+    response: httpx.Response, chunks: ChunkStream, screen: Screen
+) -> AsyncIterator[dict[str, Any]]:
+    """The chunks to send, in order; an upstream failure is raised after the closing chunks.
+
+    An upstream that ends without ``[DONE]`` closes its open choices as cut
+    (``length``): nothing says the output was whole.
+    """
     try:
-        async for chunk in chunks.aiterate(_events(response)):
-            yield sse_line(chunk)
-    except Exception as error:
-        yield sse_line({"error": _failure(error)})
+        try:
+            async for event in EventSource(response).aiter_sse():
+                for chunk in chunks.feed(event):
+                    kept = screen.apply(chunk)
+                    if kept is not None:
+                        yield kept
+                if chunks.done or chunks.error is not None:
+                    break
+        except Exception:
+            for chunk in chunks.close(cut=True):
+                kept = screen.apply(chunk)
+                if kept is not None:
+                    yield kept
+            raise
+        for chunk in chunks.close(cut=not chunks.done):
+            kept = screen.apply(chunk)
+            if kept is not None:
+                yield kept
     finally:
         await _close(response)
-    yield DONE
+    if chunks.error is not None:
+        raise UpstreamError(chunks.error)
+    if screen.violation is not None:
+        raise _ToolChoiceNotFollowed(screen.violation)
 
 
-async def _complete(response: httpx.Response, chunks: ChunkStream) -> Response:
+async def _sse(
+    parsed: AsyncIterator[dict[str, Any]], upstream: Upstream, metrics: Metrics
+) -> AsyncIterator[str]:
+    metrics.open_streams.inc()
+    try:
+        try:
+            async for chunk in parsed:
+                yield sse_line(chunk)
+        except Exception as error:
+            yield sse_line({"error": upstream.failed(error)})
+        yield DONE
+    finally:
+        metrics.open_streams.dec()
+
+
+async def _raw(response: httpx.Response, outcome: Outcome, metrics: Metrics) -> AsyncIterator[bytes]:
+    metrics.open_streams.inc()
+    try:
+        async for piece in response.aiter_raw():
+            outcome.output_seen()
+            yield piece
+    except httpx.HTTPError as error:
+        metrics.upstream_errors.labels("dropped").inc()
+        yield sse_line({"error": error_body(error)}).encode()
+    finally:
+        metrics.open_streams.dec()
+        await _close(response)
+
+
+async def _complete(parsed: AsyncIterator[dict[str, Any]], chat: ChatRequest, upstream: Upstream) -> Response:
     deltas: dict[int, list[dict[str, Any]]] = {}
+    reasons: dict[int, str] = {}
     usage: dict[str, Any] | None = None
     head: dict[str, Any] = {}
     try:
-        async for chunk in chunks.aiterate(_events(response)):
+        async for chunk in parsed:
             head = chunk
             if not chunk["choices"]:
                 usage = chunk.get("usage")
                 continue
             choice = chunk["choices"][0]
             deltas.setdefault(choice["index"], []).append(choice["delta"])
+            if choice.get("finish_reason") is not None:
+                reasons[choice["index"]] = choice["finish_reason"]
     except Exception as error:
-        failure = _failure(error)
+        failure = upstream.failed(error)
         status = 504 if failure.get("code") == 504 else 502
-        return error_response(status, str(failure.get("message")), param=None)
-    finally:
-        await _close(response)
-    reasons = chunks.finish_reasons
+        kind = "tool_choice_not_followed" if isinstance(error, _ToolChoiceNotFollowed) else None
+        response = error_response(status, str(failure.get("message")), param=None, code=kind)
+        return response
     choices = []
     for index in sorted(deltas):
-        result = fold_deltas(deltas[index], reasons.get(index))
+        result = fold_deltas(deltas[index], reasons.get(index))  # type: ignore[arg-type]
         message: dict[str, Any] = {"role": "assistant", "content": result.content}
         if result.reasoning_content is not None:
             message["reasoning_content"] = result.reasoning_content

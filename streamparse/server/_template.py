@@ -9,8 +9,8 @@ body; ``tojson`` keeps non-ASCII characters and takes ``indent``,
 ``tools`` (None when there are none), ``add_generation_prompt`` and the
 special tokens of ``tokenizer_config.json`` (``bos_token``, ``eos_token``, ...).
 
-Message content comes in two shapes: ``"string"`` (content as the client
-sent it) and ``"openai"`` (a string becomes ``[{"type": "text", "text": ...}]``,
+Message content comes in two shapes: ``"string"`` (a list of text parts is
+joined with newlines, as vLLM joins them; other content as the client sent it) and ``"openai"`` (a string becomes ``[{"type": "text", "text": ...}]``,
 and the text parts of a ``tool`` message get the tool's ``name``, taken from
 the message or from the assistant call its ``tool_call_id`` answers).
 ``"auto"`` picks ``"openai"`` when the template loops over a message's
@@ -172,6 +172,8 @@ class ChatTemplate:
         chat = [dict(message) for message in messages]
         if self._formats[name] == "openai":
             chat = _openai_content(chat)
+        else:
+            chat = _string_content(chat)
         context = {
             **self.special_tokens,
             **extra,
@@ -239,4 +241,14 @@ def _openai_content(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     if isinstance(part, dict):
                         part.setdefault("name", name)
         message["content"] = parts
+    return messages
+
+
+def _string_content(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, list) and all(
+            isinstance(part, Mapping) and isinstance(part.get("text"), str) for part in content
+        ):
+            message["content"] = "\n".join(part["text"] for part in content)
     return messages
