@@ -42,7 +42,7 @@ parameter repeated) cannot become a list without changing bytes already
 sent: the repeat is left out and the call flagged ``unexpected_member``.
 A close tag that matches an outer element closes the ones inside it too
 (MiniMax's reference parser); one that matches no open element is text
-where it stands. An element name that never ends, holds ``<`` or ``]``, or
+where it stands. An element name that never ends, holds ``<``, ``]`` or whitespace, or
 starts with ``/`` is not a tag: its text stands where it began. Nesting is
 bounded by MAX_DEPTH (deeper tags are text).
 """
@@ -70,7 +70,7 @@ MAX_DEPTH = 64
 _MAX_SCHEMA_DEPTH = 8
 _STRING_ONLY = frozenset({STRING})
 # Characters that end an element name that is no name (a namespace begins with "]").
-_NOT_IN_NAME = re.compile(r"[<\]]")
+_NOT_IN_NAME = re.compile(r"[<\]\s]")
 
 
 class ElementState(Enum):
@@ -130,8 +130,12 @@ def _key_json(name: str) -> str:
     return surrogates_escaped(encode_basestring(name))
 
 
-def element_json(element: Element, schema: object, rules: ValueRules, depth: int = 0) -> str:
-    """The JSON text of a complete element, typed by its schema (None: no schema)."""
+def element_json(element: Element, schema: object, rules: ValueRules, dropped: list[str]) -> str:
+    """The JSON text of a complete element, typed by its schema (None: no schema).
+
+    What a list has no place for (text between its items, an item's name other than ``item``)
+    is described in ``dropped``.
+    """
     container = _container(schema)
     if not element.children:
         text = "".join(element.text)
@@ -143,20 +147,26 @@ def element_json(element: Element, schema: object, rules: ValueRules, depth: int
         return typed_json(text, types, rules)
     if container is not None and container[0] == ARRAY:
         items = container[1].get("items")
-        return (
-            "[" + ", ".join(element_json(child, items, rules, depth + 1) for child in element.children) + "]"
+        mixed = "".join(element.text)
+        if mixed.strip():
+            dropped.append(f"the text {mixed!r} between list items")
+        dropped.extend(
+            f"the name {child.name!r} of a list item" for child in element.children if child.name != "item"
         )
-    return _object_json(element, container[1] if container is not None else None, rules, depth)
+        return "[" + ", ".join(element_json(child, items, rules, dropped) for child in element.children) + "]"
+    return _object_json(element, container[1] if container is not None else None, rules, dropped)
 
 
-def members_json(members: list[Element], schema: object, rules: ValueRules, depth: int = 0) -> str:
+def members_json(members: list[Element], schema: object, rules: ValueRules, dropped: list[str]) -> str:
     """One element's value, or a list of the values of a name given several times."""
     if len(members) == 1:
-        return element_json(members[0], schema, rules, depth)
-    return "[" + ", ".join(element_json(member, schema, rules, depth) for member in members) + "]"
+        return element_json(members[0], schema, rules, dropped)
+    return "[" + ", ".join(element_json(member, schema, rules, dropped) for member in members) + "]"
 
 
-def _object_json(element: Element, schema: Mapping[str, Any] | None, rules: ValueRules, depth: int) -> str:
+def _object_json(
+    element: Element, schema: Mapping[str, Any] | None, rules: ValueRules, dropped: list[str]
+) -> str:
     properties = schema.get("properties") if schema is not None else None
     additional = schema.get("additionalProperties") if schema is not None else None
     groups: dict[str, list[Element]] = {}
@@ -165,7 +175,7 @@ def _object_json(element: Element, schema: Mapping[str, Any] | None, rules: Valu
     parts = []
     for name, members in groups.items():
         sub = properties.get(name, additional) if isinstance(properties, Mapping) else additional
-        parts.append(_key_json(name) + ": " + members_json(members, sub, rules, depth + 1))
+        parts.append(_key_json(name) + ": " + members_json(members, sub, rules, dropped))
     mixed = "".join(element.text)
     if mixed.strip():
         field = MIXED_TEXT
@@ -237,12 +247,18 @@ class ElementMachine(XmlMachine):
                 while self._stack:
                     self._close_element()
                 for name, members in self._deferred.items():
-                    value = members_json(members, self._schema(name), self.VALUE_RULES)
+                    dropped: list[str] = []
+                    value = members_json(members, self._schema(name), self.VALUE_RULES, dropped)
                     self.call_args(self._writer.member(name) + value)
+                    self._flag_dropped(name, dropped)
             self._stack = []
             self._deferred = {}
             self.call_args(self._writer.end_call(complete))
         Machine.end_call(self, complete, empty_args)
+
+    def _flag_dropped(self, name: str, dropped: list[str]) -> None:
+        if dropped:
+            self.flag_call("unexpected_member", f"parameter {name!r}: {'; '.join(dropped)}, left out")
 
     def _schema(self, name: str) -> object:
         return self._properties.get(name) if self._properties is not None else None
@@ -280,7 +296,7 @@ class ElementMachine(XmlMachine):
 
     def end_tag(self, marker: str) -> bool:
         """``>`` after an element's name: the element opens."""
-        name = "".join(self._tag).strip()
+        name = "".join(self._tag)
         if not name or name[0] == "/" or len(self._stack) >= MAX_DEPTH:
             self._tag_raw.append(marker)
             self._tag_as_text()
@@ -296,7 +312,7 @@ class ElementMachine(XmlMachine):
 
     def end_close_tag(self, marker: str) -> bool:
         """``>`` after a close tag's name: it closes that element and any still open inside it."""
-        name = "".join(self._tag).strip()
+        name = "".join(self._tag)
         stack = self._stack
         depth = len(stack) - 1
         while depth >= 0 and stack[depth].name != name:
@@ -395,7 +411,9 @@ class ElementMachine(XmlMachine):
         if mode == _WRITER:
             self.call_args(self._writer.end_value())
         elif mode == _TREE:
-            self.call_args(element_json(node, self._schema(node.name), self.VALUE_RULES))
+            dropped: list[str] = []
+            self.call_args(element_json(node, self._schema(node.name), self.VALUE_RULES, dropped))
+            self._flag_dropped(node.name, dropped)
         elif mode == _DISCARD:
             self.flag_call(
                 "unexpected_member",
