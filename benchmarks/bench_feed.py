@@ -9,7 +9,7 @@ Run from the project root:
 What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key order, mistral,
 llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the XML-parameter dialects
 qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values; on request,
-deepseek_v32's DSML, parameters with string="true") and each
+deepseek_v32's DSML, parameters with string="true"; minimax_m3, parameters as elements named after them) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -91,6 +91,7 @@ DIALECTS = (
     "deepseek_v31",
     "gpt_oss",
     "deepseek_v32",
+    "minimax_m3",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -112,6 +113,8 @@ DEEPSEEK_CALL_END = "<｜tool▁call▁end｜>"
 DEEPSEEK_SEP = "<｜tool▁sep｜>"
 # DeepSeek-V3.2's DSML tags (text, with the same full-width bars).
 DSML_PARAMETER_END = "</｜DSML｜parameter>"
+# MiniMax-M3's namespace, before every tag.
+MINIMAX_M3_NAMESPACE = "]<]minimax[>["
 
 # The marker that ends a call in each dialect: the floor loop searches every delta for it.
 # Dialects without one use the marker (or character) that follows the call.
@@ -133,6 +136,7 @@ END_MARKERS = {
     "gpt_oss": "<|call|>",
     "mistral_pre_v11": "]",
     "deepseek_v32": DSML_PARAMETER_END,
+    "minimax_m3": f"{MINIMAX_M3_NAMESPACE}</content>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -145,6 +149,8 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "deepseek_v32": lambda key, value: (
         f'<｜DSML｜parameter name="{key}" string="true">{value}{DSML_PARAMETER_END}\n'
     ),
+    # Elements named after the parameters; untyped text is a string, kept verbatim.
+    "minimax_m3": lambda key, value: f"{MINIMAX_M3_NAMESPACE}<{key}>{value}{MINIMAX_M3_NAMESPACE}</{key}>\n",
 }
 # Dialects whose values lose their surrounding whitespace.
 STRIPPED_VALUES = ("minimax_m2", "glm45")
@@ -214,6 +220,12 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
             return (
                 f'{lead}\n\n<｜DSML｜function_calls>\n<｜DSML｜invoke name="{FUNCTION_NAME}">\n{parameters}'
                 "</｜DSML｜invoke>\n</｜DSML｜function_calls>"
+            )
+        if dialect == "minimax_m3":
+            ns = MINIMAX_M3_NAMESPACE
+            return (
+                f'{lead}\n{ns}<tool_call>\n{ns}<invoke name="{FUNCTION_NAME}">\n{parameters}{ns}</invoke>\n'
+                f"{ns}</tool_call>"
             )
         if dialect == "minimax_m2":
             return (

@@ -228,6 +228,11 @@ class ElementMachine(XmlMachine):
         self._enter(self.CONTENT)
         return 0
 
+    def content_marker(self, marker: str) -> bool:
+        """A marker that is markup only at the start of the output (a stray close of reasoning): content here."""
+        self._emit(TEXT, -1, marker)
+        return True
+
     def commit_call(self, name: str, call_id: str | None = None) -> None:
         super().commit_call(name, call_id)
         spec = self.tools.get(name) if self.tools is not None else None

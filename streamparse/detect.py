@@ -25,6 +25,7 @@ deepseek_v4     ``DSML`` and ``tool_calls>`` (V4's block tag; every DeepSeek
 kimi_k2         ``<|tool_calls_section_begin|>``
 gpt_oss         ``<|channel|>`` (harmony)
 minimax_m2      ``<minimax:tool_call>``
+minimax_m3      ``]<]minimax[>[`` (M3's namespace before every tag)
 seed_oss        ``<seed:tool_call>``
 deepseek_v3     ``<｜tool▁sep｜>`` and a ```` ```json ```` fence (V3 writes
                 the type word, the name, then fenced JSON)
@@ -64,6 +65,7 @@ deepseek_v3     ``deepseekv3``, ``deepseekr1`` (R1 distills use R1's
                 template)
 kimi_k2         ``kimik2``
 minimax_m2      ``minimaxm2``
+minimax_m3      ``minimaxm3``
 minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
@@ -118,6 +120,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
+    _TemplateRule("minimax_m3", ("]<]minimax[>[",)),
     _TemplateRule("seed_oss", ("<seed:tool_call>",)),
     _TemplateRule("deepseek_v3", ("<｜tool▁sep｜>", "```json")),
     _TemplateRule("deepseek_v31", ("<｜tool▁sep｜>",)),
@@ -139,6 +142,7 @@ _MODEL_RULES = (
     _ModelRule("deepseek_v3", ("deepseekv3", "deepseekr1")),
     _ModelRule("kimi_k2", ("kimik2",)),
     _ModelRule("minimax_m2", ("minimaxm2",)),
+    _ModelRule("minimax_m3", ("minimaxm3",)),
     _ModelRule("minimax_m1", ("minimaxm1",)),
     _ModelRule("seed_oss", ("seedoss",)),
     _ModelRule("gpt_oss", ("gptoss",)),

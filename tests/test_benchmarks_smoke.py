@@ -37,6 +37,7 @@ DIALECTS = (
     "deepseek_v31",
     "gpt_oss",
     "deepseek_v32",
+    "minimax_m3",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -18,12 +18,15 @@ Every dialect with reasoning markers answers the same questions:
   and in ``qwen3_coder`` when ``<tool_call>`` is followed by ``<function=``
   (Qwen3.5 does this; vLLM's and SGLang's Qwen3 reasoning parsers end the
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
-  ``deepseek_v41``: vLLM's V4 grammar ends it at the block). In every other dialect it is reasoning text (DIALECTS.md
+  ``deepseek_v41``: vLLM's V4 grammar ends it at the block). In every other dialect (``minimax_m3``
+  included: vLLM's M3 reasoning parser ends only at ``</mm:think>``) it is reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
   header ends the analysis body whatever follows.
 * Markup that looks like part of a call but cannot open one is reasoning
   text in every dialect.
+* ``minimax_m3`` only: a ``</mm:think>`` that starts the output is markup (a
+  non-thinking reply may begin with one; vLLM and SGLang drop it).
 
 Dialects without reasoning markers (``llama3_json``, ``json_array``,
 ``pythonic``) refuse ``start_in_reasoning=True`` with a ``UsageError``
@@ -190,6 +193,15 @@ REASONING_DIALECTS = (
         expected_call=Call("f", ARGUMENTS),
         call_ends_reasoning=True,
         look_alike='<｜DSML｜ invoke name="f">\n<｜DSML｜ parameter name="a" string="false">1</｜DSML｜ parameter>\n</｜DSML｜ invoke>',
+    ),
+    ReasoningDialect(
+        "minimax_m3",
+        "<mm:think>",
+        "</mm:think>",
+        call=']<]minimax[>[<tool_call>\n]<]minimax[>[<invoke name="f">\n]<]minimax[>[<a>1]<]minimax[>[</a>\n]<]minimax[>[</invoke>\n]<]minimax[>[</tool_call>',
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=']<]minimax[>[<invoke name="f">\n]<]minimax[>[<a>1]<]minimax[>[</a>\n]<]minimax[>[</invoke>',
     ),
 )
 
@@ -384,8 +396,15 @@ GPT_OSS_CASES = [
     ),
 ]
 
+# MiniMax-M3: a non-thinking reply may start with a stray close (vLLM and SGLang drop it there).
+MINIMAX_M3_CASES = [
+    Case("minimax_m3", "stray_close_at_start_is_markup", "</mm:think>Hi", Expect(content="Hi")),
+    Case("minimax_m3", "close_after_a_space_is_content", " </mm:think>Hi", Expect(content=" </mm:think>Hi")),
+]
+
 CASES = (
     [case for d in REASONING_DIALECTS for case in shared_cases(d)]
+    + MINIMAX_M3_CASES
     + KIMI_CASES
     + QWEN3_CODER_CASES
     + GPT_OSS_CASES

@@ -106,7 +106,12 @@ class MiniMaxM3(ElementMachine):
             },
         ),
         ElementState.CONTENT: Lex(
-            Machine.content, {THINK_OPEN: Machine.to_reasoning, BLOCK[0]: Machine.open_wrapper}
+            Machine.content,
+            {
+                THINK_OPEN: Machine.to_reasoning,
+                BLOCK[0]: Machine.open_wrapper,
+                THINK_CLOSE: ElementMachine.content_marker,
+            },
         ),
         ElementState.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
         **element_states(

@@ -18,8 +18,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from .._machine import Machine
 from .._elements import ElementMachine
+from .._machine import Machine
 from .._xml import XmlMachine
 from ..registry import get_dialect
 from .renderers import Rendered, Sample, ToolCallSpec, render
@@ -426,7 +426,9 @@ def typed_calls(dialect: str) -> st.SearchStrategy[ToolCallSpec]:
     if issubclass(get_dialect(dialect), ElementMachine):
         strings = _xml_strings(dialect).filter(_opens_no_element)
         element_parameters = st.one_of(*_element_parameters(strings))
-        keyed = st.lists(st.tuples(_element_names(10), element_parameters), max_size=5, unique_by=lambda p: p[0])
+        keyed = st.lists(
+            st.tuples(_element_names(10), element_parameters), max_size=5, unique_by=lambda p: p[0]
+        )
         return _typed_call(_TypedCallParts(keyed, tool_names(), st.integers(0, 5)))
     parameters = st.one_of(*_typed_parameters(_xml_strings(dialect))).filter(
         lambda pair: (
