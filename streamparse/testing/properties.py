@@ -155,7 +155,7 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "gpt_oss": _HARMONY_HEADER,  # a message's header (role, channel, recipient, type) is markup
     "mistral": _MISTRAL_ID,
     # A close tag repeats its element's name, and a list item's tag names no key.
-    "minimax_m3": re.compile(r"\]<\]minimax\[>\[\s?(?:</[^>]*>|<item>)"),
+    "minimax_m3": re.compile(r"\]<\]minimax\[>\[\s?(?:</[^>\]<\s]*>|<item>)"),
 }
 
 
