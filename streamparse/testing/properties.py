@@ -154,8 +154,9 @@ _NUMBERS_REWRITTEN = frozenset({"pythonic"})
 _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "gpt_oss": _HARMONY_HEADER,  # a message's header (role, channel, recipient, type) is markup
     "mistral": _MISTRAL_ID,
-    # A close tag repeats its element's name, and a list item's tag names no key.
-    "minimax_m3": re.compile(r"\]<\]minimax\[>\[\s?(?:</[^>\]<\s]*>|<item>)"),
+    # An element's tags: its name becomes one key however often it repeats (a repeated name
+    # makes a list), a close tag repeats it, a list item's names none.
+    "minimax_m3": re.compile(r"\]<\]minimax\[>\[\s?</?[^>\]<\s]*>"),
 }
 
 
