@@ -10,7 +10,8 @@ What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key 
 llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the XML-parameter dialects
 qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values;
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
-granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string") and each
+granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; minimax_m3, parameters as
+elements named after them) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -104,6 +105,7 @@ DIALECTS = (
     "lfm2",
     "step3",
     "k2_horizon",
+    "minimax_m3",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -127,6 +129,8 @@ DEEPSEEK_SEP = "<｜tool▁sep｜>"
 DSML_PARAMETER_END = "</｜DSML｜parameter>"
 # Kimi K3's XTML: an argument's close marker (<|close|>, a word, <|sep|>).
 XTML_ARGUMENT_END = "<|close|>argument<|sep|>"
+# MiniMax-M3's namespace, before every tag.
+MINIMAX_M3_NAMESPACE = "]<]minimax[>["
 
 # The marker that ends a call in each dialect: the floor loop searches every delta for it.
 # Dialects without one use the marker (or character) that follows the call.
@@ -160,6 +164,7 @@ END_MARKERS = {
     "lfm2": "<|tool_call_end|>",
     "step3": "</steptml:parameter>",
     "k2_horizon": "</ifm|arg_value>",
+    "minimax_m3": f"{MINIMAX_M3_NAMESPACE}</content>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -187,6 +192,8 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "k2_horizon": lambda key, value: (
         f"<ifm|arg_key>{key}</ifm|arg_key><ifm|arg_value>{value}</ifm|arg_value>"
     ),
+    # Elements named after the parameters; untyped text is a string, kept verbatim.
+    "minimax_m3": lambda key, value: f"{MINIMAX_M3_NAMESPACE}<{key}>{value}{MINIMAX_M3_NAMESPACE}</{key}>\n",
 }
 # Dialects whose values lose their surrounding whitespace.
 STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3", "step3", "k2_horizon")
@@ -275,6 +282,12 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
             )
         if dialect == "k2_horizon":
             return f"{lead}\n<ifm|tool_calls>\n<ifm|tool_call>{FUNCTION_NAME}{parameters}</ifm|tool_call>\n</ifm|tool_calls>"
+        if dialect == "minimax_m3":
+            ns = MINIMAX_M3_NAMESPACE
+            return (
+                f'{lead}\n{ns}<tool_call>\n{ns}<invoke name="{FUNCTION_NAME}">\n{parameters}{ns}</invoke>\n'
+                f"{ns}</tool_call>"
+            )
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'

@@ -499,6 +499,16 @@ class ArgumentsWriter:
         self._count = 0
         self._mode = _NO_VALUE
 
+    def member(self, key: str) -> str:
+        """``{"KEY": `` (or ``, "KEY": ``) for a value the caller writes itself as JSON text."""
+        if has_raw_surrogate(key):
+            self._key = key
+            self._flagged = False
+            self._flag(f"parameter name {key!r}: a surrogate character, written as an escape")
+        out = ("{" if self._count == 0 else ", ") + surrogates_escaped(encode_basestring(key)) + ": "
+        self._count += 1
+        return out
+
     def start_value(self, key: str, string_flag: bool | None = None) -> str:
         """``{"KEY": `` (or ``, "KEY": ``) and what the value starts with, if known now.
 

@@ -146,11 +146,11 @@ def unquote(text: str) -> str:
 
 class XmlMachine(Machine):
     VALUE_RULES: ClassVar[ValueRules]
-    CONTENT = XmlState.CONTENT
-    REASONING_STATE = XmlState.REASONING
-    WRAPPER_STATE = XmlState.BLOCK
-    HEADER_STATE = XmlState.NAME
-    ARGS_STATE = XmlState.CALL
+    CONTENT: ClassVar[Enum] = XmlState.CONTENT
+    REASONING_STATE: ClassVar[Enum | None] = XmlState.REASONING
+    WRAPPER_STATE: ClassVar[Enum] = XmlState.BLOCK
+    HEADER_STATE: ClassVar[Enum] = XmlState.NAME
+    ARGS_STATE: ClassVar[Enum] = XmlState.CALL
     PARAM_STATE: ClassVar[Enum] = XmlState.PARAM
     KEY_END_STATE: ClassVar[Enum] = XmlState.KEY_END
     VALUE_STATE: ClassVar[Enum] = XmlState.VALUE

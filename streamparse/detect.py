@@ -29,6 +29,7 @@ kimi_k2         ``<|tool_calls_section_begin|>``
 kimi_k3         ``<|open|>`` and ``<|sep|>`` (XTML's special tokens)
 gpt_oss         ``<|channel|>`` (harmony)
 minimax_m2      ``<minimax:tool_call>``
+minimax_m3      ``]<]minimax[>[`` (M3's namespace before every tag)
 seed_oss        ``<seed:tool_call>``
 deepseek_v3     ``<｜tool▁sep｜>`` and a ```` ```json ```` fence (V3 writes
                 the type word, the name, then fenced JSON)
@@ -85,6 +86,7 @@ gemma4          ``gemma4``
 kimi_k2         ``kimik2``
 kimi_k3         ``kimik3``
 minimax_m2      ``minimaxm2``
+minimax_m3      ``minimaxm3``
 minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
@@ -156,6 +158,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("kimi_k3", ("<|open|>", "<|sep|>")),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
+    _TemplateRule("minimax_m3", ("]<]minimax[>[",)),
     _TemplateRule("seed_oss", ("<seed:tool_call>",)),
     _TemplateRule("deepseek_v3", ("<｜tool▁sep｜>", "```json")),
     _TemplateRule("deepseek_v31", ("<｜tool▁sep｜>",)),
@@ -191,6 +194,7 @@ _MODEL_RULES = (
     _ModelRule("kimi_k2", ("kimik2",)),
     _ModelRule("kimi_k3", ("kimik3",)),
     _ModelRule("minimax_m2", ("minimaxm2",)),
+    _ModelRule("minimax_m3", ("minimaxm3",)),
     _ModelRule("minimax_m1", ("minimaxm1",)),
     _ModelRule("seed_oss", ("seedoss",)),
     _ModelRule("gpt_oss", ("gptoss",)),

@@ -58,6 +58,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "llama3_json": (_VLLM,),
     "mimo": (_VLLM, _SGLANG),
     "minimax_m2": (_VLLM,),
+    "minimax_m3": (_VLLM,),
     "mistral": (_VLLM, _SGLANG),
     "pythonic": (_VLLM, _SGLANG),
     "qwen3_coder": (_VLLM, _SGLANG),
@@ -91,6 +92,8 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     "llama4_json": ("llama3_json", {}, (_VLLM,)),
     "minimax": ("minimax_m1", {}, (_VLLM,)),  # vLLM 0.15 and earlier; later releases dropped it
     "minimax-m2": ("minimax_m2", {"start_in_reasoning": True}, (_SGLANG,)),
+    # The M3 template opens <mm:think> in the prompt only with thinking_mode="enabled".
+    "minimax-m3": ("minimax_m3", {}, (_SGLANG,)),
     "llama4_pythonic": ("pythonic", {}, (_VLLM,)),
     "qwen3_xml": ("qwen3_coder", {}, (_VLLM,)),
     "step3p5": ("qwen3_coder", {"start_in_reasoning": True}, (_VLLM, _SGLANG)),

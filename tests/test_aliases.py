@@ -110,6 +110,7 @@ def test_names_the_issue_asks_for() -> None:
         "poolside_v1": "glm45",
         "spark25": "glm45",
         "nanbeige": "qwen3_coder",
+        "minimax-m3": "minimax_m3",
     }
     assert {entry.name: entry.dialect for entry in ALIASES if entry.name in wanted} == wanted
     prompt_opened = {entry.name for entry in ALIASES if entry.options.get("start_in_reasoning")}

@@ -49,6 +49,7 @@ DIALECTS = (
     "lfm2",
     "step3",
     "k2_horizon",
+    "minimax_m3",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

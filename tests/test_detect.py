@@ -43,6 +43,7 @@ MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
 # Built from existing machinery (issue 14).
 MORE += ("mimo", "hy_v3", "hy_v4", "lfm2", "step3", "k2_horizon")
+MORE += ("minimax_m3",)
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -81,6 +82,16 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "<|close|>call<|sep|>{%- endfor -%}<|close|>tools<|sep|>{%- endif -%}"
         ),
         "generation_prompt": "{%- if thinking -%}<|open|>think<|sep|>{%- else -%}<|open|>response<|sep|>{%- endif -%}",
+    },
+    # MiniMax-M3 writes every tag after its namespace, parameters as elements named after them.
+    "minimax_m3": {
+        "history": (
+            "{%- set ns = ']<]minimax[>[' -%}{%- if message.tool_calls -%}"
+            "{{ ns + '<tool_call>\\n' }}{%- for tc in message.tool_calls -%}"
+            "{{ ns + '<invoke name=\"' + tc.function.name + '\">' }}{%- endfor -%}"
+            "{{ ns + '</tool_call>' }}{%- endif -%}"
+        ),
+        "thinking": "<mm:think>{{ reasoning }}</mm:think>]<]minimax[>[<tool_call>",
     },
     "kimi_k2": {
         "history": (
@@ -299,6 +310,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     ),
     "minimax_m1": ("MiniMaxAI/MiniMax-M1-80k", "MiniMax-M1-40k"),
     "minimax_m2": ("MiniMaxAI/MiniMax-M2", "minimax-m2.5"),
+    "minimax_m3": ("MiniMaxAI/MiniMax-M3", "minimax-m3:latest"),
     "seed_oss": ("ByteDance-Seed/Seed-OSS-36B-Instruct",),
     "hermes": (
         "Qwen/Qwen2.5-7B-Instruct",

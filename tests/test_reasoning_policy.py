@@ -20,13 +20,16 @@ Every dialect with reasoning markers answers the same questions:
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
   ``deepseek_v41``: vLLM's V4 grammar ends it at the block), in ``kimi_k3`` (its
   ``tools`` and ``response`` openers are special tokens, never prose) and in ``gemma4``
-  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does). In every other dialect it is
+  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does). In every other dialect
+  (``minimax_m3`` included: vLLM's M3 reasoning parser ends only at ``</mm:think>``) it is
   reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
   header ends the analysis body whatever follows.
 * Markup that looks like part of a call but cannot open one is reasoning
   text in every dialect.
+* ``minimax_m3`` only: a ``</mm:think>`` that starts the output is markup (a
+  non-thinking reply may begin with one; vLLM and SGLang drop it).
 
 Dialects without reasoning markers (``llama3_json``, ``json_array``,
 ``pythonic``, ``granite``, ``granite_20b_fc``, ``functiongemma``) refuse ``start_in_reasoning=True``
@@ -284,6 +287,15 @@ REASONING_DIALECTS = (
         call_ends_reasoning=True,  # the group opener ends the reasoning
         look_alike="<ifm|tool_call>f<ifm|arg_key>a</ifm|arg_key><ifm|arg_value>1</ifm|arg_value></ifm|tool_call>",
     ),
+    ReasoningDialect(
+        "minimax_m3",
+        "<mm:think>",
+        "</mm:think>",
+        call=']<]minimax[>[<tool_call>\n]<]minimax[>[<invoke name="f">\n]<]minimax[>[<a>1]<]minimax[>[</a>\n]<]minimax[>[</invoke>\n]<]minimax[>[</tool_call>',
+        expected_call=Call("f", STRING_ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=']<]minimax[>[<invoke name="f">\n]<]minimax[>[<a>1]<]minimax[>[</a>\n]<]minimax[>[</invoke>',
+    ),
 )
 
 
@@ -477,8 +489,15 @@ GPT_OSS_CASES = [
     ),
 ]
 
+# MiniMax-M3: a non-thinking reply may start with a stray close (vLLM and SGLang drop it there).
+MINIMAX_M3_CASES = [
+    Case("minimax_m3", "stray_close_at_start_is_markup", "</mm:think>Hi", Expect(content="Hi")),
+    Case("minimax_m3", "close_after_a_space_is_content", " </mm:think>Hi", Expect(content=" </mm:think>Hi")),
+]
+
 CASES = (
     [case for d in REASONING_DIALECTS for case in shared_cases(d)]
+    + MINIMAX_M3_CASES
     + KIMI_CASES
     + QWEN3_CODER_CASES
     + GPT_OSS_CASES

@@ -165,6 +165,9 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "functiongemma": re.compile("<escape>"),  # the string delimiter token, read by the converter
     # A value's declared type (the xml_typed body) is markup: it decides how the value is written.
     "k2_horizon": re.compile(r"<ifm\|arg_type>[^<]*</ifm\|arg_type>"),
+    # An element's tags: its name becomes one key however often it repeats (a repeated name
+    # makes a list), a close tag repeats it, a list item's names none.
+    "minimax_m3": re.compile(r"\]<\]minimax\[>\[\s?</?[^>\]<\s]*>"),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,7 @@ __all__ = [
     "render_mistral",
     "render_glm45",
     "render_minimax_m2",
+    "render_minimax_m3",
     "render_qwen3_coder",
     "render_seed_oss",
     "render_step3",
@@ -1375,6 +1377,96 @@ def render_lfm2(sample: Sample) -> Rendered:
     )
 
 
+# MiniMax-M3: every tag carries this namespace.
+MINIMAX_M3_NAMESPACE = "]<]minimax[>["
+
+
+def _m3_elements(value: Any, separator: str) -> str:
+    """A value as MiniMax's reference serialiser writes it: objects as elements named after their
+    keys, lists as ``<item>`` elements, strings raw, other scalars as JSON (null is left out)."""
+    ns = MINIMAX_M3_NAMESPACE
+    if isinstance(value, dict):
+        pairs = [(key, item) for key, item in value.items() if item is not None]
+    elif isinstance(value, list):
+        pairs = [("item", item) for item in value if item is not None]
+    else:
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return separator.join(f"{ns}<{key}>{_m3_elements(item, separator)}{ns}</{key}>" for key, item in pairs)
+
+
+def render_minimax_m3(sample: Sample) -> Rendered:
+    """MiniMax-M3: ``<mm:think>R</mm:think>content\n]<]minimax[>[<tool_call>\n]<]minimax[>[<invoke
+    name="N">\n]<]minimax[>[<K>V]<]minimax[>[</K>\n]<]minimax[>[</invoke>\n]<]minimax[>[</tool_call>``.
+
+    Nested values as elements (lists as ``<item>`` children), on their own lines or back to back
+    (``compact``). The expected arguments: parameters that are not array-typed in their order,
+    then the array-typed ones (written at the end of the call, since a name may repeat).
+    """
+    ns = MINIMAX_M3_NAMESPACE
+    out = _Writer()
+    reasoning = sample.reasoning or ""
+    if sample.reasoning is not None:
+        out.write("<mm:think>" + sample.reasoning + "</mm:think>")
+    out.write(sample.content)
+    content = sample.content
+    separator = "" if sample.compact else "\n"
+    expected: list[ExpectedCall] = []
+    spans: list[tuple[ValueSpan, ...]] = []
+    if sample.calls:
+        out.write("\n" + ns + "<tool_call>\n")
+        content += "\n"
+    for call in sample.calls:
+        out.write(ns + '<invoke name="' + call.name + '">' + separator)
+        properties = (call.schema or {}).get("properties", {})
+        first: list[str] = []  # the members written as they end, in order
+        last: list[str] = []  # array-typed members, written at the end of the call
+        length = 0
+        call_spans = []
+        for key, value in call.arguments.items():
+            if value is None:
+                continue  # the template leaves null out
+            key_json = surrogates_escaped(json.dumps(key, ensure_ascii=False))
+            member = key_json + ": " + surrogates_escaped(json.dumps(value, ensure_ascii=False))
+            text = _m3_elements(value, separator)
+            out.write(ns + "<" + key + ">")
+            prefix = ("{" if not first else ", ") + key_json + ": "
+            body = text.lstrip()
+            # A string streams from its first character that is not whitespace and not the start of a
+            # held tag (what the element is is known then).
+            held = len(os.path.commonprefix([body, ns + "</"]))
+            lead = len(text) - len(body) + held + 1
+            streamed = isinstance(value, str) and lead <= len(text) and _streams(call.schema, key, True)
+            if streamed:
+                span = ValueSpan(out.length + lead, out.length + len(text), length + len(prefix) + 1, True)
+            else:
+                # Known at its close tag (or the call's end): only what came before is due.
+                span = ValueSpan(out.length, out.length + len(text), length, False)
+            call_spans.append(span)
+            out.write(text + ns + "</" + key + ">" + separator)
+            if (properties.get(key) or {}).get("type") == "array":
+                last.append(member)
+            else:
+                length += len(prefix) - len(key_json) - 2 + len(member)
+                first.append(member)
+        out.write(ns + "</invoke>\n")
+        members = first + last
+        arguments = "{" + ", ".join(members) + "}" if members else "{}"
+        expected.append(ExpectedCall(None, call.name, arguments))
+        spans.append(tuple(call_spans))
+    if sample.calls:
+        out.write(ns + "</tool_call>")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        content + sample.content_after,
+        reasoning,
+        tuple(expected),
+        (),
+        _tools_of(sample),
+        tuple(spans),
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "cohere_command4": render_cohere_command4,
     "deepseek_v3": render_deepseek_v3,
@@ -1398,6 +1490,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "mistral": render_mistral,
     "glm45": render_glm45,
     "minimax_m2": render_minimax_m2,
+    "minimax_m3": render_minimax_m3,
     "qwen3_coder": render_qwen3_coder,
     "mimo": render_mimo,
     "seed_oss": render_seed_oss,

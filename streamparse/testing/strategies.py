@@ -18,6 +18,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from .._elements import ElementMachine
 from .._machine import Machine
 from .._xml import XmlMachine
 from ..registry import get_dialect
@@ -267,6 +268,7 @@ _XML_LOOK_ALIKES = [
     "<\uff5cDSML\uff5c",  # DeepSeek's DSML prefix
     "<|close|>",  # Kimi K3's XTML special tokens
     "<|sep|>",
+    "]<]minimax[>[<",  # MiniMax-M3's namespace before a tag
     ' string="true">',
     "null",
     "None",
@@ -372,10 +374,72 @@ def _typed_call(draw: st.DrawFn, parts: _TypedCallParts) -> ToolCallSpec:
     return ToolCallSpec(name, values, schema={"type": "object", "properties": properties})
 
 
+# Nested-element dialects (minimax_m3): the namespace, and text that must not open a child.
+_ELEMENT_NAMESPACE = "]<]minimax[>["
+
+
+def _element_parameters(strings: st.SearchStrategy[str]) -> list[st.SearchStrategy[tuple[Any, Any]]]:
+    """(schema, value) pairs a nested-element dialect gives back exactly: every container fully
+    typed (an untyped leaf is a string), no null (the template leaves null out), keys as names."""
+    words = _plain_words()
+    keys = _element_names(8)
+    finite = st.floats(allow_nan=False, allow_infinity=False)
+    scalars: list[tuple[Any, st.SearchStrategy[Any]]] = [
+        ({"type": "string"}, words),
+        ({"type": "integer"}, st.integers(-(10**15), 10**15)),
+        ({"type": "number"}, st.one_of(st.integers(-(10**6), 10**6), finite)),
+        ({"type": "boolean"}, st.booleans()),
+    ]
+    leaf = st.sampled_from(scalars).flatmap(lambda kind: st.tuples(st.just(kind[0]), kind[1]))
+    record = st.lists(st.tuples(keys, leaf), max_size=3, unique_by=lambda p: p[0]).map(
+        lambda pairs: (
+            {"type": "object", "properties": {k: schema for k, (schema, _) in pairs}},
+            {k: value for k, (_, value) in pairs},
+        )
+    )
+    kinds: list[tuple[Any, st.SearchStrategy[Any]]] = [
+        ({"type": "string"}, strings),
+        *scalars,
+        ({"type": "array", "items": {"type": "string"}}, st.lists(words, max_size=3)),
+        ({"type": "array", "items": {"type": "integer"}}, st.lists(st.integers(-99, 99), max_size=3)),
+        ({"type": ["integer", "string"]}, st.one_of(st.integers(-(10**6), 10**6), words)),
+        (None, words),  # a parameter the schema does not declare
+    ]
+    nested = record.flatmap(
+        lambda pair: st.one_of(
+            st.tuples(st.just(pair[0]), st.just(pair[1])),
+            st.tuples(
+                st.just({"type": "array", "items": pair[0]}),
+                st.lists(st.just(pair[1]), min_size=1, max_size=2),
+            ),
+        )
+    )
+    enum = st.lists(words, min_size=1, max_size=3, unique=True).flatmap(
+        lambda ws: st.tuples(st.just({"enum": ws}), st.sampled_from(ws))
+    )
+    return [st.tuples(st.just(schema), values) for schema, values in kinds] + [nested, enum]
+
+
+def _element_names(longest_rest: int) -> st.SearchStrategy[str]:
+    # A parameter named like the call or block element would close them.
+    return _identifiers(longest_rest).filter(lambda name: name not in ("invoke", "tool_call"))
+
+
+def _opens_no_element(value: str) -> bool:
+    return not value.lstrip().startswith(_ELEMENT_NAMESPACE)
+
+
 @functools.cache
 def typed_calls(dialect: str) -> st.SearchStrategy[ToolCallSpec]:
     """A call with a parameters schema and values of its types."""
     close, others = value_markers(dialect)
+    if issubclass(get_dialect(dialect), ElementMachine):
+        strings = _xml_strings(dialect).filter(_opens_no_element)
+        element_parameters = st.one_of(*_element_parameters(strings))
+        keyed = st.lists(
+            st.tuples(_element_names(10), element_parameters), max_size=5, unique_by=lambda p: p[0]
+        )
+        return _typed_call(_TypedCallParts(keyed, tool_names(), st.integers(0, 5)))
     parameters = st.one_of(*_typed_parameters(_xml_strings(dialect))).filter(
         lambda pair: (
             isinstance(pair[1], str) or not any(m in json.dumps(pair[1], ensure_ascii=False) for m in others)
