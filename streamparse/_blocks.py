@@ -91,24 +91,30 @@ class BlockStream:
         if not delta:
             return events
         self._check_open("feed")
+        parts = delta.get("tool_calls") or ()
+        # A delta merges one feed's events, so their order is lost. Within one feed, more arguments
+        # of a call already open come first (nothing else can begin inside a call), then reasoning
+        # and content, then new calls.
+        for part in parts:
+            if part.get("index", 0) in self._calls:
+                events += self._arguments(part.get("index", 0), (part.get("function") or {}).get("arguments"))
         reasoning = delta.get("reasoning_content")
         if reasoning:
             events += self._text("reasoning", reasoning)
         content = delta.get("content")
         if content:
             events += self._text("text", content)
-        for part in delta.get("tool_calls") or ():
+        for part in parts:
             index = part.get("index", 0)
+            if index in self._calls:
+                continue
             function = part.get("function") or {}
-            if index not in self._calls:
-                name = function.get("name")
-                call_id = part.get("id")
-                if not isinstance(name, str) or not isinstance(call_id, str):
-                    raise UsageError(f"call {index}'s first delta must carry its id and function.name")
-                events += self._open_call(index, call_id, name)
-            arguments = function.get("arguments")
-            if arguments:
-                events += self._arguments(index, arguments)
+            name = function.get("name")
+            call_id = part.get("id")
+            if not isinstance(name, str) or not isinstance(call_id, str):
+                raise UsageError(f"call {index}'s first delta must carry its id and function.name")
+            events += self._open_call(index, call_id, name)
+            events += self._arguments(index, function.get("arguments"))
         return events
 
     def feed_chunk(self, chunk: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -221,7 +227,9 @@ class BlockStream:
         self._calls[index] = self.blocks[-1]
         return events
 
-    def _arguments(self, index: int, text: str) -> list[dict[str, Any]]:
+    def _arguments(self, index: int, text: str | None) -> list[dict[str, Any]]:
+        if not text:
+            return []
         block = self._calls.get(index)
         if block is None:
             raise UsageError(f"arguments for call {index}, which was not started")
