@@ -13,7 +13,7 @@ template, and gets the final answer.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anthropic
@@ -21,6 +21,10 @@ import httpx
 import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
 
 from streamparse import ParseResult, parse
 from streamparse.cli import Example, examples
@@ -370,3 +374,34 @@ def test_metrics_count_the_new_endpoints(proxies: dict[str, str]) -> None:
     for endpoint in ("messages", "responses"):
         assert samples[("streamparse_requests_total", (("endpoint", endpoint), ("status", "200")))] >= 1
     assert samples[("streamparse_tool_calls_total", (("dialect", "kimi_k2"),))] >= 4
+
+
+def test_an_upstream_that_drops_mid_stream_fails_in_each_apis_shape() -> None:
+    kimi = next(example for example in EXAMPLES if example.name == "kimi_k2")
+    events = list(Replay([kimi.text]).events(""))
+
+    async def drop(request: Request) -> Response:
+        async def body() -> AsyncIterator[str]:
+            for event in events[:20]:
+                yield "data: " + json.dumps(event) + "\n\n"
+            raise ConnectionResetError("the engine died")
+
+        return StreamingResponse(body(), media_type="text/event-stream")
+
+    broken = Starlette(routes=[Route("/v1/completions", drop, methods=["POST"])])
+    with (
+        ServerThread(broken) as upstream,
+        ServerThread(create_proxy_app(ProxyConfig(upstream.url + "/v1", "kimi_k2", TEMPLATE))) as proxy,
+    ):
+        messages = anthropic.Anthropic(base_url=proxy.url, api_key="x", max_retries=0)
+        with pytest.raises(anthropic.APIStatusError) as failed:
+            with messages.messages.stream(
+                model="m", max_tokens=99, messages=[{"role": "user", "content": "hi"}]
+            ) as stream:
+                for _ in stream:
+                    pass
+        assert failed.value.body["error"]["type"] == "api_error"  # type: ignore[index]
+        responses = openai.OpenAI(base_url=proxy.url + "/v1", api_key="x", max_retries=0)
+        with responses.responses.stream(model="m", input="hi") as stream:
+            kinds = [event.type for event in stream]
+        assert kinds[-1] == "response.failed"
