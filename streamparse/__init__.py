@@ -17,8 +17,10 @@ from .detect import Detection, detect, detection
 from .errors import MalformedCallError, StreamParseError, UsageError
 from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
+from .messages import MessagesStream, message_object
 from .parser import StreamParser, parse
 from .registry import ParserName, dialects, parser_names
+from .responses import ResponsesStream, response_object, sse_event
 from .result import CallProblem, FinishReason, Function, ParseResult, ToolCall, fold_deltas
 from .tools import FunctionSpec, ToolSpec
 
@@ -38,9 +40,11 @@ __all__ = [
     "IdFactory",
     "LimitExceeded",
     "MalformedCallError",
+    "MessagesStream",
     "ParseResult",
     "ParserName",
     "Reasoning",
+    "ResponsesStream",
     "StreamParseError",
     "StreamParser",
     "Text",
@@ -52,8 +56,11 @@ __all__ = [
     "detection",
     "dialects",
     "fold_deltas",
+    "message_object",
     "parse",
     "parser_names",
+    "response_object",
+    "sse_event",
 ]
 
 __version__ = "0.1.0"

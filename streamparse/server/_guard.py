@@ -6,7 +6,7 @@ open ones (health, readiness, metrics) needs ``Authorization: Bearer KEY``
 compared with each allowed key in constant time. A body larger than
 ``max_body_bytes`` is refused with 413 before the endpoint reads it, by its
 ``Content-Length`` or, for a chunked body, as soon as it grows past the cap.
-Both refusals are OpenAI error JSON.
+Both refusals are OpenAI error JSON (Anthropic's shape on the Messages API's paths).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import json
 from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ._errors import anthropic_error_body, speaks_anthropic
 
 __all__ = ["OPEN_PATHS", "Guard", "read_api_keys"]
 
@@ -27,7 +29,9 @@ def read_api_keys(text: str) -> list[str]:
     return [key.strip() for line in text.splitlines() for key in line.split(",") if key.strip()]
 
 
-def _error(status: int, message: str, code: str | None) -> bytes:
+def _error(status: int, message: str, code: str | None, path: str = "") -> bytes:
+    if speaks_anthropic(path):
+        return json.dumps(anthropic_error_body(status, message)).encode()
     kind = "invalid_request_error"
     return json.dumps({"error": {"message": message, "type": kind, "param": None, "code": code}}).encode()
 
@@ -82,6 +86,7 @@ class Guard:
                         "Incorrect or missing API key: send 'Authorization: Bearer <key>' with a key "
                         "this server was started with.",
                         "invalid_api_key",
+                        scope["path"],
                     ),
                     [(b"www-authenticate", b"Bearer")],
                 )
@@ -92,7 +97,7 @@ class Guard:
             return
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit() and int(value) > cap:
-                await _refuse(send, 413, _too_large(cap))
+                await _refuse(send, 413, _too_large(cap, scope["path"]))
                 return
         # Read the body here, up to the cap, then hand it to the endpoint in one piece;
         # later receives (the client's disconnect) go through unchanged.
@@ -105,7 +110,7 @@ class Guard:
             piece = message.get("body", b"")
             size += len(piece)
             if size > cap:
-                await _refuse(send, 413, _too_large(cap))
+                await _refuse(send, 413, _too_large(cap, scope["path"]))
                 return
             pieces.append(piece)
             if not message.get("more_body", False):
@@ -120,7 +125,7 @@ class Guard:
         await self.app(scope, replay, send)
 
 
-def _too_large(cap: int) -> bytes:
+def _too_large(cap: int, path: str) -> bytes:
     return _error(
-        413, f"the request body is larger than this server's limit of {cap} bytes", "body_too_large"
+        413, f"the request body is larger than this server's limit of {cap} bytes", "body_too_large", path
     )

@@ -48,7 +48,7 @@ from ..registry import get_dialect_for
 from ..result import fold_deltas
 from ..sse import DONE, ChunkStream, UpstreamError, error_body, sse_line
 from ._chat import BadRequest, ChatRequest, Engine, prepare_chat
-from ._errors import error_response
+from ._errors import error_for, error_response
 from ._guard import Guard
 from ._observe import Metrics, Observe, Outcome, outcome_of
 from ._screen import Screen
@@ -311,9 +311,15 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
             )
         )
     middleware.append(Middleware(Guard, api_keys=config.api_keys, max_body_bytes=config.max_body_bytes))
+    # Imported here: those modules build on this one's pieces (Upstream, _parsed, ...).
+    from ._messages import messages_endpoint
+    from ._responses import responses_endpoint
+
     app = Starlette(
         routes=[
             Route("/v1/chat/completions", chat_completions, methods=["POST"]),
+            Route("/v1/responses", responses_endpoint(config, upstream, metrics), methods=["POST"]),
+            Route("/v1/messages", messages_endpoint(config, upstream, metrics), methods=["POST"]),
             Route("/v1/completions", completions, methods=["POST"]),
             Route("/v1/models", models, methods=["GET"]),
             Route("/v1/models/{model_id:path}", models, methods=["GET"]),
@@ -337,14 +343,14 @@ async def _http_error(request: Request, error: Exception) -> Response:
         message = f"{request.url.path} does not take {request.method}"
     else:
         message = error.detail
-    response = error_response(error.status_code, message, param=None)
+    response = error_for(request.url.path, error.status_code, message)
     response.headers.update(error.headers or {})
     return response
 
 
 async def _server_error(request: Request, error: Exception) -> Response:
     _LOG.exception("error while serving %s %s", request.method, request.url.path, exc_info=error)
-    return error_response(500, f"internal error in streamparse serve: {type(error).__name__}", param=None)
+    return error_for(request.url.path, 500, f"internal error in streamparse serve: {type(error).__name__}")
 
 
 async def _json_body(request: Request) -> Any:
