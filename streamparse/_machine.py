@@ -505,6 +505,24 @@ class Machine:
         self._enter(self.WRAPPER_STATE)
         return True
 
+    # A wrapper whose begin marker is followed by a header before its body (granite-like
+    # ``functools[``, InternLM's ``<|action_start|><|plugin|>``): the header is read in
+    # WRAPPER_HEADER_STATE (usually with expect_call), all of it held with the wrapper.
+    WRAPPER_HEADER_STATE: ClassVar[Enum | None] = None
+
+    def open_wrapper_header(self, marker: str) -> bool:
+        """A begin marker whose header follows: held, with the header, until a call commits."""
+        assert self.WRAPPER_HEADER_STATE is not None
+        self.open_wrapper(marker)
+        self._enter(self.WRAPPER_HEADER_STATE)
+        return True
+
+    def end_wrapper_header(self, marker: str) -> bool:
+        """The header's last marker (``[``, ``<|plugin|>``): held; the wrapper's body follows."""
+        self.separator(marker)
+        self._enter(self._home())
+        return True
+
     def close_wrapper(self, marker: str) -> bool:
         if self._wrapper == _WRAPPER_PENDING:
             self._wrapper_raw.append(marker)  # a wrapper that held no call is content in full

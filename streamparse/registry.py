@@ -58,6 +58,12 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "hunyuan_a13b": (_VLLM,),
     "cohere_command4": (_VLLM, _SGLANG),
     "granite": (_VLLM,),
+    "longcat": (_VLLM,),
+    "jamba": (_VLLM,),
+    "phi4_mini_json": (_VLLM,),
+    "internlm": (_VLLM,),
+    "xlam": (_VLLM,),
+    "gigachat3": (_VLLM, _SGLANG),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
@@ -94,6 +100,8 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     # vLLM's Cohere parsers are two presets of one wire format.
     "cohere_command3": ("cohere_command4", {}, (_VLLM,)),
     "granite-20b-fc": ("granite_20b_fc", {}, (_VLLM,)),
+    # SGLang's InternLM detector (the spaced <|action_start|> <|plugin|>), with Intern-S1's <think>.
+    "interns1": ("internlm", {}, (_SGLANG,)),
 }
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a
@@ -103,7 +111,6 @@ _NOT_YET: dict[str, str] = {
     "ling3": "glm45 where a tool call also ends the reasoning",
     "trinity": "hermes with tool calls written inside the reasoning",
     "ernie45": "hermes with a <response> wrapper that is markup",
-    "xlam": "json_array behind fences, <tool_call> tags or </think>",
 }
 
 
