@@ -162,6 +162,9 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "mistral": _MISTRAL_ID,
     "cohere_command4": _COHERE_KEYS,
     "kimi_k3": _XTML_ATTRIBUTES,
+    # Markers that are words: glued to the text before them, they make one word with it.
+    "phi4_mini_json": re.compile("functools"),
+    "gigachat3": re.compile(r"function call<\|role_sep\|>"),
 }
 
 
