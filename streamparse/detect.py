@@ -37,6 +37,12 @@ granite         ``<|tool_call|>`` (Granite 3's token; Granite 4 writes
 granite_20b_fc  ``<function_call>``
 hunyuan_a13b    ``<tool_calls>[`` (its prompt spells the array out), or
                 ``<tool_calls>`` and its role token ``<|extra_0|>``
+longcat         ``<longcat_tool_call>``
+phi4_mini_json  ``functools[`` (vLLM's Phi-4-mini template spells it out)
+internlm        ``<|action_start|>`` and ``<|plugin|>``
+xlam            ``make calls in a single JSON array`` (the xLAM-2 prompt)
+gigachat3       ``function call<|role_sep|>`` (GigaChat 3), or
+                ``<|function_call|>`` (GigaChat 3.1)
 qwen3_coder     ``<tool_call>`` and ``<function=``
 glm45           ``<tool_call>`` and ``<arg_key>``
 hermes          ``<tool_call>``
@@ -83,6 +89,13 @@ granite_20b_fc  ``granite20bfunctioncalling``
 granite         ``granite3``
 hunyuan_a13b    ``hunyuana13b``
 cohere_command4 ``commanda``
+longcat         ``longcat``
+jamba           ``jamba`` (no template rule: its ``<tool_calls>`` is
+                minimax_m1's)
+phi4_mini_json  ``phi4mini``
+internlm        ``internlm``, ``interns1``
+xlam            ``xlam``
+gigachat3       ``gigachat3``
 hermes          ``hermes``, ``qwq``, ``qwen2.5``, ``qwen3``
 pythonic        ``llama4``
 llama3_json     ``llama3.1``, ``llama3.2``, ``llama3.3``
@@ -141,6 +154,12 @@ _TEMPLATE_RULES = (
     _TemplateRule("granite_20b_fc", ("<function_call>",)),
     _TemplateRule("hunyuan_a13b", ("<tool_calls>[",)),
     _TemplateRule("hunyuan_a13b", ("<tool_calls>", "<|extra_0|>")),
+    _TemplateRule("longcat", ("<longcat_tool_call>",)),
+    _TemplateRule("phi4_mini_json", ("functools[",)),
+    _TemplateRule("internlm", ("<|action_start|>", "<|plugin|>")),
+    _TemplateRule("xlam", ("make calls in a single JSON array",)),
+    _TemplateRule("gigachat3", ("function call<|role_sep|>",)),
+    _TemplateRule("gigachat3", ("<|function_call|>",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
     _TemplateRule("hermes", ("<tool_call>",)),
@@ -171,6 +190,12 @@ _MODEL_RULES = (
     _ModelRule("granite", ("granite3",)),
     _ModelRule("hunyuan_a13b", ("hunyuana13b",)),
     _ModelRule("cohere_command4", ("commanda",)),
+    _ModelRule("longcat", ("longcat",)),
+    _ModelRule("jamba", ("jamba",)),
+    _ModelRule("phi4_mini_json", ("phi4mini",)),
+    _ModelRule("internlm", ("internlm", "interns1")),
+    _ModelRule("xlam", ("xlam",)),
+    _ModelRule("gigachat3", ("gigachat3",)),
     _ModelRule("hermes", ("hermes", "qwq", "qwen2.5", "qwen3")),
     _ModelRule("pythonic", ("llama4",)),
     _ModelRule("llama3_json", ("llama3.1", "llama3.2", "llama3.3")),

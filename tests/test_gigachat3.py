@@ -37,6 +37,12 @@ CASES: dict[str, tuple[str, Expect]] = {
         f"Let me check.{HEADER}{OBJ_W}",
         Expect(content="Let me check.", calls=(WEATHER,)),
     ),
+    # The template's layout (llama.cpp's GigaChat-v3 format): the newlines after the separator are markup.
+    "template_layout": (
+        f"Let me check.<|message_sep|>\n\nfunction call<|role_sep|>\n{OBJ_W}",
+        Expect(content="Let me check.", calls=(WEATHER,)),
+    ),
+    "text_after_the_separator_is_content": ("Hello.<|message_sep|>\n\nMore.", Expect(content="Hello.More.")),
     "call_alone": (f"{HEADER}{OBJ_S}", Expect(calls=(SEARCH,))),
     "function_call_token": (
         f"Let me check.<|function_call|>{OBJ_W}",

@@ -6,11 +6,14 @@ runs to the end of the output, introduced by the role header
 message with ``<|message_sep|>`` and starts a "function call" pseudo-role),
 or by the special token ``<|function_call|>``::
 
-    Let me check.<|message_sep|>function call<|role_sep|>
+    Let me check.<|message_sep|>
+
+    function call<|role_sep|>
     {"name": "get_weather", "arguments": {"city": "Beijing", "unit": "celsius"}}
 
-Content is the text before; ``<|message_sep|>`` and a final ``</s>`` are
-markup. The header or token must be followed, after optional whitespace,
+Content is the text before; ``<|message_sep|>`` with the whitespace after
+it, and a final ``</s>``, are markup (GigaChat 3.1's template writes the
+token form). The header or token must be followed, after optional whitespace,
 by the object's ``{``; otherwise it is content. The object is scanned as
 JSON, the name emitted when its string closes and the arguments streamed
 as they arrive (raw control characters in strings pass through, as the
@@ -51,12 +54,18 @@ class GigaChat3(Machine):
     OBJECT_STATE = State.OBJECT
     AFTER_WRAPPER_STATE = State.AFTER_CALL
 
+    def end_message(self, marker: str) -> bool:
+        """``<|message_sep|>``: markup, and so is the whitespace after it (the template's ``\\n\\n``)."""
+        self._enter(State.AFTER_CALL)
+        return True
+
     def after_call_object(self) -> None:
         # The call ends the wrapper its header opened (nothing closes it but the object).
         self._end_wrapper()
 
     _MARKUP: dict[str | tuple[str, ...], MarkerAction] = {
-        (MESSAGE_SEP, END_OF_TEXT): Machine.markup,
+        MESSAGE_SEP: end_message,
+        END_OF_TEXT: Machine.markup,
         CALL_HEADERS: Machine.open_wrapper,
     }
 

@@ -1179,14 +1179,16 @@ def render_xlam(sample: Sample) -> Rendered:
 
 
 def render_gigachat3(sample: Sample) -> Rendered:
-    """GigaChat 3: ``content<|message_sep|>function call<|role_sep|>\\n{"name": ..., "arguments": ...}``
+    """GigaChat 3: ``content<|message_sep|>\\n\\nfunction call<|role_sep|>\\n{"name": ..., "arguments": ...}``
     per call (odd ``first_index``: the ``<|function_call|>`` token instead), and at times ``</s>``.
 
     Text after the calls is content from its first non-whitespace character.
     """
     out = _Writer()
     out.write(sample.content)
-    header = "<|function_call|>" if sample.first_index % 2 else "<|message_sep|>function call<|role_sep|>\n"
+    header = (
+        "<|function_call|>" if sample.first_index % 2 else "<|message_sep|>\n\nfunction call<|role_sep|>\n"
+    )
     expected: list[ExpectedCall] = []
     for call in sample.calls:
         out.write(header)
