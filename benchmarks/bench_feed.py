@@ -10,7 +10,8 @@ What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key 
 llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the XML-parameter dialects
 qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values;
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
-granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string") and each
+granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; the JSON call objects of
+longcat, jamba, phi4_mini_json, internlm, xlam and gigachat3) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -97,6 +98,12 @@ DIALECTS = (
     "granite",
     "granite_20b_fc",
     "kimi_k3",
+    "longcat",
+    "jamba",
+    "phi4_mini_json",
+    "internlm",
+    "xlam",
+    "gigachat3",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -146,6 +153,12 @@ END_MARKERS = {
     "granite": "]",
     "granite_20b_fc": "<function_call>",
     "kimi_k3": XTML_ARGUMENT_END,
+    "longcat": "</longcat_tool_call>",
+    "jamba": "</tool_calls>",
+    "phi4_mini_json": "]",
+    "internlm": "<|action_end|>",
+    "xlam": "```",
+    "gigachat3": "</s>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -298,6 +311,19 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f'{lead}<|tool_call|>[{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}]'
     if dialect == "granite_20b_fc":
         return f'{lead} <function_call> {{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}'
+    call_object = f'{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}'
+    if dialect == "longcat":
+        return f"{lead}\n<longcat_tool_call>\n{call_object}\n</longcat_tool_call>"
+    if dialect == "jamba":
+        return f"{lead} <tool_calls>[{call_object}]</tool_calls>"
+    if dialect == "phi4_mini_json":
+        return f"{lead} functools[{call_object}]"
+    if dialect == "internlm":
+        return f"{lead}<|action_start|><|plugin|>\n{call_object}<|action_end|>"
+    if dialect == "xlam":  # a fenced array after prose
+        return f"{lead}\n```json\n[{call_object}]\n```"
+    if dialect == "gigachat3":
+        return f"{lead}<|message_sep|>\n\nfunction call<|role_sep|>\n{call_object}</s>"
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

@@ -42,6 +42,12 @@ DIALECTS = (
     "granite",
     "granite_20b_fc",
     "kimi_k3",
+    "longcat",
+    "jamba",
+    "phi4_mini_json",
+    "internlm",
+    "xlam",
+    "gigachat3",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

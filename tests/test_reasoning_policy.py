@@ -27,7 +27,7 @@ Every dialect with reasoning markers answers the same questions:
   text in every dialect.
 
 Dialects without reasoning markers (``llama3_json``, ``json_array``,
-``pythonic``, ``granite``, ``granite_20b_fc``) refuse ``start_in_reasoning=True`` with a ``UsageError``
+``pythonic``, ``granite``, ``granite_20b_fc``, ``jamba``, ``phi4_mini_json``, ``gigachat3``) refuse ``start_in_reasoning=True`` with a ``UsageError``
 wherever a parser is configured (``StreamParser``, ``parse``,
 ``ChunkStream``, the proxy): silently ignoring it would show the model's
 reasoning to users as content. Their ``<think>`` text is content (a call
@@ -219,6 +219,32 @@ REASONING_DIALECTS = (
         expected_call=Call("f", ARGUMENTS),
         call_ends_reasoning=True,
         look_alike='<|open|>call tool="f" index="1"<|sep|><|open|>argument key="a" type="number"<|sep|>1<|close|>argument<|sep|><|close|>call<|sep|>',
+    ),
+    # Issue 15, group B: as hermes, a block inside the reasoning is reasoning text.
+    ReasoningDialect(
+        "longcat",
+        "<longcat_think>",
+        "</longcat_think>",
+        call=f'<longcat_tool_call>\n{{"name": "f", "arguments": {ARGUMENTS}}}\n</longcat_tool_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'{{"name": "f", "arguments": {ARGUMENTS}}}\n</longcat_tool_call>',
+    ),
+    ReasoningDialect(
+        "internlm",
+        *THINK,
+        call=f'<|action_start|><|plugin|>\n{{"name": "f", "parameters": {ARGUMENTS}}}<|action_end|>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'<|plugin|>\n{{"name": "f", "parameters": {ARGUMENTS}}}<|action_end|>',
+    ),
+    ReasoningDialect(
+        "xlam",
+        *THINK,
+        call=f'```json\n[{{"name": "f", "arguments": {ARGUMENTS}}}]\n```',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'[{{"name": "f", "arguments": {ARGUMENTS}}}]\n',
     ),
 )
 
@@ -448,6 +474,9 @@ NO_REASONING_DIALECTS = {
 NO_REASONING_MARKED_CALLS = (
     ("granite", '<|tool_call|>[{"name": "f", "arguments": {"a": 1}}]'),
     ("granite_20b_fc", '<function_call> {"name": "f", "arguments": {"a": 1}}'),
+    ("jamba", '<tool_calls>[{"name": "f", "arguments": {"a": 1}}]</tool_calls>'),
+    ("phi4_mini_json", 'functools[{"name": "f", "arguments": {"a": 1}}]'),
+    ("gigachat3", '<|message_sep|>\n\nfunction call<|role_sep|>\n{"name": "f", "arguments": {"a": 1}}'),
 )
 
 
