@@ -64,6 +64,8 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "internlm": (_VLLM,),
     "xlam": (_VLLM,),
     "gigachat3": (_VLLM, _SGLANG),
+    "apertus": (_VLLM,),
+    "trinity": (_SGLANG,),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
@@ -102,6 +104,7 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     "granite-20b-fc": ("granite_20b_fc", {}, (_VLLM,)),
     # SGLang's InternLM detector (the spaced <|action_start|> <|plugin|>), with Intern-S1's <think>.
     "interns1": ("internlm", {}, (_SGLANG,)),
+    "apertus2509": ("apertus", {}, (_SGLANG,)),
 }
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a
@@ -109,7 +112,6 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
 _NOT_YET: dict[str, str] = {
     "mimo": "qwen3_coder with values kept verbatim, without the newline trim",
     "ling3": "glm45 where a tool call also ends the reasoning",
-    "trinity": "hermes with tool calls written inside the reasoning",
     "ernie45": "hermes with a <response> wrapper that is markup",
 }
 

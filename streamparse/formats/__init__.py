@@ -1,6 +1,7 @@
 """Built-in dialects; importing this package registers them."""
 
 from . import (
+    apertus,
     cohere_command4,
     deepseek_v3,
     deepseek_v31,
@@ -26,10 +27,12 @@ from . import (
     pythonic,
     qwen3_coder,
     seed_oss,
+    trinity,
     xlam,
 )
 
 __all__ = [
+    "apertus",
     "cohere_command4",
     "deepseek_v3",
     "deepseek_v31",
@@ -55,5 +58,6 @@ __all__ = [
     "pythonic",
     "qwen3_coder",
     "seed_oss",
+    "trinity",
     "xlam",
 ]

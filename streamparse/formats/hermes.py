@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .._machine import Lex, Machine, Scan, StateSpec
+from .._machine import Lex, Machine, MarkerAction, Scan, StateSpec
 from ..registry import register
 
 CALL_BEGIN = "<tool_call>"
@@ -54,14 +54,23 @@ class State(Enum):
     PYTHON_OBJECT = "python_object"
 
 
-def hermes_states(call_begin: str, call_end: str, think_open: str, think_close: str) -> dict[Enum, StateSpec]:
-    """The states of a Hermes-style dialect with its own marker strings (longcat)."""
+def hermes_states(
+    call_begin: str, call_end: str, think_open: str, think_close: str, reasoning_calls: bool = False
+) -> dict[Enum, StateSpec]:
+    """The states of a Hermes-style dialect with its own marker strings (longcat).
+
+    ``reasoning_calls``: a block inside the reasoning is a call block, and the
+    reasoning resumes after it (trinity); else it is reasoning text.
+    """
+    reasoning: dict[str | tuple[str, ...], MarkerAction] = {think_close: Machine.to_content}
+    if reasoning_calls:
+        reasoning[call_begin] = Machine.open_wrapper_in_reasoning
     return {
         State.CONTENT: Lex(
             Machine.content,
             {think_open: Machine.to_reasoning, call_begin: Machine.open_wrapper},
         ),
-        State.REASONING: Lex(Machine.reasoning, {think_close: Machine.to_content}),
+        State.REASONING: Lex(Machine.reasoning, reasoning),
         State.BLOCK: Lex(
             Machine.gap,
             {
