@@ -55,6 +55,8 @@ __all__ = [
     "render_internlm",
     "render_xlam",
     "render_gigachat3",
+    "render_apertus",
+    "render_trinity",
 ]
 
 
@@ -1200,6 +1202,67 @@ def render_gigachat3(sample: Sample) -> Rendered:
     return Rendered(out.text(), sample.content + after, "", tuple(expected), tuple(out.spans))
 
 
+def render_apertus(sample: Sample) -> Rendered:
+    """Apertus: ``<|inner_prefix|>R<|inner_suffix|>content<|tools_prefix|>[{NAME: ARGS}, ...]<|tools_suffix|>``.
+
+    Odd ``first_index`` with reasoning: the tool block is written inside the
+    reasoning block, which resumes after it. Pretty-printed arrays when not compact.
+    """
+    out = _Writer()
+    inside = sample.reasoning is not None and bool(sample.calls) and sample.first_index % 2 == 1
+    if sample.reasoning is not None:
+        out.write("<|inner_prefix|>" + sample.reasoning)
+        if not inside:
+            out.write("<|inner_suffix|>")
+    if not inside:
+        out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    if sample.calls:
+        out.write("<|tools_prefix|>[" if sample.compact else "<|tools_prefix|>[\n  ")
+        for position, call in enumerate(sample.calls):
+            if position:
+                out.write(", " if sample.compact else ",\n  ")
+            arguments = call.encoded(sample.compact, sample.ensure_ascii)
+            out.write("{" + json.dumps(call.name, ensure_ascii=sample.ensure_ascii) + ": ")
+            out.write_arguments(arguments)
+            out.write("}")
+            expected.append(ExpectedCall(None, call.name, arguments))
+        out.write("]<|tools_suffix|>" if sample.compact else "\n]<|tools_suffix|>")
+    if inside:
+        out.write("<|inner_suffix|>" + sample.content)
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
+def render_trinity(sample: Sample) -> Rendered:
+    """Arcee Trinity: hermes blocks; odd ``first_index`` with reasoning: the blocks are written
+    inside ``<think>`` ... ``</think>`` (``<think>\\nR\\n<tool_call>...</tool_call>\\n</think>\\n\\n``).
+    """
+    if sample.reasoning is None or not sample.calls or sample.first_index % 2 == 0:
+        return render_hermes(sample)
+    out = _Writer()
+    out.write("<think>\n" + sample.reasoning + "\n")
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write("<tool_call>\n")
+        expected.append(_write_call_object(out, call, sample))
+        out.write("\n</tool_call>")
+    out.write("\n</think>\n\n" + sample.content + sample.content_after)
+    return Rendered(
+        out.text(),
+        "\n\n" + sample.content + sample.content_after,
+        "\n" + sample.reasoning + "\n\n",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "cohere_command4": render_cohere_command4,
     "deepseek_v3": render_deepseek_v3,
@@ -1229,6 +1292,8 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "internlm": render_internlm,
     "xlam": render_xlam,
     "gigachat3": render_gigachat3,
+    "apertus": render_apertus,
+    "trinity": render_trinity,
 }
 
 
