@@ -11,7 +11,8 @@ llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the X
 qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values;
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
 granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; the JSON call objects of
-longcat, jamba, phi4_mini_json, internlm, xlam and gigachat3) and each
+longcat, jamba, phi4_mini_json, internlm, xlam and gigachat3; apertus's name-keyed objects; trinity's
+call inside the reasoning) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -104,6 +105,8 @@ DIALECTS = (
     "internlm",
     "xlam",
     "gigachat3",
+    "apertus",
+    "trinity",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -159,6 +162,8 @@ END_MARKERS = {
     "internlm": "<|action_end|>",
     "xlam": "```",
     "gigachat3": "</s>",
+    "apertus": "<|tools_suffix|>",
+    "trinity": "</tool_call>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -324,6 +329,10 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f"{lead}\n```json\n[{call_object}]\n```"
     if dialect == "gigachat3":
         return f"{lead}<|message_sep|>\n\nfunction call<|role_sep|>\n{call_object}</s>"
+    if dialect == "apertus":  # name-keyed
+        return f'{lead} <|tools_prefix|>[{{"{FUNCTION_NAME}": {arguments}}}]<|tools_suffix|>'
+    if dialect == "trinity":  # the call inside the reasoning
+        return f"<think>{lead}\n<tool_call>\n{call_object}\n</tool_call>\n</think>Done."
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

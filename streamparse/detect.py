@@ -38,6 +38,7 @@ granite_20b_fc  ``<function_call>``
 hunyuan_a13b    ``<tool_calls>[`` (its prompt spells the array out), or
                 ``<tool_calls>`` and its role token ``<|extra_0|>``
 longcat         ``<longcat_tool_call>``
+apertus         ``<|tools_prefix|>``
 phi4_mini_json  ``functools[`` (vLLM's Phi-4-mini template spells it out)
 internlm        ``<|action_start|>`` and ``<|plugin|>``
 xlam            ``make calls in a single JSON array`` (the xLAM-2 prompt)
@@ -90,6 +91,8 @@ granite         ``granite3``
 hunyuan_a13b    ``hunyuana13b``
 cohere_command4 ``commanda``
 longcat         ``longcat``
+apertus         ``apertus``
+trinity         ``trinity`` (no template rule: its template is hermes's)
 jamba           ``jamba`` (no template rule: its ``<tool_calls>`` is
                 minimax_m1's)
 phi4_mini_json  ``phi4mini``
@@ -155,6 +158,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("hunyuan_a13b", ("<tool_calls>[",)),
     _TemplateRule("hunyuan_a13b", ("<tool_calls>", "<|extra_0|>")),
     _TemplateRule("longcat", ("<longcat_tool_call>",)),
+    _TemplateRule("apertus", ("<|tools_prefix|>",)),
     _TemplateRule("phi4_mini_json", ("functools[",)),
     _TemplateRule("internlm", ("<|action_start|>", "<|plugin|>")),
     _TemplateRule("xlam", ("make calls in a single JSON array",)),
@@ -191,6 +195,8 @@ _MODEL_RULES = (
     _ModelRule("hunyuan_a13b", ("hunyuana13b",)),
     _ModelRule("cohere_command4", ("commanda",)),
     _ModelRule("longcat", ("longcat",)),
+    _ModelRule("apertus", ("apertus",)),
+    _ModelRule("trinity", ("trinity",)),
     _ModelRule("jamba", ("jamba",)),
     _ModelRule("phi4_mini_json", ("phi4mini",)),
     _ModelRule("internlm", ("internlm", "interns1")),

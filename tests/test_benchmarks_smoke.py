@@ -48,6 +48,8 @@ DIALECTS = (
     "internlm",
     "xlam",
     "gigachat3",
+    "apertus",
+    "trinity",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -40,9 +40,10 @@ SUMMARY = (
 MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
-MORE += ("longcat", "phi4_mini_json", "internlm", "xlam", "gigachat3")  # issue 15, group B
+MORE += ("longcat", "phi4_mini_json", "internlm", "xlam", "gigachat3", "apertus")  # issue 15, group B
 # Dialects detected by model id only: no template of theirs was at hand to take a marker from.
-MODEL_ID_ONLY = ("jamba",)
+# trinity's template is hermes's: the template rule for <tool_call> says hermes.
+MODEL_ID_ONLY = ("jamba", "trinity")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -253,6 +254,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
             '[{"name": "tool_call_name", "arguments": {"arg1": "value1"}}]'
         ),
     },
+    "apertus": {
+        "history": "{{- '<|tools_prefix|>' + tool_calls | tojson + '<|tools_suffix|>' }}",
+    },
     "gigachat3": {
         "gigachat_3": "{{- '<|message_sep|>\\n\\nfunction call<|role_sep|>\\n' + tc | tojson }}",
         "gigachat_3_1": "{{- '<|function_call|>' + tc | tojson }}",
@@ -344,6 +348,8 @@ MODELS: dict[str, tuple[str, ...]] = {
     "internlm": ("internlm/internlm2_5-7b-chat", "internlm/Intern-S1", "internlm/Intern-S1-mini"),
     "xlam": ("Salesforce/Llama-xLAM-2-8b-fc-r", "Salesforce/xLAM-2-32b-fc-r"),
     "gigachat3": ("ai-sage/GigaChat3-10B-A1.8B", "ai-sage/GigaChat3-702B-A36B-preview"),
+    "apertus": ("swiss-ai/Apertus-8B-Instruct-2509", "swiss-ai/Apertus-70B-Instruct-2509"),
+    "trinity": ("arcee-ai/Trinity-Large-Thinking", "arcee-ai/Trinity-Mini"),
 }
 
 MODEL_CASES = [

@@ -19,7 +19,9 @@ Every dialect with reasoning markers answers the same questions:
   (Qwen3.5 does this; vLLM's and SGLang's Qwen3 reasoning parsers end the
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
   ``deepseek_v41``: vLLM's V4 grammar ends it at the block), and in ``kimi_k3`` (its
-  ``tools`` and ``response`` openers are special tokens, never prose). In every other dialect it is reasoning text (DIALECTS.md
+  ``tools`` and ``response`` openers are special tokens, never prose). In ``trinity`` and
+  ``apertus`` a call block inside the reasoning is a call and the reasoning resumes after it
+  (the text after the block up to ``CLOSE`` is reasoning). In every other dialect it is reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
   header ends the analysis body whatever follows.
@@ -83,6 +85,8 @@ class ReasoningDialect:
     call_ends_reasoning: bool
     # Markup of the dialect that cannot open a call on its own.
     look_alike: str
+    # A complete call block inside the reasoning is a call, and the reasoning resumes after it.
+    call_suspends_reasoning: bool = False
 
 
 REASONING_DIALECTS = (
@@ -239,6 +243,25 @@ REASONING_DIALECTS = (
         look_alike=f'<|plugin|>\n{{"name": "f", "parameters": {ARGUMENTS}}}<|action_end|>',
     ),
     ReasoningDialect(
+        "apertus",
+        "<|inner_prefix|>",
+        "<|inner_suffix|>",
+        call=f'<|tools_prefix|>[{{"f": {ARGUMENTS}}}]<|tools_suffix|>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'[{{"f": {ARGUMENTS}}}]<|tools_suffix|>',
+        call_suspends_reasoning=True,
+    ),
+    ReasoningDialect(
+        "trinity",
+        *THINK,
+        call=f'<tool_call>\n{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+        call_suspends_reasoning=True,
+    ),
+    ReasoningDialect(
         "xlam",
         *THINK,
         call=f'```json\n[{{"name": "f", "arguments": {ARGUMENTS}}}]\n```',
@@ -268,6 +291,9 @@ def shared_cases(d: ReasoningDialect) -> list[Case]:
     calls = (d.expected_call,)
     if d.call_ends_reasoning:
         call_before_close = Expect(reasoning="plan ", calls=calls, content=f"{closer}Hi")
+        prompt_opened_call = Expect(reasoning="plan ", calls=calls)
+    elif d.call_suspends_reasoning:
+        call_before_close = Expect(reasoning="plan ", calls=calls, content="Hi")
         prompt_opened_call = Expect(reasoning="plan ", calls=calls)
     else:
         call_before_close = Expect(reasoning=f"plan {call}", content="Hi")
