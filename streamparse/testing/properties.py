@@ -162,9 +162,10 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "mistral": _MISTRAL_ID,
     "cohere_command4": _COHERE_KEYS,
     "kimi_k3": _XTML_ATTRIBUTES,
-    # Markers that are words: glued to the text before them, they make one word with it.
-    "phi4_mini_json": re.compile("functools"),
-    "gigachat3": re.compile(r"function call<\|role_sep\|>"),
+    # Markers that are words: glued to the text before them, they make one word with it, which
+    # the marker splits (in content) or not (inside a string): that word is not compared.
+    "phi4_mini_json": re.compile(r"\w*functools"),
+    "gigachat3": re.compile(r"\w*function call<\|role_sep\|>"),
 }
 
 
