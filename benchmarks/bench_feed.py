@@ -332,7 +332,7 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     if dialect == "apertus":  # name-keyed
         return f'{lead} <|tools_prefix|>[{{"{FUNCTION_NAME}": {arguments}}}]<|tools_suffix|>'
     if dialect == "trinity":  # the call inside the reasoning
-        return f"<think>{lead}\n<tool_call>\n{call_object}\n</tool_call>\n</think>Done."
+        return f"<think>Writing it.\n<tool_call>\n{call_object}\n</tool_call>\n</think>{lead}"
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 
