@@ -11,7 +11,8 @@ llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the X
 qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values;
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
 granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; minimax_m3, parameters as
-elements named after them) and each
+elements named after them; the JSON call objects of longcat, jamba, phi4_mini_json, internlm, xlam and
+gigachat3; apertus's name-keyed objects; trinity's call inside the reasoning) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -106,6 +107,14 @@ DIALECTS = (
     "step3",
     "k2_horizon",
     "minimax_m3",
+    "longcat",
+    "jamba",
+    "phi4_mini_json",
+    "internlm",
+    "xlam",
+    "gigachat3",
+    "apertus",
+    "trinity",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -165,6 +174,14 @@ END_MARKERS = {
     "step3": "</steptml:parameter>",
     "k2_horizon": "</ifm|arg_value>",
     "minimax_m3": f"{MINIMAX_M3_NAMESPACE}</content>",
+    "longcat": "</longcat_tool_call>",
+    "jamba": "</tool_calls>",
+    "phi4_mini_json": "]",
+    "internlm": "<|action_end|>",
+    "xlam": "```",
+    "gigachat3": "</s>",
+    "apertus": "<|tools_suffix|>",
+    "trinity": "</tool_call>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -356,6 +373,23 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     if dialect == "lfm2":  # the same list between LFM2's markers, after the content
         kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
         return f"{lead}<|tool_call_start|>[{FUNCTION_NAME}({kwargs})]<|tool_call_end|>"
+    call_object = f'{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}'
+    if dialect == "longcat":
+        return f"{lead}\n<longcat_tool_call>\n{call_object}\n</longcat_tool_call>"
+    if dialect == "jamba":
+        return f"{lead} <tool_calls>[{call_object}]</tool_calls>"
+    if dialect == "phi4_mini_json":
+        return f"{lead} functools[{call_object}]"
+    if dialect == "internlm":
+        return f"{lead}<|action_start|><|plugin|>\n{call_object}<|action_end|>"
+    if dialect == "xlam":  # a fenced array after prose
+        return f"{lead}\n```json\n[{call_object}]\n```"
+    if dialect == "gigachat3":
+        return f"{lead}<|message_sep|>\n\nfunction call<|role_sep|>\n{call_object}</s>"
+    if dialect == "apertus":  # name-keyed
+        return f'{lead} <|tools_prefix|>[{{"{FUNCTION_NAME}": {arguments}}}]<|tools_suffix|>'
+    if dialect == "trinity":  # the call inside the reasoning
+        return f"<think>Writing it.\n<tool_call>\n{call_object}\n</tool_call>\n</think>{lead}"
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 

@@ -432,6 +432,12 @@ _MAX_KEY = 64
 class CallObjectScanner:
     """Reads ``{"name": ..., "arguments": ..., ...}`` member by member, and decides whether it is a call.
 
+    With ``name_is_key`` the object is name-keyed instead (Apertus's
+    ``{"get_weather": {...}}``): its first key is the name (at most 64
+    characters, as every key here) and its value the arguments; the call
+    commits when that key closes, and any further member is skipped and
+    listed in ``unexpected``.
+
     Feed it the text after the opening brace. The members of a call are
     the name (a string under a key of ``name_keys``: ``"name"``, Cohere's
     ``"tool_name"``), one arguments member (a key of ``args_keys``),
@@ -476,6 +482,7 @@ class CallObjectScanner:
         "_key_len",
         "_max_name",
         "_member",
+        "_name_is_key",
         "_name_keys",
         "_name_seen",
         "_raw",
@@ -502,8 +509,10 @@ class CallObjectScanner:
         capture: tuple[str, ...] = (),
         max_name: int = 1024,
         name_keys: tuple[str, ...] = ("name",),
+        name_is_key: bool = False,
     ) -> None:
         self._name_keys = name_keys
+        self._name_is_key = name_is_key
         self._args_keys = args_keys
         self._capture = capture
         self._max_name = max_name
@@ -643,6 +652,16 @@ class CallObjectScanner:
         self._key = [key]
         if self.rejected:
             self._member = _SKIP
+        elif self._name_is_key and not self._name_seen:
+            # ``{"NAME": ARGS}``: the first key names the call, its value is the arguments.
+            self._name_seen = True
+            self._member = _ARGS
+            if not key:
+                return self._reject(end)
+            self.name = key
+            self.args_seen = True
+            self.ready = True
+            return end
         elif key in self._name_keys and not self._name_seen:
             self._name_seen = True
             self._member = _NAME

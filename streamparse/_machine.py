@@ -221,6 +221,9 @@ class Machine:
         self._run_index = -1
         self._run_parts: list[str] = []
         self._wrapper = _NO_WRAPPER
+        # What text inside a wrapper that is not a call becomes: content, or reasoning for a
+        # wrapper opened inside the reasoning by open_wrapper_in_reasoning (see there).
+        self._stray_kind = TEXT
         self._wrapper_raw: list[str] = []
         self._wrapper_raw_len = 0
         self._wrapper_content: list[str] = []
@@ -259,7 +262,11 @@ class Machine:
         self._object_held = 0
         self._object_bound = MAX_PENDING
         self._scanner = CallObjectScanner(
-            self.SCANNER_ARGS_KEYS, self.SCANNER_CAPTURE, MAX_HEADER, self.SCANNER_NAME_KEYS
+            self.SCANNER_ARGS_KEYS,
+            self.SCANNER_CAPTURE,
+            MAX_HEADER,
+            self.SCANNER_NAME_KEYS,
+            self.SCANNER_NAME_IS_KEY,
         )
         self._value = JsonSkimmer()
         state = self.INITIAL_STATE or self.CONTENT
@@ -506,6 +513,24 @@ class Machine:
         self._enter(self.WRAPPER_STATE)
         return True
 
+    # A wrapper whose begin marker is followed by a header before its body (granite-like
+    # ``functools[``, InternLM's ``<|action_start|><|plugin|>``): the header is read in
+    # WRAPPER_HEADER_STATE (usually with expect_call), all of it held with the wrapper.
+    WRAPPER_HEADER_STATE: ClassVar[Enum | None] = None
+
+    def open_wrapper_header(self, marker: str) -> bool:
+        """A begin marker whose header follows: held, with the header, until a call commits."""
+        assert self.WRAPPER_HEADER_STATE is not None
+        self.open_wrapper(marker)
+        self._enter(self.WRAPPER_HEADER_STATE)
+        return True
+
+    def end_wrapper_header(self, marker: str) -> bool:
+        """The header's last marker (``[``, ``<|plugin|>``): held; the wrapper's body follows."""
+        self.separator(marker)
+        self._enter(self._home())
+        return True
+
     def close_wrapper(self, marker: str) -> bool:
         if self._wrapper == _WRAPPER_PENDING:
             self._wrapper_raw.append(marker)  # a wrapper that held no call is content in full
@@ -525,19 +550,47 @@ class Machine:
             self._fail_wrapper()
         else:
             self._wrapper = _NO_WRAPPER
-            self._enter(self.AFTER_WRAPPER_STATE or self.CONTENT)
+            if self._stray_kind != TEXT:
+                self._resume_reasoning()
+            else:
+                self._enter(self.AFTER_WRAPPER_STATE or self.CONTENT)
+
+    # Calls inside the reasoning, suspending it (trinity, apertus): a call block that opens in
+    # the reasoning is read as a call block, and the reasoning resumes after it. Text of the
+    # block that is not a call (all of it, when no call commits in it) is reasoning. A
+    # dialect opts in per marker, in its REASONING_STATE's table.
+
+    def open_wrapper_in_reasoning(self, marker: str) -> bool:
+        """A wrapper begin marker inside the reasoning: the wrapper suspends it."""
+        self.open_wrapper(marker)
+        self._stray_kind = REASONING
+        return True
+
+    def open_wrapper_header_in_reasoning(self, marker: str) -> bool:
+        """:meth:`open_wrapper_header` inside the reasoning: the wrapper suspends it."""
+        self.open_wrapper_header(marker)
+        self._stray_kind = REASONING
+        return True
+
+    def _resume_reasoning(self) -> None:
+        assert self.REASONING_STATE is not None
+        self._stray_kind = TEXT
+        self._enter(self.REASONING_STATE)
 
     def _fail_wrapper(self) -> None:
         if self._wrapper_raw:
             raw = "".join(self._wrapper_raw)
             self._note_failure(raw, self._wrapper_at, "a tool call after the marker that opens the calls")
-            self._emit(TEXT, -1, raw)
+            self._emit(self._stray_kind, -1, raw)
         self._wrapper_raw = []
         self._wrapper_raw_len = 0
         self._wrapper_content = []
         self._call_raw = []
         self._wrapper = _NO_WRAPPER
-        self._enter(self.CONTENT)
+        if self._stray_kind != TEXT:
+            self._resume_reasoning()
+        else:
+            self._enter(self.CONTENT)
 
     def _pending_room(self, text: str) -> int:
         """How much of ``text`` a pending wrapper can still hold (all of it otherwise)."""
@@ -565,7 +618,7 @@ class Machine:
             if stray:
                 self._wrapper_content.append(stray)
         elif stray:
-            self._emit(TEXT, -1, stray)
+            self._emit(self._stray_kind, -1, stray)
         return len(text)
 
     def gap_markup(self, marker: str) -> bool:
@@ -714,7 +767,7 @@ class Machine:
         if self._wrapper == _WRAPPER_PENDING:
             self._wrapper_content.extend(self._call_raw)
         elif self._call_raw:
-            self._emit(TEXT, -1, "".join(self._call_raw))
+            self._emit(self._stray_kind, -1, "".join(self._call_raw))
         self._call_raw = []
         self._enter(self._home())
         return False
@@ -746,7 +799,7 @@ class Machine:
         if self._wrapper == _WRAPPER_PENDING:
             self._wrapper = _WRAPPER_OPEN
             if self._wrapper_content:
-                self._emit(TEXT, -1, "".join(self._wrapper_content))
+                self._emit(self._stray_kind, -1, "".join(self._wrapper_content))
             self._wrapper_raw = []
             self._wrapper_raw_len = 0
             self._wrapper_content = []
@@ -1018,6 +1071,8 @@ class Machine:
     SCANNER_NAME_KEYS: ClassVar[tuple[str, ...]] = ("name",)
     SCANNER_ARGS_KEYS: ClassVar[tuple[str, ...]] = ("arguments", "parameters")
     SCANNER_CAPTURE: ClassVar[tuple[str, ...]] = ()
+    # Name-keyed call objects, ``{"NAME": ARGS}`` (apertus): the first key is the name.
+    SCANNER_NAME_IS_KEY: ClassVar[bool] = False
 
     def open_call_object(self, marker: str) -> bool:
         """``{`` of a ``{"name": ..., "arguments": ...}`` object."""
@@ -1108,10 +1163,10 @@ class Machine:
             self._wrapper_content.append(buf[pos : pos + room])
             if pos + room < stop:
                 self._fail_wrapper()
-                self._emit(TEXT, -1, buf[pos + room : stop])
+                self._emit(self._stray_kind, -1, buf[pos + room : stop])
                 self._enter(state)
         elif stop > pos:
-            self._emit(TEXT, -1, buf[pos:stop])
+            self._emit(self._stray_kind, -1, buf[pos:stop])
         if scanner.status != MORE:
             self._enter(self._home())
         return stop

@@ -49,6 +49,13 @@ k2_horizon      ``<ifm|tool_call>``
 step3           ``<steptml:invoke``
 mimo            ``<tool_call><function=`` (MiMo's template writes the block
                 without newlines, so values are read verbatim)
+longcat         ``<longcat_tool_call>``
+apertus         ``<|tools_prefix|>``
+phi4_mini_json  ``functools[`` (vLLM's Phi-4-mini template spells it out)
+internlm        ``<|action_start|>`` and ``<|plugin|>``
+xlam            ``make calls in a single JSON array`` (the xLAM-2 prompt)
+gigachat3       ``function call<|role_sep|>`` (GigaChat 3), or
+                ``<|function_call|>`` (GigaChat 3.1)
 qwen3_coder     ``<tool_call>`` and ``<function=``
 glm45           ``<tool_call>`` and ``<arg_key>``
 hermes          ``<tool_call>``
@@ -106,6 +113,15 @@ granite_20b_fc  ``granite20bfunctioncalling``
 granite         ``granite3``
 hunyuan_a13b    ``hunyuana13b``
 cohere_command4 ``commanda``
+longcat         ``longcat``
+apertus         ``apertus``
+trinity         ``trinity`` (no template rule: its template is hermes's)
+jamba           ``jamba`` (no template rule: its ``<tool_calls>`` is
+                minimax_m1's)
+phi4_mini_json  ``phi4mini``
+internlm        ``internlm``, ``interns1``
+xlam            ``xlam``
+gigachat3       ``gigachat3``
 hermes          ``hermes``, ``qwq``, ``qwen2.5``, ``qwen3``
 pythonic        ``llama4``
 llama3_json     ``llama3.1``, ``llama3.2``, ``llama3.3``
@@ -173,6 +189,13 @@ _TEMPLATE_RULES = (
     _TemplateRule("k2_horizon", ("<ifm|tool_call>",)),
     _TemplateRule("step3", ("<steptml:invoke",)),
     _TemplateRule("mimo", ("<tool_call><function=",)),
+    _TemplateRule("longcat", ("<longcat_tool_call>",)),
+    _TemplateRule("apertus", ("<|tools_prefix|>",)),
+    _TemplateRule("phi4_mini_json", ("functools[",)),
+    _TemplateRule("internlm", ("<|action_start|>", "<|plugin|>")),
+    _TemplateRule("xlam", ("make calls in a single JSON array",)),
+    _TemplateRule("gigachat3", ("function call<|role_sep|>",)),
+    _TemplateRule("gigachat3", ("<|function_call|>",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
     _TemplateRule("hermes", ("<tool_call>",)),
@@ -212,6 +235,14 @@ _MODEL_RULES = (
     _ModelRule("granite", ("granite3",)),
     _ModelRule("hunyuan_a13b", ("hunyuana13b",)),
     _ModelRule("cohere_command4", ("commanda",)),
+    _ModelRule("longcat", ("longcat",)),
+    _ModelRule("apertus", ("apertus",)),
+    _ModelRule("trinity", ("trinity",)),
+    _ModelRule("jamba", ("jamba",)),
+    _ModelRule("phi4_mini_json", ("phi4mini",)),
+    _ModelRule("internlm", ("internlm", "interns1")),
+    _ModelRule("xlam", ("xlam",)),
+    _ModelRule("gigachat3", ("gigachat3",)),
     _ModelRule("hermes", ("hermes", "qwq", "qwen2.5", "qwen3")),
     _ModelRule("pythonic", ("llama4",)),
     _ModelRule("llama3_json", ("llama3.1", "llama3.2", "llama3.3")),

@@ -67,6 +67,14 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "cohere_command4": (_VLLM, _SGLANG),
     "granite": (_VLLM,),
     "step3": (_VLLM, _SGLANG),
+    "longcat": (_VLLM,),
+    "jamba": (_VLLM,),
+    "phi4_mini_json": (_VLLM,),
+    "internlm": (_VLLM,),
+    "xlam": (_VLLM,),
+    "gigachat3": (_VLLM, _SGLANG),
+    "apertus": (_VLLM,),
+    "trinity": (_SGLANG,),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
@@ -106,15 +114,16 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     "cohere_command3": ("cohere_command4", {}, (_VLLM,)),
     "granite-20b-fc": ("granite_20b_fc", {}, (_VLLM,)),
     "hunyuan": ("hy_v3", {}, (_SGLANG,)),  # SGLang's one detector for Hy3 and Hy4 (hy_v3 reads both)
+    # SGLang's InternLM detector (the spaced <|action_start|> <|plugin|>), with Intern-S1's <think>.
+    "interns1": ("internlm", {}, (_SGLANG,)),
+    "apertus2509": ("apertus", {}, (_SGLANG,)),
 }
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a
 # suggestion of a similar-looking name of another format (deepseek_v32 is not deepseek_v3).
 _NOT_YET: dict[str, str] = {
     "ling3": "glm45 where a tool call also ends the reasoning",
-    "trinity": "hermes with tool calls written inside the reasoning",
     "ernie45": "hermes with a <response> wrapper that is markup",
-    "xlam": "json_array behind fences, <tool_call> tags or </think>",
 }
 
 

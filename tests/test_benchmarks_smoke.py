@@ -50,6 +50,14 @@ DIALECTS = (
     "step3",
     "k2_horizon",
     "minimax_m3",
+    "longcat",
+    "jamba",
+    "phi4_mini_json",
+    "internlm",
+    "xlam",
+    "gigachat3",
+    "apertus",
+    "trinity",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -20,11 +20,12 @@ Every dialect with reasoning markers answers the same questions:
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
   ``deepseek_v41``: vLLM's V4 grammar ends it at the block), in ``kimi_k3`` (its
   ``tools`` and ``response`` openers are special tokens, never prose) and in ``gemma4``
-  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does). In every other dialect
+  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does). In ``trinity`` and
+  ``apertus`` a call block inside the reasoning is a call and the reasoning resumes after it
+  (the text after the block up to ``CLOSE`` is reasoning). In every other dialect
   (``minimax_m3`` included: vLLM's M3 reasoning parser ends only at ``</mm:think>``) it is
-  reasoning text (DIALECTS.md
-  §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
-  only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
+  reasoning text (DIALECTS.md §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest
+  read calls only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
   header ends the analysis body whatever follows.
 * Markup that looks like part of a call but cannot open one is reasoning
   text in every dialect.
@@ -32,8 +33,8 @@ Every dialect with reasoning markers answers the same questions:
   non-thinking reply may begin with one; vLLM and SGLang drop it).
 
 Dialects without reasoning markers (``llama3_json``, ``json_array``,
-``pythonic``, ``granite``, ``granite_20b_fc``, ``functiongemma``) refuse ``start_in_reasoning=True``
-with a ``UsageError``
+``pythonic``, ``granite``, ``granite_20b_fc``, ``functiongemma``, ``jamba``, ``phi4_mini_json``,
+``gigachat3``) refuse ``start_in_reasoning=True`` with a ``UsageError``
 wherever a parser is configured (``StreamParser``, ``parse``,
 ``ChunkStream``, the proxy): silently ignoring it would show the model's
 reasoning to users as content. Their ``<think>`` text is content (a call
@@ -89,6 +90,8 @@ class ReasoningDialect:
     call_ends_reasoning: bool
     # Markup of the dialect that cannot open a call on its own.
     look_alike: str
+    # A complete call block inside the reasoning is a call, and the reasoning resumes after it.
+    call_suspends_reasoning: bool = False
 
 
 REASONING_DIALECTS = (
@@ -296,6 +299,51 @@ REASONING_DIALECTS = (
         call_ends_reasoning=False,
         look_alike=']<]minimax[>[<invoke name="f">\n]<]minimax[>[<a>1]<]minimax[>[</a>\n]<]minimax[>[</invoke>',
     ),
+    # Issue 15, group B: as hermes, a block inside the reasoning is reasoning text.
+    ReasoningDialect(
+        "longcat",
+        "<longcat_think>",
+        "</longcat_think>",
+        call=f'<longcat_tool_call>\n{{"name": "f", "arguments": {ARGUMENTS}}}\n</longcat_tool_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'{{"name": "f", "arguments": {ARGUMENTS}}}\n</longcat_tool_call>',
+    ),
+    ReasoningDialect(
+        "internlm",
+        *THINK,
+        call=f'<|action_start|><|plugin|>\n{{"name": "f", "parameters": {ARGUMENTS}}}<|action_end|>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'<|plugin|>\n{{"name": "f", "parameters": {ARGUMENTS}}}<|action_end|>',
+    ),
+    ReasoningDialect(
+        "apertus",
+        "<|inner_prefix|>",
+        "<|inner_suffix|>",
+        call=f'<|tools_prefix|>[{{"f": {ARGUMENTS}}}]<|tools_suffix|>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'[{{"f": {ARGUMENTS}}}]<|tools_suffix|>',
+        call_suspends_reasoning=True,
+    ),
+    ReasoningDialect(
+        "trinity",
+        *THINK,
+        call=f'<tool_call>\n{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+        call_suspends_reasoning=True,
+    ),
+    ReasoningDialect(
+        "xlam",
+        *THINK,
+        call=f'```json\n[{{"name": "f", "arguments": {ARGUMENTS}}}]\n```',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'[{{"name": "f", "arguments": {ARGUMENTS}}}]\n',
+    ),
 )
 
 
@@ -318,6 +366,9 @@ def shared_cases(d: ReasoningDialect) -> list[Case]:
     calls = (d.expected_call,)
     if d.call_ends_reasoning:
         call_before_close = Expect(reasoning="plan ", calls=calls, content=f"{closer}Hi")
+        prompt_opened_call = Expect(reasoning="plan ", calls=calls)
+    elif d.call_suspends_reasoning:
+        call_before_close = Expect(reasoning="plan ", calls=calls, content="Hi")
         prompt_opened_call = Expect(reasoning="plan ", calls=calls)
     else:
         call_before_close = Expect(reasoning=f"plan {call}", content="Hi")
@@ -531,6 +582,9 @@ NO_REASONING_DIALECTS = {
 NO_REASONING_MARKED_CALLS = (
     ("granite", '<|tool_call|>[{"name": "f", "arguments": {"a": 1}}]'),
     ("granite_20b_fc", '<function_call> {"name": "f", "arguments": {"a": 1}}'),
+    ("jamba", '<tool_calls>[{"name": "f", "arguments": {"a": 1}}]</tool_calls>'),
+    ("phi4_mini_json", 'functools[{"name": "f", "arguments": {"a": 1}}]'),
+    ("gigachat3", '<|message_sep|>\n\nfunction call<|role_sep|>\n{"name": "f", "arguments": {"a": 1}}'),
 )
 
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .._machine import Lex, Machine, Scan
+from .._machine import Lex, Machine, MarkerAction, Scan, StateSpec
 from ..registry import register
 
 CALL_BEGIN = "<tool_call>"
@@ -54,6 +54,37 @@ class State(Enum):
     PYTHON_OBJECT = "python_object"
 
 
+def hermes_states(
+    call_begin: str, call_end: str, think_open: str, think_close: str, reasoning_calls: bool = False
+) -> dict[Enum, StateSpec]:
+    """The states of a Hermes-style dialect with its own marker strings (longcat).
+
+    ``reasoning_calls``: a block inside the reasoning is a call block, and the
+    reasoning resumes after it (trinity); else it is reasoning text.
+    """
+    reasoning: dict[str | tuple[str, ...], MarkerAction] = {think_close: Machine.to_content}
+    if reasoning_calls:
+        reasoning[call_begin] = Machine.open_wrapper_in_reasoning
+    return {
+        State.CONTENT: Lex(
+            Machine.content,
+            {think_open: Machine.to_reasoning, call_begin: Machine.open_wrapper},
+        ),
+        State.REASONING: Lex(Machine.reasoning, reasoning),
+        State.BLOCK: Lex(
+            Machine.gap,
+            {
+                call_end: Machine.close_wrapper,
+                OBJECT_BEGIN: Machine.open_call_object,
+                PYTHON_OBJECT_BEGIN: Machine.open_python_call_object,
+                call_begin: Machine.close_wrapper_and_reread,
+            },
+        ),
+        State.OBJECT: Scan(Machine.call_object),
+        State.PYTHON_OBJECT: Scan(Machine.python_call_object),
+    }
+
+
 class Hermes(Machine):
     name = "hermes"
     CONTENT = State.CONTENT
@@ -62,24 +93,7 @@ class Hermes(Machine):
     OBJECT_STATE = State.OBJECT
     PYTHON_OBJECT_STATE = State.PYTHON_OBJECT
 
-    STATES = {
-        State.CONTENT: Lex(
-            Machine.content,
-            {THINK_OPEN: Machine.to_reasoning, CALL_BEGIN: Machine.open_wrapper},
-        ),
-        State.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
-        State.BLOCK: Lex(
-            Machine.gap,
-            {
-                CALL_END: Machine.close_wrapper,
-                OBJECT_BEGIN: Machine.open_call_object,
-                PYTHON_OBJECT_BEGIN: Machine.open_python_call_object,
-                CALL_BEGIN: Machine.close_wrapper_and_reread,
-            },
-        ),
-        State.OBJECT: Scan(Machine.call_object),
-        State.PYTHON_OBJECT: Scan(Machine.python_call_object),
-    }
+    STATES = hermes_states(CALL_BEGIN, CALL_END, THINK_OPEN, THINK_CLOSE)
 
 
 register(Hermes)

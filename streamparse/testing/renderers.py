@@ -49,6 +49,14 @@ __all__ = [
     "render_llama3_json",
     "render_mimo",
     "render_minimax_m1",
+    "render_longcat",
+    "render_jamba",
+    "render_phi4_mini_json",
+    "render_internlm",
+    "render_xlam",
+    "render_gigachat3",
+    "render_apertus",
+    "render_trinity",
     "render_mistral",
     "render_glm45",
     "render_minimax_m2",
@@ -1467,6 +1475,219 @@ def render_minimax_m3(sample: Sample) -> Rendered:
     )
 
 
+# -- issue 15, group B: JSON call objects behind other markers ------------------------------
+
+
+def render_longcat(sample: Sample) -> Rendered:
+    """LongCat-Flash: ``<longcat_think>R</longcat_think>content`` then
+    ``\\n<longcat_tool_call>\\n{"name": ..., "arguments": ...}\\n</longcat_tool_call>`` per call.
+
+    The newline before each block is content, as in hermes.
+    """
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write("<longcat_think>" + sample.reasoning + "</longcat_think>")
+    out.write(sample.content)
+    content = sample.content
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write("\n<longcat_tool_call>\n")
+        expected.append(_write_call_object(out, call, sample))
+        out.write("\n</longcat_tool_call>")
+        content += "\n"
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(), content + sample.content_after, sample.reasoning or "", tuple(expected), tuple(out.spans)
+    )
+
+
+def render_jamba(sample: Sample) -> Rendered:
+    """Jamba: ``content<tool_calls>[{"name": ..., "arguments": ...}, ...]</tool_calls>``.
+
+    Pretty-printed arrays when not compact.
+    """
+    out = _Writer()
+    out.write(sample.content)
+    expected: tuple[ExpectedCall, ...] = ()
+    if sample.calls:
+        out.write("<tool_calls>[" if sample.compact else "<tool_calls>\n[\n  ")
+        expected = _write_call_objects(out, sample, ", " if sample.compact else ",\n  ")
+        out.write("]</tool_calls>" if sample.compact else "\n]\n</tool_calls>")
+    out.write(sample.content_after)
+    return Rendered(out.text(), sample.content + sample.content_after, "", expected, tuple(out.spans))
+
+
+def render_phi4_mini_json(sample: Sample) -> Rendered:
+    """Phi-4-mini: ``content functools[{"name": ..., "arguments": ...}, ...]``.
+
+    Text after the array is content from its first non-whitespace character.
+    """
+    out = _Writer()
+    out.write(sample.content)
+    if not sample.calls:
+        return Rendered(out.text(), sample.content, "", (), ())
+    out.write("functools[" if sample.compact else "functools [\n  ")
+    key = "parameters" if sample.first_index % 2 else "arguments"
+    expected = _write_call_objects(out, sample, ", " if sample.compact else ",\n  ", key)
+    out.write("]" if sample.compact else "\n]")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(), sample.content + sample.content_after.lstrip(), "", expected, tuple(out.spans)
+    )
+
+
+def render_internlm(sample: Sample) -> Rendered:
+    """InternLM2 / Intern-S1: ``<think>R</think>content`` then
+    ``<|action_start|><|plugin|>\\n{"name": ..., "parameters": ...}<|action_end|>`` per call.
+
+    Odd ``first_index``: SGLang's spelling with a space, ``<|action_start|> <|plugin|>``.
+    """
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write("<think>" + sample.reasoning + "</think>")
+    out.write(sample.content)
+    start = "<|action_start|> <|plugin|>\n" if sample.first_index % 2 else "<|action_start|><|plugin|>\n"
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write(start)
+        expected.append(_write_call_object(out, call, sample, "parameters"))
+        out.write("<|action_end|>")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
+_XLAM_WRAPPERS = (
+    ("```json\n[", "]\n```"),
+    ("<tool_call>[", "]</tool_call>"),
+    ("```\n[", "]\n```"),
+    ("[TOOL_CALLS][", "]"),
+)
+
+
+def render_xlam(sample: Sample) -> Rendered:
+    """xLAM-2: ``<think>R</think>`` then a bare ``[{"name": ..., "arguments": ...}, ...]`` (no
+    content), or content and the array in a ```` ```json ```` fence, ``<tool_call>`` tags,
+    a plain fence or after ``[TOOL_CALLS]`` (by ``first_index``).
+
+    Text after the calls is content from its first non-whitespace character.
+    """
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write("<think>" + sample.reasoning + "</think>")
+    out.write(sample.content)
+    if not sample.calls:
+        return Rendered(out.text(), sample.content, sample.reasoning or "", (), ())
+    content = sample.content
+    variant = sample.first_index % 5
+    begin, end = ("[", "]") if variant == 4 and not content else _XLAM_WRAPPERS[variant % 4]
+    if begin.startswith("`") and content:
+        # A fence on a line of its own (content ending in a backtick would lengthen it).
+        out.write("\n")
+        content += "\n"
+    if not sample.compact:
+        begin, end = begin[:-1] + "\n[\n  ", "\n" + end
+    out.write(begin)
+    expected = _write_call_objects(out, sample, ", " if sample.compact else ",\n  ")
+    out.write(end)
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        content + sample.content_after.lstrip(),
+        sample.reasoning or "",
+        expected,
+        tuple(out.spans),
+    )
+
+
+def render_gigachat3(sample: Sample) -> Rendered:
+    """GigaChat 3: ``content<|message_sep|>\\n\\nfunction call<|role_sep|>\\n{"name": ..., "arguments": ...}``
+    per call (odd ``first_index``: the ``<|function_call|>`` token instead), and at times ``</s>``.
+
+    Text after the calls is content from its first non-whitespace character.
+    """
+    out = _Writer()
+    out.write(sample.content)
+    header = (
+        "<|function_call|>" if sample.first_index % 2 else "<|message_sep|>\n\nfunction call<|role_sep|>\n"
+    )
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write(header)
+        expected.append(_write_call_object(out, call, sample))
+    out.write(sample.content_after)
+    if sample.first_index % 3 == 0:
+        out.write("</s>")
+    after = sample.content_after.lstrip() if sample.calls else sample.content_after
+    return Rendered(out.text(), sample.content + after, "", tuple(expected), tuple(out.spans))
+
+
+def render_apertus(sample: Sample) -> Rendered:
+    """Apertus: ``<|inner_prefix|>R<|inner_suffix|>content<|tools_prefix|>[{NAME: ARGS}, ...]<|tools_suffix|>``.
+
+    Odd ``first_index`` with reasoning: the tool block is written inside the
+    reasoning block, which resumes after it. Pretty-printed arrays when not compact.
+    """
+    out = _Writer()
+    inside = sample.reasoning is not None and bool(sample.calls) and sample.first_index % 2 == 1
+    if sample.reasoning is not None:
+        out.write("<|inner_prefix|>" + sample.reasoning)
+        if not inside:
+            out.write("<|inner_suffix|>")
+    if not inside:
+        out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    if sample.calls:
+        out.write("<|tools_prefix|>[" if sample.compact else "<|tools_prefix|>[\n  ")
+        for position, call in enumerate(sample.calls):
+            if position:
+                out.write(", " if sample.compact else ",\n  ")
+            arguments = call.encoded(sample.compact, sample.ensure_ascii)
+            out.write("{" + json.dumps(call.name, ensure_ascii=sample.ensure_ascii) + ": ")
+            out.write_arguments(arguments)
+            out.write("}")
+            expected.append(ExpectedCall(None, call.name, arguments))
+        out.write("]<|tools_suffix|>" if sample.compact else "\n]<|tools_suffix|>")
+    if inside:
+        out.write("<|inner_suffix|>" + sample.content)
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
+def render_trinity(sample: Sample) -> Rendered:
+    """Arcee Trinity: hermes blocks; odd ``first_index`` with reasoning: the blocks are written
+    inside ``<think>`` ... ``</think>`` (``<think>\\nR\\n<tool_call>...</tool_call>\\n</think>\\n\\n``).
+    """
+    if sample.reasoning is None or not sample.calls or sample.first_index % 2 == 0:
+        return render_hermes(sample)
+    out = _Writer()
+    out.write("<think>\n" + sample.reasoning + "\n")
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write("<tool_call>\n")
+        expected.append(_write_call_object(out, call, sample))
+        out.write("\n</tool_call>")
+    out.write("\n</think>\n\n" + sample.content + sample.content_after)
+    return Rendered(
+        out.text(),
+        "\n\n" + sample.content + sample.content_after,
+        "\n" + sample.reasoning + "\n\n",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
 RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "cohere_command4": render_cohere_command4,
     "deepseek_v3": render_deepseek_v3,
@@ -1490,6 +1711,14 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "mistral": render_mistral,
     "glm45": render_glm45,
     "minimax_m2": render_minimax_m2,
+    "longcat": render_longcat,
+    "jamba": render_jamba,
+    "phi4_mini_json": render_phi4_mini_json,
+    "internlm": render_internlm,
+    "xlam": render_xlam,
+    "gigachat3": render_gigachat3,
+    "apertus": render_apertus,
+    "trinity": render_trinity,
     "minimax_m3": render_minimax_m3,
     "qwen3_coder": render_qwen3_coder,
     "mimo": render_mimo,
