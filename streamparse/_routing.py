@@ -131,6 +131,8 @@ class RoutedMachine(Machine):
 
     ROUTING: ClassVar[Routing]
     ROUTE_STATES: ClassVar[Mapping[Route, Enum | None]]
+    # Where a message header is read, when HEADER_STATE reads a call's own header (Muse's invokes).
+    MESSAGE_HEADER_STATE: ClassVar[Enum]
     # The first message may start after the prompt's ``<|start|>assistant``, with its role part.
     OPENING = "t" + SPACE
 
@@ -144,6 +146,12 @@ class RoutedMachine(Machine):
             self.fail_call("")
             return 0
         return self.header(text)
+
+    def open_message(self, marker: str) -> bool:
+        """The marker that starts a message: its header follows, held until it ends."""
+        self.open_call(marker)
+        self._enter(self.MESSAGE_HEADER_STATE)
+        return True
 
     def header_channel(self, header: str, marker: str) -> tuple[str, str] | None:
         """``(channel, recipient)`` of a header ended by ``marker``; None: malformed."""
