@@ -99,6 +99,7 @@ DIALECTS = (
     "kimi_k3",
     "gemma4",
     "functiongemma",
+    "muse",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -150,6 +151,7 @@ END_MARKERS = {
     "kimi_k3": XTML_ARGUMENT_END,
     "gemma4": "<tool_call|>",
     "functiongemma": "<end_function_call>",
+    "muse": "</atem:parameter>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -171,6 +173,8 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "kimi_k3": lambda key, value: (
         f'<|open|>argument key="{key}" type="string"<|sep|>{value}{XTML_ARGUMENT_END}'
     ),
+    # No tools: a value that cannot start JSON streams as a string.
+    "muse": lambda key, value: f'<atem:parameter name="{key}">{value}</atem:parameter>\n',
 }
 # Dialects whose values lose their surrounding whitespace.
 STRIPPED_VALUES = ("minimax_m2", "glm45")
@@ -246,6 +250,12 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f"{lead}<|close|>response<|sep|><|open|>tools<|sep|>"
                 f'<|open|>call tool="{FUNCTION_NAME}" index="1"<|sep|>{parameters}'
                 "<|close|>call<|sep|><|close|>tools<|sep|><|close|>message<|sep|>"
+            )
+        if dialect == "muse":  # the content as a commentary message, then a message to the tool
+            return (
+                f" to=commentary<|message|>{lead}<|eom|><|start|>assistant to={FUNCTION_NAME}<|message|>"
+                f'<atem:function_calls>\n<atem:invoke name="{FUNCTION_NAME}">\n{parameters}</atem:invoke>\n'
+                "</atem:function_calls><|eom|>"
             )
         if dialect == "minimax_m2":
             return (

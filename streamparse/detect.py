@@ -27,6 +27,8 @@ gemma4          ``<|tool_call>`` (Gemma 4's call token; its ``<tool_call|>``
 functiongemma   ``<start_function_call>``
 kimi_k2         ``<|tool_calls_section_begin|>``
 kimi_k3         ``<|open|>`` and ``<|sep|>`` (XTML's special tokens)
+muse            ``<atem:function_calls>`` (ATEM; Muse Glimmer's template
+                too: only the model id tells Glimmer apart)
 gpt_oss         ``<|channel|>`` (harmony)
 minimax_m2      ``<minimax:tool_call>``
 seed_oss        ``<seed:tool_call>``
@@ -80,6 +82,8 @@ minimax_m2      ``minimaxm2``
 minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
+muse_glimmer    ``museglimmer``
+muse            ``musespark``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``, ``granite4.2``
                 (Granite 4.2 writes Nemotron-V3's XML)
@@ -138,6 +142,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("functiongemma", ("<start_function_call>",)),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
     _TemplateRule("kimi_k3", ("<|open|>", "<|sep|>")),
+    _TemplateRule("muse", ("<atem:function_calls>",)),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
     _TemplateRule("seed_oss", ("<seed:tool_call>",)),
@@ -172,6 +177,8 @@ _MODEL_RULES = (
     _ModelRule("minimax_m1", ("minimaxm1",)),
     _ModelRule("seed_oss", ("seedoss",)),
     _ModelRule("gpt_oss", ("gptoss",)),
+    _ModelRule("muse_glimmer", ("museglimmer",)),
+    _ModelRule("muse", ("musespark",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
     _ModelRule("qwen3_coder", ("granite4.2",)),

@@ -60,6 +60,9 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "hunyuan_a13b": (_VLLM,),
     "cohere_command4": (_VLLM, _SGLANG),
     "granite": (_VLLM,),
+    # SGLang's "muse" is its Glimmer detector: the same name, the muse_glimmer dialect (see notes).
+    "muse": (_VLLM,),
+    "muse_glimmer": (_VLLM,),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
@@ -96,6 +99,7 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     # vLLM's Cohere parsers are two presets of one wire format.
     "cohere_command3": ("cohere_command4", {}, (_VLLM,)),
     "granite-20b-fc": ("granite_20b_fc", {}, (_VLLM,)),
+    "musespark1x": ("muse", {}, (_VLLM,)),
 }
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a

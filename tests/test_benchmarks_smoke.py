@@ -44,6 +44,7 @@ DIALECTS = (
     "kimi_k3",
     "gemma4",
     "functiongemma",
+    "muse",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

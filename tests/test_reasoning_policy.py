@@ -434,6 +434,52 @@ CASES = (
     + GPT_OSS_CASES
 )
 
+# Muse (routed messages, like harmony): to=self is reasoning, a new header ends it, invokes in it are text.
+MUSE_SELF = " to=self<|message|>"
+MUSE_USER = "<|start|>assistant to=user<|message|>"
+MUSE_CALL = (
+    '<|start|>assistant to=f<|message|><atem:function_calls><atem:invoke name="f">'
+    '<atem:parameter name="a">1</atem:parameter></atem:invoke></atem:function_calls><|eom|>'
+)
+MUSE_F = (Call("f", ARGUMENTS),)
+ROUTED_CASES = [
+    Case(dialect, label, text, expect, prompt_opened)
+    for dialect in ("muse", "muse_glimmer")
+    for label, text, expect, prompt_opened in (
+        (
+            "self_then_user",
+            f"{MUSE_SELF}plan<|eom|>{MUSE_USER}Hi<|eot|>",
+            Expect(reasoning="plan", content="Hi"),
+            False,
+        ),
+        ("unterminated_self_runs_to_end", f"{MUSE_SELF}plan", Expect(reasoning="plan"), False),
+        (
+            "self_then_call",
+            f"{MUSE_SELF}plan<|eom|>{MUSE_CALL}",
+            Expect(reasoning="plan", calls=MUSE_F),
+            False,
+        ),
+        # The prompt ends with <|start|>assistant to=self<|message|>.
+        ("prompt_opened", f"plan<|eom|>{MUSE_USER}Hi", Expect(reasoning="plan", content="Hi"), True),
+        ("prompt_opened_then_call", f"plan<|eom|>{MUSE_CALL}", Expect(reasoning="plan", calls=MUSE_F), True),
+        # A body that misses <|eom|> ends at the next header.
+        (
+            "call_header_before_end",
+            f"{MUSE_SELF}plan {MUSE_CALL}",
+            Expect(reasoning="plan ", calls=MUSE_F),
+            False,
+        ),
+        (
+            "invoke_inside_self_is_reasoning_text",
+            f'{MUSE_SELF}<atem:invoke name="f"></atem:invoke><|eom|>',
+            Expect(reasoning='<atem:invoke name="f"></atem:invoke>'),
+            False,
+        ),
+        ("lone_terminator_is_markup", f"plan<|eom|>{MUSE_USER}Hi", Expect(content="planHi"), False),
+    )
+]
+CASES += ROUTED_CASES
+
 
 def check_every_two_piece_split(dialect: str, text: str, start_in_reasoning: bool) -> None:
     batch = streamparse.parse(text, dialect, id_seed=0, start_in_reasoning=start_in_reasoning)
