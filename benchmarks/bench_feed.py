@@ -100,6 +100,7 @@ DIALECTS = (
     "gemma4",
     "functiongemma",
     "muse",
+    "inkling",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -152,6 +153,7 @@ END_MARKERS = {
     "gemma4": "<tool_call|>",
     "functiongemma": "<end_function_call>",
     "muse": "</atem:parameter>",
+    "inkling": "<|end_message|>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -296,6 +298,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
             f"<|channel|>commentary<|message|>{lead}<|end|>"
             f"<|start|>assistant<|channel|>commentary to=functions.{FUNCTION_NAME} <|constrain|>json"
             f"<|message|>{arguments}<|call|>"
+        )
+    if dialect == "inkling":  # a text block, then a call block (the header is the tool's name)
+        return (
+            f"<|message_model|><|content_text|>{lead}<|end_message|><|message_model|>{FUNCTION_NAME}"
+            f'<|content_invoke_tool_json|>{{"name": "{FUNCTION_NAME}", "args": {arguments}}}<|end_message|>'
         )
     if dialect == "llama3_json":
         return f'{lead}<|python_tag|>{{"name": "{FUNCTION_NAME}", "parameters": {arguments}}}'

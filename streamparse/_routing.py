@@ -27,13 +27,16 @@ from typing import ClassVar
 
 from ._machine import MAX_HEADER, Machine
 
-__all__ = ["Route", "RoutedMachine", "Routing", "read_header", "role_part_phase"]
+__all__ = ["ROLE_PART_OPENING", "Route", "RoutedMachine", "Routing", "read_header", "role_part_phase"]
 
 CHANNEL = "<|channel|>"
 CONSTRAIN = "<|constrain|>"
 RECIPIENT = "to="
 # Harmony splits headers on ASCII whitespace.
 SPACE = " \t\r\n"
+# OPENING of a dialect whose first message may start with its role part (`` to=NAME``, after the
+# prompt's ``<|start|>assistant``): leading whitespace and ``to=`` are held (see role_part).
+ROLE_PART_OPENING = "t" + SPACE
 
 
 class Route(Enum):
@@ -133,9 +136,6 @@ class RoutedMachine(Machine):
     ROUTE_STATES: ClassVar[Mapping[Route, Enum | None]]
     # Where a message header is read, when HEADER_STATE reads a call's own header (Muse's invokes).
     MESSAGE_HEADER_STATE: ClassVar[Enum]
-    # The first message may start after the prompt's ``<|start|>assistant``, with its role part.
-    OPENING = "t" + SPACE
-
     _role_phase = 0
 
     def role_part(self, text: str) -> int:
@@ -152,6 +152,11 @@ class RoutedMachine(Machine):
         self.open_call(marker)
         self._enter(self.MESSAGE_HEADER_STATE)
         return True
+
+    def headerless_message(self, marker: str) -> bool:
+        """A marker that ends a header, where no header was opened: a message with an empty header."""
+        self.open_message("")
+        return self.end_message_header(marker)
 
     def header_channel(self, header: str, marker: str) -> tuple[str, str] | None:
         """``(channel, recipient)`` of a header ended by ``marker``; None: malformed."""

@@ -27,6 +27,7 @@ gemma4          ``<|tool_call>`` (Gemma 4's call token; its ``<tool_call|>``
 functiongemma   ``<start_function_call>``
 kimi_k2         ``<|tool_calls_section_begin|>``
 kimi_k3         ``<|open|>`` and ``<|sep|>`` (XTML's special tokens)
+inkling         ``<|content_invoke_tool_json|>``
 muse            ``<atem:function_calls>`` (ATEM; Muse Glimmer's template
                 too: only the model id tells Glimmer apart)
 gpt_oss         ``<|channel|>`` (harmony)
@@ -84,6 +85,7 @@ seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
 muse_glimmer    ``museglimmer``
 muse            ``musespark``
+inkling         ``inkling``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``, ``granite4.2``
                 (Granite 4.2 writes Nemotron-V3's XML)
@@ -142,6 +144,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("functiongemma", ("<start_function_call>",)),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
     _TemplateRule("kimi_k3", ("<|open|>", "<|sep|>")),
+    _TemplateRule("inkling", ("<|content_invoke_tool_json|>",)),
     _TemplateRule("muse", ("<atem:function_calls>",)),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
@@ -179,6 +182,7 @@ _MODEL_RULES = (
     _ModelRule("gpt_oss", ("gptoss",)),
     _ModelRule("muse_glimmer", ("museglimmer",)),
     _ModelRule("muse", ("musespark",)),
+    _ModelRule("inkling", ("inkling",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
     _ModelRule("qwen3_coder", ("granite4.2",)),

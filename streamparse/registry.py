@@ -63,6 +63,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     # SGLang's "muse" is its Glimmer detector: the same name, the muse_glimmer dialect (see notes).
     "muse": (_VLLM,),
     "muse_glimmer": (_VLLM,),
+    "inkling": (_VLLM, _SGLANG),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).

@@ -45,6 +45,7 @@ DIALECTS = (
     "gemma4",
     "functiongemma",
     "muse",
+    "inkling",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -41,7 +41,7 @@ MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
-MORE += ("muse",)
+MORE += ("muse", "inkling")
 # Told apart from muse by the model id only (both templates write ATEM).
 MODEL_ONLY = ("muse_glimmer",)
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
@@ -260,6 +260,12 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{{- '</atem:invoke>\\n</atem:function_calls><|eom|>' -}}"
         ),
     },
+    "inkling": {
+        "history": (
+            "{{- '<|message_model|>' + tool_call.name + '<|content_invoke_tool_json|>' -}}"
+            "{{- {'name': tool_call.name, 'args': tool_call.arguments} | tojson -}}{{- '<|end_message|>' -}}"
+        ),
+    },
 }
 
 TEMPLATE_CASES = [
@@ -344,6 +350,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "functiongemma": ("google/functiongemma-270m-it", "functiongemma:270m"),
     "muse": ("Muse-Spark", "muse-spark-1.1"),
     "muse_glimmer": ("Muse-Glimmer", "muse-glimmer:latest"),
+    "inkling": ("Inkling", "inkling:latest"),
 }
 
 MODEL_CASES = [

@@ -478,6 +478,57 @@ ROUTED_CASES = [
         ("lone_terminator_is_markup", f"plan<|eom|>{MUSE_USER}Hi", Expect(content="planHi"), False),
     )
 ]
+
+# Inkling: the thinking block is reasoning; the next block ends it, whatever it is.
+INKLING_THINK = "<|message_model|><|content_thinking|>"
+INKLING_TEXT = "<|message_model|><|content_text|>"
+INKLING_CALL = (
+    f'<|message_model|>f<|content_invoke_tool_json|>{{"name": "f", "args": {ARGUMENTS}}}<|end_message|>'
+)
+ROUTED_CASES += [
+    Case("inkling", label, text, expect, prompt_opened)
+    for label, text, expect, prompt_opened in (
+        (
+            "thinking_then_text",
+            f"{INKLING_THINK}plan<|end_message|>{INKLING_TEXT}Hi<|end_message|>",
+            Expect(reasoning="plan", content="Hi"),
+            False,
+        ),
+        ("unterminated_thinking_runs_to_end", f"{INKLING_THINK}plan", Expect(reasoning="plan"), False),
+        (
+            "thinking_then_call",
+            f"{INKLING_THINK}plan<|end_message|>{INKLING_CALL}",
+            Expect(reasoning="plan", calls=MUSE_F),
+            False,
+        ),
+        # The prompt ends with <|message_model|><|content_thinking|>.
+        (
+            "prompt_opened",
+            f"plan<|end_message|>{INKLING_TEXT}Hi",
+            Expect(reasoning="plan", content="Hi"),
+            True,
+        ),
+        (
+            "prompt_opened_then_call",
+            f"plan<|end_message|>{INKLING_CALL}",
+            Expect(reasoning="plan", calls=MUSE_F),
+            True,
+        ),
+        (
+            "call_before_end",
+            f"{INKLING_THINK}plan {INKLING_CALL}",
+            Expect(reasoning="plan ", calls=MUSE_F),
+            False,
+        ),
+        ("lone_end_is_markup", f"plan<|end_message|>{INKLING_TEXT}Hi", Expect(content="planHi"), False),
+        (
+            "call_object_in_thinking_is_text",
+            f'{INKLING_THINK}{{"name": "f", "args": {{}}}}<|end_message|>',
+            Expect(reasoning='{"name": "f", "args": {}}'),
+            False,
+        ),
+    )
+]
 CASES += ROUTED_CASES
 
 
@@ -598,4 +649,5 @@ def test_every_dialect_has_a_reasoning_policy() -> None:
     covered = {d.name for d in REASONING_DIALECTS} | {"gpt_oss"} | set(NO_REASONING_DIALECTS)
     covered |= {dialect for dialect, _ in NO_REASONING_MARKED_CALLS}
     covered |= set(NO_REASONING_CALLS_ANYWHERE)
+    covered |= {case.dialect for case in ROUTED_CASES}
     assert covered == set(streamparse.dialects())

@@ -47,7 +47,7 @@ from __future__ import annotations
 from enum import Enum
 
 from .._machine import Lex, Machine, MarkerAction
-from .._routing import CHANNEL, CONSTRAIN, Route, RoutedMachine, Routing
+from .._routing import CHANNEL, CONSTRAIN, ROLE_PART_OPENING, Route, RoutedMachine, Routing
 from ..registry import register
 
 START = "<|start|>"
@@ -86,6 +86,7 @@ class GptOss(RoutedMachine):
     REASONING_STATE = State.REASONING
     HEADER_STATE = State.HEADER
     ARGS_STATE = State.ARGUMENTS
+    OPENING = ROLE_PART_OPENING
     ROUTING = HARMONY_ROUTING
     ROUTE_STATES = {Route.REASONING: State.REASONING, Route.CONTENT: State.CONTENT, Route.CALL: None}
 

@@ -50,7 +50,7 @@ from enum import Enum
 
 from .._machine import Lex, Machine, MarkerAction
 from .._params import ValueRules
-from .._routing import Route, RoutedMachine, Routing
+from .._routing import ROLE_PART_OPENING, Route, RoutedMachine, Routing
 from .._xml import XmlMachine, XmlState, block_states
 from ..registry import register
 
@@ -100,6 +100,7 @@ class Muse(RoutedMachine, XmlMachine):
     INITIAL_STATE = MuseState.START
     MESSAGE_HEADER_STATE = MuseState.HEADER
     AFTER_WRAPPER_STATE = MuseState.TOOL
+    OPENING = ROLE_PART_OPENING
     VALUE_RULES = MUSE_VALUES
     ROUTING = MUSE_ROUTING
     ROUTE_STATES = {

@@ -151,6 +151,9 @@ _MUSE_HEADER = re.compile(
     rf"(?:(?<=to=developer)<\|message\|>(?:(?!{_MUSE_TOKEN}).)*)?",
     re.DOTALL,
 )
+# Inkling: the header before the content token (a tool's name, not used for the call) and the key
+# that holds a call's arguments.
+_INKLING_MARKUP = re.compile(r'(?<=<\|message_model\|>)[^<]*(?=<\|content_)|"args"\s*:', re.DOTALL)
 # mistral pre-v11 writes the call's id after its arguments; the call is announced before
 # that, so a generated id is used and the model's is left out (documented).
 _MISTRAL_ID = re.compile(r'"id"\s*:\s*"(?:[^"\\]|\\.)*"')
@@ -172,6 +175,7 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "functiongemma": re.compile("<escape>"),  # the string delimiter token, read by the converter
     "muse": _MUSE_HEADER,
     "muse_glimmer": _MUSE_HEADER,
+    "inkling": _INKLING_MARKUP,
 }
 
 

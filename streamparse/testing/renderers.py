@@ -47,6 +47,7 @@ __all__ = [
     "render_glm45",
     "render_minimax_m2",
     "render_muse",
+    "render_inkling",
     "render_qwen3_coder",
     "render_seed_oss",
     "ValueSpan",
@@ -997,6 +998,33 @@ def render_muse(dialect: str, sample: Sample) -> Rendered:
     )
 
 
+def render_inkling(sample: Sample) -> Rendered:
+    """Inkling: ``<|message_model|><|content_thinking|>R<|end_message|>``, the content as a text block,
+    ``<|message_model|>NAME<|content_invoke_tool_json|>{"name": ..., "args": ...}<|end_message|>`` per
+    call, the content after the calls as a text block, and (varied by the sample) the end-of-sampling
+    message.
+    """
+    out = _Writer()
+
+    def block(kind: str, body: str, header: str = "") -> None:
+        if body:
+            out.write("<|message_model|>" + header + "<|content_" + kind + "|>" + body + "<|end_message|>")
+
+    if sample.reasoning is not None:
+        block("thinking", sample.reasoning)
+    block("text", sample.content)
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write("<|message_model|>" + call.name + "<|content_invoke_tool_json|>")
+        expected.append(_write_call_object(out, call, sample, "args"))
+        out.write("<|end_message|>")
+    block("text", sample.content_after)
+    if sample.first_index % 2:
+        out.write("<|message_model|><|content_model_end_sampling|>")
+    content = sample.content + sample.content_after
+    return Rendered(out.text(), content, sample.reasoning or "", tuple(expected), tuple(out.spans))
+
+
 render_muse_spark = partial(render_muse, "muse")
 render_muse_glimmer = partial(render_muse, "muse_glimmer")
 
@@ -1274,6 +1302,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "pythonic": render_pythonic,
     "gemma4": render_gemma4,
     "functiongemma": render_functiongemma,
+    "inkling": render_inkling,
     "muse": render_muse_spark,
     "muse_glimmer": render_muse_glimmer,
 }
