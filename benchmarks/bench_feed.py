@@ -101,6 +101,7 @@ DIALECTS = (
     "functiongemma",
     "muse",
     "inkling",
+    "beam",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -154,6 +155,7 @@ END_MARKERS = {
     "functiongemma": "<end_function_call>",
     "muse": "</atem:parameter>",
     "inkling": "<|end_message|>",
+    "beam": "</rfl:parameter>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -177,6 +179,7 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     ),
     # No tools: a value that cannot start JSON streams as a string.
     "muse": lambda key, value: f'<atem:parameter name="{key}">{value}</atem:parameter>\n',
+    "beam": lambda key, value: f'<rfl:parameter name="{key}">\n{value}\n</rfl:parameter>',
 }
 # Dialects whose values lose their surrounding whitespace.
 STRIPPED_VALUES = ("minimax_m2", "glm45")
@@ -252,6 +255,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f"{lead}<|close|>response<|sep|><|open|>tools<|sep|>"
                 f'<|open|>call tool="{FUNCTION_NAME}" index="1"<|sep|>{parameters}'
                 "<|close|>call<|sep|><|close|>tools<|sep|><|close|>message<|sep|>"
+            )
+        if dialect == "beam":  # harmony: the content as a final message, then the call message
+            return (
+                f"<|channel|>final<|message|>{lead}<|end|><|start|>assistant to={FUNCTION_NAME}"
+                f"<|channel|>analysis <|constrain|>xml<|message|>{parameters}<|call|>"
             )
         if dialect == "muse":  # the content as a commentary message, then a message to the tool
             return (

@@ -28,6 +28,7 @@ functiongemma   ``<start_function_call>``
 kimi_k2         ``<|tool_calls_section_begin|>``
 kimi_k3         ``<|open|>`` and ``<|sep|>`` (XTML's special tokens)
 inkling         ``<|content_invoke_tool_json|>``
+beam            ``<rfl:parameter`` (harmony framing, so before gpt_oss)
 muse            ``<atem:function_calls>`` (ATEM; Muse Glimmer's template
                 too: only the model id tells Glimmer apart)
 gpt_oss         ``<|channel|>`` (harmony)
@@ -86,6 +87,7 @@ gpt_oss         ``gptoss``
 muse_glimmer    ``museglimmer``
 muse            ``musespark``
 inkling         ``inkling``
+beam            ``beam``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
 qwen3_coder     ``qwen3coder``, ``qwen3.5``, ``qwen3.6``, ``granite4.2``
                 (Granite 4.2 writes Nemotron-V3's XML)
@@ -146,6 +148,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("kimi_k3", ("<|open|>", "<|sep|>")),
     _TemplateRule("inkling", ("<|content_invoke_tool_json|>",)),
     _TemplateRule("muse", ("<atem:function_calls>",)),
+    _TemplateRule("beam", ("<rfl:parameter",)),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
     _TemplateRule("seed_oss", ("<seed:tool_call>",)),
@@ -183,6 +186,7 @@ _MODEL_RULES = (
     _ModelRule("muse_glimmer", ("museglimmer",)),
     _ModelRule("muse", ("musespark",)),
     _ModelRule("inkling", ("inkling",)),
+    _ModelRule("beam", ("beam",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
     _ModelRule("qwen3_coder", ("qwen3coder", "qwen3.5", "qwen3.6")),
     _ModelRule("qwen3_coder", ("granite4.2",)),

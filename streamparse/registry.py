@@ -64,6 +64,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "muse": (_VLLM,),
     "muse_glimmer": (_VLLM,),
     "inkling": (_VLLM, _SGLANG),
+    "beam": (_VLLM, _SGLANG),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).

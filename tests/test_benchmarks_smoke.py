@@ -46,6 +46,7 @@ DIALECTS = (
     "functiongemma",
     "muse",
     "inkling",
+    "beam",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -41,7 +41,7 @@ MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
-MORE += ("muse", "inkling")
+MORE += ("muse", "inkling", "beam")
 # Told apart from muse by the model id only (both templates write ATEM).
 MODEL_ONLY = ("muse_glimmer",)
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
@@ -266,6 +266,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{{- {'name': tool_call.name, 'args': tool_call.arguments} | tojson -}}{{- '<|end_message|>' -}}"
         ),
     },
+    # Harmony's tokens too: the rfl: tag must win over gpt_oss's <|channel|>.
+    "beam": {
+        "history": (
+            "{{- '<|start|>assistant to=' + tool_call.name + '<|channel|>analysis <|constrain|>xml<|message|>' -}}"
+            "{{- '<rfl:parameter name=\"' + key + '\">\\n' + value + '\\n</rfl:parameter>' -}}{{- '<|call|>' -}}"
+        ),
+    },
 }
 
 TEMPLATE_CASES = [
@@ -351,6 +358,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "muse": ("Muse-Spark", "muse-spark-1.1"),
     "muse_glimmer": ("Muse-Glimmer", "muse-glimmer:latest"),
     "inkling": ("Inkling", "inkling:latest"),
+    "beam": ("Beam", "beam:latest"),
 }
 
 MODEL_CASES = [

@@ -529,6 +529,45 @@ ROUTED_CASES += [
         ),
     )
 ]
+# Beam (harmony framing): the analysis channel is reasoning; a message to a tool is a call.
+BEAM_CALL = (
+    '<|start|>assistant to=f<|channel|>analysis <|constrain|>xml<|message|><rfl:parameter name="a">\n1\n'
+    "</rfl:parameter><|call|>"
+)
+BEAM_F = (Call("f", '{"a": "1"}'),)
+ROUTED_CASES += [
+    Case("beam", label, text, expect, prompt_opened)
+    for label, text, expect, prompt_opened in (
+        (
+            "analysis_then_final",
+            f"{ANALYSIS}plan<|end|>{FINAL}Hi<|return|>",
+            Expect(reasoning="plan", content="Hi"),
+            False,
+        ),
+        ("unterminated_analysis_runs_to_end", f"{ANALYSIS}plan", Expect(reasoning="plan"), False),
+        (
+            "analysis_then_call",
+            f"{ANALYSIS}plan<|end|>{BEAM_CALL}",
+            Expect(reasoning="plan", calls=BEAM_F),
+            False,
+        ),
+        ("prompt_opened", f"plan<|end|>{FINAL}Hi", Expect(reasoning="plan", content="Hi"), True),
+        ("prompt_opened_then_call", f"plan<|end|>{BEAM_CALL}", Expect(reasoning="plan", calls=BEAM_F), True),
+        (
+            "call_header_before_end",
+            f"{ANALYSIS}plan {BEAM_CALL}",
+            Expect(reasoning="plan ", calls=BEAM_F),
+            False,
+        ),
+        (
+            "parameter_inside_analysis_is_reasoning_text",
+            f'{ANALYSIS}<rfl:parameter name="a">1</rfl:parameter><|end|>',
+            Expect(reasoning='<rfl:parameter name="a">1</rfl:parameter>'),
+            False,
+        ),
+        ("lone_terminator_is_markup", f"plan<|end|>{FINAL}Hi<|return|>", Expect(content="planHi"), False),
+    )
+]
 CASES += ROUTED_CASES
 
 

@@ -1,6 +1,7 @@
 """Built-in dialects; importing this package registers them."""
 
 from . import (
+    beam,
     cohere_command4,
     deepseek_v3,
     deepseek_v31,
@@ -27,6 +28,7 @@ from . import (
 )
 
 __all__ = [
+    "beam",
     "cohere_command4",
     "deepseek_v3",
     "deepseek_v31",

@@ -176,6 +176,7 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "muse": _MUSE_HEADER,
     "muse_glimmer": _MUSE_HEADER,
     "inkling": _INKLING_MARKUP,
+    "beam": _HARMONY_HEADER,
 }
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "render_minimax_m2",
     "render_muse",
     "render_inkling",
+    "render_beam",
     "render_qwen3_coder",
     "render_seed_oss",
     "ValueSpan",
@@ -1025,6 +1026,61 @@ def render_inkling(sample: Sample) -> Rendered:
     return Rendered(out.text(), content, sample.reasoning or "", tuple(expected), tuple(out.spans))
 
 
+def render_beam(sample: Sample) -> Rendered:
+    """Beam: harmony messages (``<|channel|>analysis<|message|>R<|end|>``, the content as a final
+    message), one ``<|start|>assistant to=NAME<|channel|>analysis <|constrain|>xml<|message|>`` message
+    per call with ``<rfl:parameter name="K">\nV\n</rfl:parameter>`` parameters, ended by ``<|call|>``.
+
+    Varied by the sample: the recipient in the channel part, no ``<|constrain|>``, a parameter's
+    close tag left out, a call ended by ``<|end|>``.
+    """
+    out = _Writer()
+    vary = sample.first_index
+    written = 0
+
+    def start() -> None:
+        out.write("<|start|>assistant" if out.length else "")
+
+    def message(channel: str, body: str, end: str) -> None:
+        if body:
+            start()
+            out.write("<|channel|>" + channel + "<|message|>" + body + end)
+
+    def tags(key: str, text: str) -> tuple[str, str]:
+        nonlocal written
+        written += 1
+        close = "" if (vary + written) % 3 == 0 else "</rfl:parameter>"
+        return '<rfl:parameter name="' + key + '">\n', "\n" + close
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        start()
+        if (vary + position) % 2:
+            out.write("<|channel|>analysis to=" + call.name)
+        else:
+            out.write(" to=" + call.name + "<|channel|>analysis")
+        out.write(" <|constrain|>xml<|message|>" if (vary + position) % 4 != 1 else "<|message|>")
+        arguments = write_parameters()
+        out.write("<|end|>" if (vary + position) % 5 == 2 else "<|call|>")
+        return arguments
+
+    if sample.reasoning is not None:
+        message("analysis", sample.reasoning, "<|end|>")
+    message("final", sample.content, "<|end|>" if sample.calls else "<|return|>")
+    expected, spans = _write_xml_calls(out, sample, write_call, tags, True)
+    message("final", sample.content_after, "<|return|>")
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        (),
+        _tools_of(sample),
+        tuple(spans),
+    )
+
+
 render_muse_spark = partial(render_muse, "muse")
 render_muse_glimmer = partial(render_muse, "muse_glimmer")
 
@@ -1303,6 +1359,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "gemma4": render_gemma4,
     "functiongemma": render_functiongemma,
     "inkling": render_inkling,
+    "beam": render_beam,
     "muse": render_muse_spark,
     "muse_glimmer": render_muse_glimmer,
 }
