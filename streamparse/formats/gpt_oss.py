@@ -23,6 +23,7 @@ markup. Where a body goes:
 * no recipient: ``analysis`` is reasoning; ``final``, ``commentary``
   (a preamble) and any other or missing channel are content.
 
+This table is data (``HARMONY_ROUTING``, see :mod:`streamparse._routing`).
 Bodies are concatenated as written. A body that misses its terminator
 ends at the next ``<|start|>`` or ``<|channel|>``, which begins a new
 header. Text outside any message (a model that skips the header) is

@@ -32,9 +32,9 @@ recipient (a bare ``<|message|>``) is reasoning.
 
 Values are raw text (kept verbatim). ``muse`` types them by the tool's
 schema and decodes a value with no schema as JSON when it is JSON;
-``muse_glimmer`` decodes every value that is JSON whatever the schema (as
-vLLM's Glimmer parser does: ``42`` for a string parameter is 42 there and
-here). Whitespace between invokes and parameters is markup; other text in
+``muse_glimmer`` decodes every value that is JSON whatever the schema, as
+vLLM's Glimmer parser does (``42`` for a string parameter is 42; ``007``,
+which is not JSON, stays a string here). Whitespace between invokes and parameters is markup; other text in
 a tool message is content, and so is a block with no invoke, in full.
 
 Headers and terminators are markup. A header that is malformed (two
