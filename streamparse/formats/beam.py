@@ -36,12 +36,12 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .._machine import Lex, Machine, MarkerAction
+from .._machine import Lex, Machine
 from .._params import ValueRules
-from .._routing import CHANNEL, CONSTRAIN, ROLE_PART_OPENING, Route, RoutedMachine, Routing
+from .._routing import CHANNEL, ROLE_PART_OPENING, Route, RoutedMachine, Routing
 from .._xml import TAG_END, TAG_OPEN, XmlMachine, XmlState, value_states
 from ..registry import register
-from .gpt_oss import MESSAGE, START, TERMINATORS
+from .gpt_oss import START, TERMINATORS, harmony_states
 
 PARAMETER = ("<rfl:parameter name=", "</rfl:parameter>")
 
@@ -58,11 +58,6 @@ class BeamState(Enum):
     START = "start"
 
 
-# Outside a header: a header opens, a terminator is markup (or ends the body).
-def _body_actions(end: MarkerAction) -> dict[str | tuple[str, ...], MarkerAction]:
-    return {START: Machine.open_call, CHANNEL: Machine.open_call_in_header, TERMINATORS: end}
-
-
 class Beam(RoutedMachine, XmlMachine):
     name = "beam"
     INITIAL_STATE = BeamState.START
@@ -74,20 +69,7 @@ class Beam(RoutedMachine, XmlMachine):
     ROUTE_STATES = {Route.REASONING: XmlState.REASONING, Route.CONTENT: XmlState.CONTENT, Route.CALL: None}
 
     STATES = {
-        BeamState.START: Lex(
-            RoutedMachine.role_part,
-            {CHANNEL: Machine.header_marker, (START, *TERMINATORS): Machine.fail_call},
-        ),
-        XmlState.CONTENT: Lex(Machine.content, _body_actions(Machine.markup)),
-        XmlState.REASONING: Lex(Machine.reasoning, _body_actions(Machine.to_content)),
-        XmlState.NAME: Lex(
-            Machine.header,
-            {
-                (CHANNEL, CONSTRAIN): Machine.header_marker,
-                MESSAGE: Machine.end_message_header,
-                (START, *TERMINATORS): Machine.fail_call,
-            },
-        ),
+        **harmony_states(BeamState.START, XmlState.CONTENT, XmlState.REASONING, XmlState.NAME),
         XmlState.CALL: Lex(
             Machine.gap,
             {

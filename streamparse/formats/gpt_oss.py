@@ -80,6 +80,29 @@ def _body_actions(end: MarkerAction) -> dict[str | tuple[str, ...], MarkerAction
     return {START: Machine.open_call, CHANNEL: Machine.open_call_in_header, TERMINATORS: end}
 
 
+def harmony_states(start: Enum, content: Enum, reasoning: Enum, header: Enum) -> dict[Enum, Lex]:
+    """Harmony's message framing: the first header's role part, content and reasoning bodies, headers.
+
+    A dialect adds the state its calls' bodies are read in (its ARGS_STATE). Beam shares these.
+    """
+    return {
+        start: Lex(
+            RoutedMachine.role_part,
+            {CHANNEL: Machine.header_marker, (START, *TERMINATORS): Machine.fail_call},
+        ),
+        content: Lex(Machine.content, _body_actions(Machine.markup)),
+        reasoning: Lex(Machine.reasoning, _body_actions(Machine.to_content)),
+        header: Lex(
+            Machine.header,
+            {
+                (CHANNEL, CONSTRAIN): Machine.header_marker,
+                MESSAGE: Machine.end_message_header,
+                (START, *TERMINATORS): Machine.fail_call,
+            },
+        ),
+    }
+
+
 class GptOss(RoutedMachine):
     name = "gpt_oss"
     INITIAL_STATE = State.START
@@ -92,20 +115,7 @@ class GptOss(RoutedMachine):
     ROUTE_STATES = {Route.REASONING: State.REASONING, Route.CONTENT: State.CONTENT, Route.CALL: None}
 
     STATES = {
-        State.START: Lex(
-            RoutedMachine.role_part,
-            {CHANNEL: Machine.header_marker, (START, *TERMINATORS): Machine.fail_call},
-        ),
-        State.CONTENT: Lex(Machine.content, _body_actions(Machine.markup)),
-        State.REASONING: Lex(Machine.reasoning, _body_actions(Machine.to_content)),
-        State.HEADER: Lex(
-            Machine.header,
-            {
-                (CHANNEL, CONSTRAIN): Machine.header_marker,
-                MESSAGE: Machine.end_message_header,
-                (START, *TERMINATORS): Machine.fail_call,
-            },
-        ),
+        **harmony_states(State.START, State.CONTENT, State.REASONING, State.HEADER),
         State.ARGUMENTS: Lex(
             Machine.stripped_args,
             {TERMINATORS: Machine.close_call, (START, CHANNEL): Machine.close_call_and_reread},
