@@ -99,6 +99,9 @@ DIALECTS = (
     "granite",
     "granite_20b_fc",
     "kimi_k3",
+    "muse",
+    "inkling",
+    "beam",
     "gemma4",
     "functiongemma",
     "mimo",
@@ -150,6 +153,9 @@ END_MARKERS = {
     "hermes_args_first": "</tool_call>",
     "mistral": "[TOOL_CALLS]",
     "llama3_json": "<|eom_id|>",
+    "muse": "</atem:parameter>",
+    "inkling": "<|end_message|>",
+    "beam": "</rfl:parameter>",
     "json_array": "]",
     "qwen3_coder": "</parameter>",
     "minimax_m2": "</parameter>",
@@ -211,6 +217,9 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     ),
     # Elements named after the parameters; untyped text is a string, kept verbatim.
     "minimax_m3": lambda key, value: f"{MINIMAX_M3_NAMESPACE}<{key}>{value}{MINIMAX_M3_NAMESPACE}</{key}>\n",
+    # No tools: a value that cannot start JSON streams as a string.
+    "muse": lambda key, value: f'<atem:parameter name="{key}">{value}</atem:parameter>\n',
+    "beam": lambda key, value: f'<rfl:parameter name="{key}">\n{value}\n</rfl:parameter>',
 }
 # Dialects whose values lose their surrounding whitespace.
 STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3", "step3", "k2_horizon")
@@ -305,6 +314,17 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f'{lead}\n{ns}<tool_call>\n{ns}<invoke name="{FUNCTION_NAME}">\n{parameters}{ns}</invoke>\n'
                 f"{ns}</tool_call>"
             )
+        if dialect == "beam":  # harmony: the content as a final message, then the call message
+            return (
+                f"<|channel|>final<|message|>{lead}<|end|><|start|>assistant to={FUNCTION_NAME}"
+                f"<|channel|>analysis <|constrain|>xml<|message|>{parameters}<|call|>"
+            )
+        if dialect == "muse":  # the content as a commentary message, then a message to the tool
+            return (
+                f" to=commentary<|message|>{lead}<|eom|><|start|>assistant to={FUNCTION_NAME}<|message|>"
+                f'<atem:function_calls>\n<atem:invoke name="{FUNCTION_NAME}">\n{parameters}</atem:invoke>\n'
+                "</atem:function_calls><|eom|>"
+            )
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'
@@ -344,6 +364,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
             f"<|channel|>commentary<|message|>{lead}<|end|>"
             f"<|start|>assistant<|channel|>commentary to=functions.{FUNCTION_NAME} <|constrain|>json"
             f"<|message|>{arguments}<|call|>"
+        )
+    if dialect == "inkling":  # a text block, then a call block (the header is the tool's name)
+        return (
+            f"<|message_model|><|content_text|>{lead}<|end_message|><|message_model|>{FUNCTION_NAME}"
+            f'<|content_invoke_tool_json|>{{"name": "{FUNCTION_NAME}", "args": {arguments}}}<|end_message|>'
         )
     if dialect == "llama3_json":
         return f'{lead}<|python_tag|>{{"name": "{FUNCTION_NAME}", "parameters": {arguments}}}'

@@ -741,15 +741,16 @@ class Machine:
         self._enter(self.HEADER_STATE)
         return True
 
-    def message_route(self, header: str) -> Enum | tuple[str, str | None] | None:
+    def message_route(self, header: str, marker: str) -> Enum | tuple[str, str | None] | None:
         """Where a message's body goes: a text state (the header is markup),
         a call's ``(name, id)`` (the body is its arguments), or None (no
-        header: its text is content)."""
+        header: its text is content). ``marker`` ended the header (Inkling's
+        names the body's kind). See :mod:`streamparse._routing`."""
         raise NotImplementedError(f"{type(self).__name__} has no message headers")
 
     def end_message_header(self, marker: str) -> bool:
         """The end marker of a message header."""
-        route = self.message_route(self.header_text())
+        route = self.message_route(self.header_text(), marker)
         if route is None:
             return self.fail_call(marker)
         if isinstance(route, tuple):

@@ -421,6 +421,7 @@ def block_states(
     between_calls: Mapping[str | tuple[str, ...], MarkerAction] | None = None,
     string_attribute: bool = False,
     self_closing: bool = False,
+    leave_block: tuple[str, ...] = (),
 ) -> dict[Enum, Lex]:
     """The states of a block of calls written ``CALL_BEGIN name> PARAM_BEGIN key> value PARAM_END ... CALL_END``.
 
@@ -429,14 +430,16 @@ def block_states(
     more markers the block reads between calls (another way to write a call).
     ``string_attribute``: a parameter's header may carry ``string="true|false"``
     (see :data:`STRING_ATTRIBUTES`). ``self_closing``: ``/>`` after a call's
-    name is a call without parameters.
+    name is a call without parameters. ``leave_block``: markers that end
+    the block wherever they stand, like a second ``block`` begin, and are
+    read again after it (the end of a routed message, see :mod:`streamparse._routing`).
     """
     (block_begin, block_end), (call_begin, call_end), (param_begin, param_end) = block, call, param
-    after_value = (param_begin, call_end, block_end, block_begin)
+    after_value = (param_begin, call_end, block_end, block_begin, *leave_block)
     leave_call: dict[str | tuple[str, ...], MarkerAction] = {
         call_end: Machine.close_call,
         block_end: Machine.close_call_and_wrapper,
-        (block_begin, call_begin): Machine.close_call_and_reread,
+        (block_begin, call_begin, *leave_block): Machine.close_call_and_reread,
     }
     return {
         XmlState.BLOCK: Lex(
@@ -444,7 +447,7 @@ def block_states(
             {
                 call_begin: Machine.open_call,
                 block_end: Machine.close_wrapper,
-                block_begin: Machine.close_wrapper_and_reread,
+                (block_begin, *leave_block): Machine.close_wrapper_and_reread,
                 **(between_calls or {}),
             },
         ),

@@ -27,6 +27,10 @@ gemma4          ``<|tool_call>`` (Gemma 4's call token; its ``<tool_call|>``
 functiongemma   ``<start_function_call>``
 kimi_k2         ``<|tool_calls_section_begin|>``
 kimi_k3         ``<|open|>`` and ``<|sep|>`` (XTML's special tokens)
+inkling         ``<|content_invoke_tool_json|>``
+beam            ``<rfl:parameter`` (harmony framing, so before gpt_oss)
+muse            ``<atem:function_calls>`` (ATEM; Muse Glimmer's template
+                too: only the model id tells Glimmer apart)
 gpt_oss         ``<|channel|>`` (harmony)
 minimax_m2      ``<minimax:tool_call>``
 minimax_m3      ``]<]minimax[>[`` (M3's namespace before every tag)
@@ -97,6 +101,10 @@ minimax_m3      ``minimaxm3``
 minimax_m1      ``minimaxm1``
 seed_oss        ``seedoss``
 gpt_oss         ``gptoss``
+muse_glimmer    ``museglimmer``
+muse            ``musespark``
+inkling         ``inkling``
+beam            ``beam``
 glm45           ``glm4.5``, ``glm4.6``, ``glm4.7``
 hy_v3           ``hy3``, ``hunyuan3``, ``hunyuanv3``
 hy_v4           ``hy4``, ``hunyuan4``, ``hunyuanv4``
@@ -172,6 +180,9 @@ _TEMPLATE_RULES = (
     _TemplateRule("functiongemma", ("<start_function_call>",)),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
     _TemplateRule("kimi_k3", ("<|open|>", "<|sep|>")),
+    _TemplateRule("inkling", ("<|content_invoke_tool_json|>",)),
+    _TemplateRule("muse", ("<atem:function_calls>",)),
+    _TemplateRule("beam", ("<rfl:parameter",)),
     _TemplateRule("gpt_oss", ("<|channel|>",)),
     _TemplateRule("minimax_m2", ("<minimax:tool_call>",)),
     _TemplateRule("minimax_m3", ("]<]minimax[>[",)),
@@ -221,6 +232,10 @@ _MODEL_RULES = (
     _ModelRule("minimax_m1", ("minimaxm1",)),
     _ModelRule("seed_oss", ("seedoss",)),
     _ModelRule("gpt_oss", ("gptoss",)),
+    _ModelRule("muse_glimmer", ("museglimmer",)),
+    _ModelRule("muse", ("musespark",)),
+    _ModelRule("inkling", ("inkling",)),
+    _ModelRule("beam", ("beam",)),
     _ModelRule("glm45", ("glm4.5", "glm4.6", "glm4.7")),
     _ModelRule("hy_v3", ("hy3", "hunyuan3", "hunyuanv3")),
     _ModelRule("hy_v4", ("hy4", "hunyuan4", "hunyuanv4")),

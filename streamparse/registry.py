@@ -60,6 +60,11 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "minimax_m2": (_VLLM,),
     "minimax_m3": (_VLLM,),
     "mistral": (_VLLM, _SGLANG),
+    # SGLang's "muse" is its Glimmer detector: the same name, the muse_glimmer dialect (see notes).
+    "muse": (_VLLM,),
+    "muse_glimmer": (_VLLM,),
+    "inkling": (_VLLM, _SGLANG),
+    "beam": (_VLLM, _SGLANG),
     "pythonic": (_VLLM, _SGLANG),
     "qwen3_coder": (_VLLM, _SGLANG),
     "seed_oss": (_VLLM,),
@@ -96,6 +101,7 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
     "qwen25": ("hermes", {}, (_SGLANG,)),
     "qwen3_json": ("hermes", {}, (_VLLM,)),
     "granite4": ("hermes", {}, (_VLLM,)),
+    "musespark1x": ("muse", {}, (_VLLM,)),
     "llama3": ("llama3_json", {}, (_SGLANG,)),
     "llama4_json": ("llama3_json", {}, (_VLLM,)),
     "minimax": ("minimax_m1", {}, (_VLLM,)),  # vLLM 0.15 and earlier; later releases dropped it

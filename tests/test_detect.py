@@ -41,13 +41,15 @@ MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
+MORE += ("muse", "inkling", "beam")
 # Built from existing machinery (issue 14).
 MORE += ("mimo", "hy_v3", "hy_v4", "lfm2", "step3", "k2_horizon")
 MORE += ("minimax_m3",)
 MORE += ("longcat", "phi4_mini_json", "internlm", "xlam", "gigachat3", "apertus")  # issue 15, group B
 # Dialects detected by model id only: no template of theirs was at hand to take a marker from.
 # trinity's template is hermes's: the template rule for <tool_call> says hermes.
-MODEL_ID_ONLY = ("jamba", "trinity")
+# muse_glimmer is told apart from muse by the model id only (both templates write ATEM).
+MODEL_ID_ONLY = ("jamba", "trinity", "muse_glimmer")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -297,6 +299,27 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{{- key + ':<escape>' + value + '<escape>' -}}{{- '}<end_function_call>' -}}{%- endfor -%}"
         ),
     },
+    "muse": {
+        "history": (
+            "{{- '<|start|>assistant to=' + tool_call.name + '<|message|><atem:function_calls>\\n' -}}"
+            "{{- '<atem:invoke name=\"' + tool_call.name + '\">' -}}"
+            "{{- '<atem:parameter name=\"' + key + '\">' + value + '</atem:parameter>' -}}"
+            "{{- '</atem:invoke>\\n</atem:function_calls><|eom|>' -}}"
+        ),
+    },
+    "inkling": {
+        "history": (
+            "{{- '<|message_model|>' + tool_call.name + '<|content_invoke_tool_json|>' -}}"
+            "{{- {'name': tool_call.name, 'args': tool_call.arguments} | tojson -}}{{- '<|end_message|>' -}}"
+        ),
+    },
+    # Harmony's tokens too: the rfl: tag must win over gpt_oss's <|channel|>.
+    "beam": {
+        "history": (
+            "{{- '<|start|>assistant to=' + tool_call.name + '<|channel|>analysis <|constrain|>xml<|message|>' -}}"
+            "{{- '<rfl:parameter name=\"' + key + '\">\\n' + value + '\\n</rfl:parameter>' -}}{{- '<|call|>' -}}"
+        ),
+    },
     # Issue 15, group B.
     "longcat": {
         "history": "{%- for tc in m.tool_calls -%}{{- '<longcat_tool_call>\\n' + tc | tojson + '\\n</longcat_tool_call>' }}{%- endfor -%}",
@@ -412,6 +435,10 @@ MODELS: dict[str, tuple[str, ...]] = {
     "granite_20b_fc": ("ibm-granite/granite-20b-functioncalling",),
     "gemma4": ("google/gemma-4-31B-it", "google/gemma-4-26B-A4B-it", "gemma-4-E2B-it", "gemma4:e4b"),
     "functiongemma": ("google/functiongemma-270m-it", "functiongemma:270m"),
+    "muse": ("Muse-Spark", "muse-spark-1.1"),
+    "muse_glimmer": ("Muse-Glimmer", "muse-glimmer:latest"),
+    "inkling": ("Inkling", "inkling:latest"),
+    "beam": ("Beam", "beam:latest"),
     # Issue 15, group B.
     "longcat": ("meituan-longcat/LongCat-Flash-Chat", "meituan-longcat/LongCat-Flash-Thinking"),
     "jamba": ("ai21labs/AI21-Jamba-Mini-1.6", "ai21labs/AI21-Jamba-Large-1.7"),

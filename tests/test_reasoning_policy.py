@@ -554,6 +554,142 @@ CASES = (
     + GPT_OSS_CASES
 )
 
+# Muse (routed messages, like harmony): to=self is reasoning, a new header ends it, invokes in it are text.
+MUSE_SELF = " to=self<|message|>"
+MUSE_USER = "<|start|>assistant to=user<|message|>"
+MUSE_CALL = (
+    '<|start|>assistant to=f<|message|><atem:function_calls><atem:invoke name="f">'
+    '<atem:parameter name="a">1</atem:parameter></atem:invoke></atem:function_calls><|eom|>'
+)
+MUSE_F = (Call("f", ARGUMENTS),)
+ROUTED_CASES = [
+    Case(dialect, label, text, expect, prompt_opened)
+    for dialect in ("muse", "muse_glimmer")
+    for label, text, expect, prompt_opened in (
+        (
+            "self_then_user",
+            f"{MUSE_SELF}plan<|eom|>{MUSE_USER}Hi<|eot|>",
+            Expect(reasoning="plan", content="Hi"),
+            False,
+        ),
+        ("unterminated_self_runs_to_end", f"{MUSE_SELF}plan", Expect(reasoning="plan"), False),
+        (
+            "self_then_call",
+            f"{MUSE_SELF}plan<|eom|>{MUSE_CALL}",
+            Expect(reasoning="plan", calls=MUSE_F),
+            False,
+        ),
+        # The prompt ends with <|start|>assistant to=self<|message|>.
+        ("prompt_opened", f"plan<|eom|>{MUSE_USER}Hi", Expect(reasoning="plan", content="Hi"), True),
+        ("prompt_opened_then_call", f"plan<|eom|>{MUSE_CALL}", Expect(reasoning="plan", calls=MUSE_F), True),
+        # A body that misses <|eom|> ends at the next header.
+        (
+            "call_header_before_end",
+            f"{MUSE_SELF}plan {MUSE_CALL}",
+            Expect(reasoning="plan ", calls=MUSE_F),
+            False,
+        ),
+        (
+            "invoke_inside_self_is_reasoning_text",
+            f'{MUSE_SELF}<atem:invoke name="f"></atem:invoke><|eom|>',
+            Expect(reasoning='<atem:invoke name="f"></atem:invoke>'),
+            False,
+        ),
+        ("lone_terminator_is_markup", f"plan<|eom|>{MUSE_USER}Hi", Expect(content="planHi"), False),
+    )
+]
+
+# Inkling: the thinking block is reasoning; the next block ends it, whatever it is.
+INKLING_THINK = "<|message_model|><|content_thinking|>"
+INKLING_TEXT = "<|message_model|><|content_text|>"
+INKLING_CALL = (
+    f'<|message_model|>f<|content_invoke_tool_json|>{{"name": "f", "args": {ARGUMENTS}}}<|end_message|>'
+)
+ROUTED_CASES += [
+    Case("inkling", label, text, expect, prompt_opened)
+    for label, text, expect, prompt_opened in (
+        (
+            "thinking_then_text",
+            f"{INKLING_THINK}plan<|end_message|>{INKLING_TEXT}Hi<|end_message|>",
+            Expect(reasoning="plan", content="Hi"),
+            False,
+        ),
+        ("unterminated_thinking_runs_to_end", f"{INKLING_THINK}plan", Expect(reasoning="plan"), False),
+        (
+            "thinking_then_call",
+            f"{INKLING_THINK}plan<|end_message|>{INKLING_CALL}",
+            Expect(reasoning="plan", calls=MUSE_F),
+            False,
+        ),
+        # The prompt ends with <|message_model|><|content_thinking|>.
+        (
+            "prompt_opened",
+            f"plan<|end_message|>{INKLING_TEXT}Hi",
+            Expect(reasoning="plan", content="Hi"),
+            True,
+        ),
+        (
+            "prompt_opened_then_call",
+            f"plan<|end_message|>{INKLING_CALL}",
+            Expect(reasoning="plan", calls=MUSE_F),
+            True,
+        ),
+        (
+            "call_before_end",
+            f"{INKLING_THINK}plan {INKLING_CALL}",
+            Expect(reasoning="plan ", calls=MUSE_F),
+            False,
+        ),
+        ("lone_end_is_markup", f"plan<|end_message|>{INKLING_TEXT}Hi", Expect(content="planHi"), False),
+        (
+            "call_object_in_thinking_is_text",
+            f'{INKLING_THINK}{{"name": "f", "args": {{}}}}<|end_message|>',
+            Expect(reasoning='{"name": "f", "args": {}}'),
+            False,
+        ),
+    )
+]
+# Beam (harmony framing): the analysis channel is reasoning; a message to a tool is a call.
+BEAM_CALL = (
+    '<|start|>assistant to=f<|channel|>analysis <|constrain|>xml<|message|><rfl:parameter name="a">\n1\n'
+    "</rfl:parameter><|call|>"
+)
+BEAM_F = (Call("f", '{"a": "1"}'),)
+ROUTED_CASES += [
+    Case("beam", label, text, expect, prompt_opened)
+    for label, text, expect, prompt_opened in (
+        (
+            "analysis_then_final",
+            f"{ANALYSIS}plan<|end|>{FINAL}Hi<|return|>",
+            Expect(reasoning="plan", content="Hi"),
+            False,
+        ),
+        ("unterminated_analysis_runs_to_end", f"{ANALYSIS}plan", Expect(reasoning="plan"), False),
+        (
+            "analysis_then_call",
+            f"{ANALYSIS}plan<|end|>{BEAM_CALL}",
+            Expect(reasoning="plan", calls=BEAM_F),
+            False,
+        ),
+        ("prompt_opened", f"plan<|end|>{FINAL}Hi", Expect(reasoning="plan", content="Hi"), True),
+        ("prompt_opened_then_call", f"plan<|end|>{BEAM_CALL}", Expect(reasoning="plan", calls=BEAM_F), True),
+        (
+            "call_header_before_end",
+            f"{ANALYSIS}plan {BEAM_CALL}",
+            Expect(reasoning="plan ", calls=BEAM_F),
+            False,
+        ),
+        (
+            "parameter_inside_analysis_is_reasoning_text",
+            f'{ANALYSIS}<rfl:parameter name="a">1</rfl:parameter><|end|>',
+            Expect(reasoning='<rfl:parameter name="a">1</rfl:parameter>'),
+            False,
+        ),
+        ("lone_terminator_is_markup", f"plan<|end|>{FINAL}Hi<|return|>", Expect(content="planHi"), False),
+    )
+]
+CASES += ROUTED_CASES
+
 
 def check_every_two_piece_split(dialect: str, text: str, start_in_reasoning: bool) -> None:
     batch = streamparse.parse(text, dialect, id_seed=0, start_in_reasoning=start_in_reasoning)
@@ -675,4 +811,5 @@ def test_every_dialect_has_a_reasoning_policy() -> None:
     covered = {d.name for d in REASONING_DIALECTS} | {"gpt_oss"} | set(NO_REASONING_DIALECTS)
     covered |= {dialect for dialect, _ in NO_REASONING_MARKED_CALLS}
     covered |= set(NO_REASONING_CALLS_ANYWHERE)
+    covered |= {case.dialect for case in ROUTED_CASES}
     assert covered == set(streamparse.dialects())

@@ -23,6 +23,7 @@ markup. Where a body goes:
 * no recipient: ``analysis`` is reasoning; ``final``, ``commentary``
   (a preamble) and any other or missing channel are content.
 
+This table is data (``HARMONY_ROUTING``, see :mod:`streamparse._routing`).
 Bodies are concatenated as written. A body that misses its terminator
 ends at the next ``<|start|>`` or ``<|channel|>``, which begins a new
 header. Text outside any message (a model that skips the header) is
@@ -46,64 +47,24 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .._machine import MAX_HEADER, Lex, Machine, MarkerAction
+from .._machine import Lex, Machine, MarkerAction
+from .._routing import CHANNEL, CONSTRAIN, ROLE_PART_OPENING, Route, RoutedMachine, Routing
 from ..registry import register
 
 START = "<|start|>"
-CHANNEL = "<|channel|>"
-CONSTRAIN = "<|constrain|>"
 MESSAGE = "<|message|>"
 END = "<|end|>"
 CALL = "<|call|>"
 RETURN = "<|return|>"
 TERMINATORS = (END, CALL, RETURN)
 
-FUNCTIONS = "functions."
-RECIPIENT = "to="
-ANALYSIS = "analysis"
-# Harmony splits headers on ASCII whitespace.
-SPACE = " \t\r\n"
-
-
-def read_header(header: str) -> tuple[str, str] | None:
-    """``(channel, recipient)`` of a header's text, "" when absent; None when it is malformed."""
-    role_part, _, channel_part = header.partition(CHANNEL)
-    if CHANNEL in channel_part:
-        return None
-    channel = ""
-    recipients = set()
-    for in_channel_part, part in ((False, role_part), (True, channel_part)):
-        for word in part.replace(CONSTRAIN, " " + CONSTRAIN).split():
-            if word.startswith(RECIPIENT):
-                recipients.add(word[len(RECIPIENT) :])
-            elif in_channel_part and not channel and not word.startswith(CONSTRAIN):
-                channel = word
-    if len(recipients) > 1 or "" in recipients or (CHANNEL in header and not channel):
-        return None
-    return channel, recipients.pop() if recipients else ""
-
-
-def role_part_phase(phase: int, text: str) -> int:
-    """Advance the check of ``[space] to=RECIPIENT [space]``; -1 once ``text`` breaks it.
-
-    Phases: 0 leading space, 1 and 2 inside ``to=``, 3 the recipient, 4 trailing space.
-    """
-    for char in text:
-        if phase == 0:
-            if char not in SPACE:
-                phase = 1 if char == "t" else -1
-        elif phase == 1:
-            phase = 2 if char == "o" else -1
-        elif phase == 2:
-            phase = 3 if char == "=" else -1
-        elif phase == 3:
-            if char in SPACE:
-                phase = 4
-        elif char not in SPACE:
-            phase = -1
-        if phase < 0:
-            break
-    return phase
+HARMONY_ROUTING = Routing(
+    call_prefix="functions.",
+    # Built-in tools (browser.search, python): not for the user, and not a call the client can run.
+    other_recipient=Route.REASONING,
+    channels={"analysis": Route.REASONING},
+    other_channel=Route.CONTENT,
+)
 
 
 class State(Enum):
@@ -119,46 +80,19 @@ def _body_actions(end: MarkerAction) -> dict[str | tuple[str, ...], MarkerAction
     return {START: Machine.open_call, CHANNEL: Machine.open_call_in_header, TERMINATORS: end}
 
 
-class GptOss(Machine):
-    name = "gpt_oss"
-    INITIAL_STATE = State.START
-    CONTENT = State.CONTENT
-    REASONING_STATE = State.REASONING
-    HEADER_STATE = State.HEADER
-    ARGS_STATE = State.ARGUMENTS
-    OPENING = "t" + SPACE
+def harmony_states(start: Enum, content: Enum, reasoning: Enum, header: Enum) -> dict[Enum, Lex]:
+    """Harmony's message framing: the first header's role part, content and reasoning bodies, headers.
 
-    _role_phase = 0
-
-    def role_part(self, text: str) -> int:
-        """Text at the very start: held while it may be the first header's role part."""
-        # Only what header() can still hold needs checking: past MAX_HEADER it fails anyway.
-        self._role_phase = role_part_phase(self._role_phase, text[: MAX_HEADER - self._header_len + 1])
-        if self._role_phase < 0:
-            self.fail_call("")
-            return 0
-        return self.header(text)
-
-    def message_route(self, header: str) -> Enum | tuple[str, str | None] | None:
-        read = read_header(header)
-        if read is None:
-            return None
-        channel, recipient = read
-        if recipient.startswith(FUNCTIONS):
-            name = recipient[len(FUNCTIONS) :]
-            return (name, None) if name else None
-        if recipient or channel == ANALYSIS:
-            return State.REASONING
-        return State.CONTENT
-
-    STATES = {
-        State.START: Lex(
-            role_part,
+    A dialect adds the state its calls' bodies are read in (its ARGS_STATE). Beam shares these.
+    """
+    return {
+        start: Lex(
+            RoutedMachine.role_part,
             {CHANNEL: Machine.header_marker, (START, *TERMINATORS): Machine.fail_call},
         ),
-        State.CONTENT: Lex(Machine.content, _body_actions(Machine.markup)),
-        State.REASONING: Lex(Machine.reasoning, _body_actions(Machine.to_content)),
-        State.HEADER: Lex(
+        content: Lex(Machine.content, _body_actions(Machine.markup)),
+        reasoning: Lex(Machine.reasoning, _body_actions(Machine.to_content)),
+        header: Lex(
             Machine.header,
             {
                 (CHANNEL, CONSTRAIN): Machine.header_marker,
@@ -166,6 +100,22 @@ class GptOss(Machine):
                 (START, *TERMINATORS): Machine.fail_call,
             },
         ),
+    }
+
+
+class GptOss(RoutedMachine):
+    name = "gpt_oss"
+    INITIAL_STATE = State.START
+    CONTENT = State.CONTENT
+    REASONING_STATE = State.REASONING
+    HEADER_STATE = State.HEADER
+    ARGS_STATE = State.ARGUMENTS
+    OPENING = ROLE_PART_OPENING
+    ROUTING = HARMONY_ROUTING
+    ROUTE_STATES = {Route.REASONING: State.REASONING, Route.CONTENT: State.CONTENT, Route.CALL: None}
+
+    STATES = {
+        **harmony_states(State.START, State.CONTENT, State.REASONING, State.HEADER),
         State.ARGUMENTS: Lex(
             Machine.stripped_args,
             {TERMINATORS: Machine.close_call, (START, CHANNEL): Machine.close_call_and_reread},

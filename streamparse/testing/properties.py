@@ -144,6 +144,16 @@ _HARMONY_HEADER = re.compile(
     rf"(?:(?!{_HARMONY_TOKEN}).)*",
     re.DOTALL,
 )
+_MUSE_TOKEN = r"<\|(?:start|message|eom|eot)\|>"
+# Muse's headers, the first one without <|start|> too; a message to the developer is markup, body and all.
+_MUSE_HEADER = re.compile(
+    rf"(?:<\|start\|>|\A(?=(?:(?!{_MUSE_TOKEN}).)*<\|message\|>))(?:(?!{_MUSE_TOKEN}).)*"
+    rf"(?:(?<=to=developer)<\|message\|>(?:(?!{_MUSE_TOKEN}).)*)?",
+    re.DOTALL,
+)
+# Inkling: the header before the content token (a tool's name, not used for the call) and the key
+# that holds a call's arguments.
+_INKLING_MARKUP = re.compile(r'(?<=<\|message_model\|>)[^<]*(?=<\|content_)|"args"\s*:', re.DOTALL)
 # mistral pre-v11 writes the call's id after its arguments; the call is announced before
 # that, so a generated id is used and the model's is left out (documented).
 _MISTRAL_ID = re.compile(r'"id"\s*:\s*"(?:[^"\\]|\\.)*"')
@@ -163,6 +173,10 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     "cohere_command4": _COHERE_KEYS,
     "kimi_k3": _XTML_ATTRIBUTES,
     "functiongemma": re.compile("<escape>"),  # the string delimiter token, read by the converter
+    "muse": _MUSE_HEADER,
+    "muse_glimmer": _MUSE_HEADER,
+    "inkling": _INKLING_MARKUP,
+    "beam": _HARMONY_HEADER,
     # A value's declared type (the xml_typed body) is markup: it decides how the value is written.
     "k2_horizon": re.compile(r"<ifm\|arg_type>[^<]*</ifm\|arg_type>"),
     # An element's tags: its name becomes one key however often it repeats (a repeated name

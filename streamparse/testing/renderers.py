@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -60,6 +61,9 @@ __all__ = [
     "render_mistral",
     "render_glm45",
     "render_minimax_m2",
+    "render_muse",
+    "render_inkling",
+    "render_beam",
     "render_minimax_m3",
     "render_qwen3_coder",
     "render_seed_oss",
@@ -1113,6 +1117,175 @@ def render_gpt_oss(sample: Sample) -> Rendered:
     return Rendered(out.text(), content, sample.reasoning or "", tuple(expected), tuple(out.spans))
 
 
+def _glimmer_reading(call: ToolCallSpec) -> ToolCallSpec:
+    """The call as Muse Glimmer reads it: a value whose text (stripped) is JSON and not a string is
+    that JSON, whatever the schema; any other is the text.
+
+    Such values are written as the JSON they decode to, so that the text is what is expected.
+    """
+    values: dict[str, Any] = {}
+    for key, value in call.arguments.items():
+        text = _xml_value_text(value, False)
+        word = text.strip()
+        try:
+            decoded = json.loads(word, parse_constant=_not_json) if word[:1] != '"' else text
+        except (ValueError, RecursionError):
+            decoded = text
+        if isinstance(decoded, float) and not math.isfinite(decoded):
+            decoded = "x" + text  # 1e400: not a value JSON can write back
+        values[key] = decoded
+    return ToolCallSpec(call.name, values)
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity are not JSON
+
+
+def render_muse(dialect: str, sample: Sample) -> Rendered:
+    """Muse: `` to=self<|message|>R<|eom|>`` then ``<|start|>assistant to=RECIPIENT<|message|>BODY<|eom|>``
+    messages: the content to ``commentary`` before calls (``user`` otherwise, and in Glimmer, where
+    commentary is a tool), each call in an ATEM block of a message to its tool, or (varied by the
+    sample) every call in one block; the content after the calls to ``user``, ending the turn.
+
+    The first message starts at its role part (the prompt ended with ``<|start|>assistant``).
+    """
+    glimmer = dialect == "muse_glimmer"
+    tools = _tools_of(sample)  # Glimmer is given them too, and reads no schema
+    calls = tuple(map(_glimmer_reading, sample.calls)) if glimmer else sample.calls
+    sample = replace(sample, calls=calls)
+    out = _Writer()
+
+    def start(recipient: str) -> None:
+        out.write(("<|start|>assistant" if out.length else "") + " to=" + recipient + "<|message|>")
+
+    if sample.reasoning:
+        start("self")
+        out.write(sample.reasoning + "<|eom|>")
+    if sample.content:
+        start("commentary" if sample.calls and not glimmer else "user")
+        out.write(sample.content + ("<|eom|>" if sample.calls else "<|eot|>"))
+    one_block = sample.first_index % 2 == 1
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        if position == 0 or not one_block:
+            start(call.name)
+            out.write("<atem:function_calls>\n")
+        out.write('<atem:invoke name="' + call.name + '">\n')
+        arguments = write_parameters()
+        out.write("</atem:invoke>\n")
+        if position == len(sample.calls) - 1 or not one_block:
+            out.write("</atem:function_calls><|eom|>")
+        return arguments
+
+    expected, spans = _write_xml_calls(
+        out,
+        sample,
+        write_call,
+        lambda key, text: ('<atem:parameter name="' + key + '">', "</atem:parameter>\n"),
+        False,
+    )
+    if sample.content_after:
+        start("user")
+        out.write(sample.content_after + "<|eot|>")
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        (),
+        tools,
+        tuple(spans),
+    )
+
+
+def render_inkling(sample: Sample) -> Rendered:
+    """Inkling: ``<|message_model|><|content_thinking|>R<|end_message|>``, the content as a text block,
+    ``<|message_model|>NAME<|content_invoke_tool_json|>{"name": ..., "args": ...}<|end_message|>`` per
+    call, the content after the calls as a text block, and (varied by the sample) the end-of-sampling
+    message.
+    """
+    out = _Writer()
+
+    def block(kind: str, body: str, header: str = "") -> None:
+        if body:
+            out.write("<|message_model|>" + header + "<|content_" + kind + "|>" + body + "<|end_message|>")
+
+    if sample.reasoning is not None:
+        block("thinking", sample.reasoning)
+    block("text", sample.content)
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write("<|message_model|>" + call.name + "<|content_invoke_tool_json|>")
+        expected.append(_write_call_object(out, call, sample, "args"))
+        out.write("<|end_message|>")
+    block("text", sample.content_after)
+    if sample.first_index % 2:
+        out.write("<|message_model|><|content_model_end_sampling|>")
+    content = sample.content + sample.content_after
+    return Rendered(out.text(), content, sample.reasoning or "", tuple(expected), tuple(out.spans))
+
+
+def render_beam(sample: Sample) -> Rendered:
+    """Beam: harmony messages (``<|channel|>analysis<|message|>R<|end|>``, the content as a final
+    message), one ``<|start|>assistant to=NAME<|channel|>analysis <|constrain|>xml<|message|>`` message
+    per call with ``<rfl:parameter name="K">\nV\n</rfl:parameter>`` parameters, ended by ``<|call|>``.
+
+    Varied by the sample: the recipient in the channel part, no ``<|constrain|>``, a parameter's
+    close tag left out, a call ended by ``<|end|>``.
+    """
+    out = _Writer()
+    vary = sample.first_index
+    written = 0
+
+    def start() -> None:
+        out.write("<|start|>assistant" if out.length else "")
+
+    def message(channel: str, body: str, end: str) -> None:
+        if body:
+            start()
+            out.write("<|channel|>" + channel + "<|message|>" + body + end)
+
+    def tags(key: str, text: str) -> tuple[str, str]:
+        nonlocal written
+        written += 1
+        close = "" if (vary + written) % 3 == 0 else "</rfl:parameter>"
+        return '<rfl:parameter name="' + key + '">\n', "\n" + close
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        start()
+        if (vary + position) % 2:
+            out.write("<|channel|>analysis to=" + call.name)
+        else:
+            out.write(" to=" + call.name + "<|channel|>analysis")
+        out.write(" <|constrain|>xml<|message|>" if (vary + position) % 4 != 1 else "<|message|>")
+        arguments = write_parameters()
+        out.write("<|end|>" if (vary + position) % 5 == 2 else "<|call|>")
+        return arguments
+
+    if sample.reasoning is not None:
+        message("analysis", sample.reasoning, "<|end|>")
+    message("final", sample.content, "<|end|>" if sample.calls else "<|return|>")
+    expected, spans = _write_xml_calls(out, sample, write_call, tags, True)
+    message("final", sample.content_after, "<|return|>")
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        (),
+        _tools_of(sample),
+        tuple(spans),
+    )
+
+
+render_muse_spark = partial(render_muse, "muse")
+render_muse_glimmer = partial(render_muse, "muse_glimmer")
+
+
 @functools.lru_cache(maxsize=4096)
 def _python_char(char: str, quote: str, ascii_only: bool) -> tuple[str, str]:
     """One character inside a Python string literal, and inside the JSON string (as repr/ascii do)."""
@@ -1727,6 +1900,10 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "pythonic": render_pythonic,
     "gemma4": render_gemma4,
     "functiongemma": render_functiongemma,
+    "inkling": render_inkling,
+    "beam": render_beam,
+    "muse": render_muse_spark,
+    "muse_glimmer": render_muse_glimmer,
     "lfm2": render_lfm2,
 }
 
