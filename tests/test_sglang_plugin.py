@@ -101,3 +101,12 @@ def test_launcher_registers_before_sglang_reads_arguments() -> None:
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert "streamparse_kimi_k2" in completed.stdout
+
+
+def test_fuzz_target_finds_sglang_hermes_bug_and_none_in_the_detector() -> None:
+    from streamparse.testing.target import fuzz_target
+
+    theirs = fuzz_target("sglang:hermes", budget_seconds=10, seed=1)
+    assert theirs.failing["lost"] + theirs.failing["split"] > 0, theirs.table()
+    ours = fuzz_target("sglang:streamparse_hermes", budget_seconds=10, seed=1, shrink=False)
+    assert ours.cases > 0 and ours.ok, ours.table()

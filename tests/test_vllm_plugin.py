@@ -166,3 +166,14 @@ def test_cut_off_examples_flush_at_the_end(example: Any) -> None:
             run = runner.stream(pieces, tools)
             check_wire_shape(run.deltas)
             assert _seen(run.result, model_ids) == want, (end, how)
+
+
+def test_fuzz_target_finds_vllm_hermes_bug_and_none_in_the_plugin() -> None:
+    from streamparse.testing.target import fuzz_target
+
+    theirs = fuzz_target("vllm:hermes", budget_seconds=10, seed=1)
+    assert theirs.failing["lost"] > 0, theirs.table()
+    report = theirs.bug_report("lost")
+    assert "vllm 0.33.0" in report and "model output:" in report and "deltas:" in report
+    ours = fuzz_target("vllm:streamparse_hermes", budget_seconds=10, seed=1, shrink=False)
+    assert ours.cases > 0 and ours.ok, ours.table()
