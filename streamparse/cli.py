@@ -18,6 +18,7 @@ Verbs::
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
     streamparse fuzz [--dialect NAME ...] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
                      [--jobs N]
+    streamparse fuzz --target vllm:PARSER|sglang:PARSER [--dialect NAME] [--minutes M | --seconds S] [--seed N]
 
 ``replay`` and ``serve`` need the ``server`` extra (``pip install 'streamparse[server]'``),
 ``fuzz`` the ``test`` extra (hypothesis).
@@ -36,7 +37,7 @@ import os
 import random
 import string
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module, resources
 from typing import Any, NoReturn, TextIO
@@ -478,6 +479,8 @@ def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"streamparse fuzz: {line}\n")
         sys.stderr.flush()
 
+    if args.target:
+        return _fuzz_targets(args, budget, progress, out)
     properties = properties_named(args.property)
     report = fuzz(
         args.dialect, budget, seed=args.seed, progress=progress, jobs=args.jobs, properties=properties
@@ -486,6 +489,32 @@ def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
     if not report.ok:
         return 1
     return _EXIT_INTERRUPTED if report.interrupted else 0
+
+
+def _fuzz_targets(
+    args: argparse.Namespace, budget: float, progress: Callable[[str], None], out: TextIO
+) -> int:
+    """``fuzz --target``: the contract's checks against vLLM's or SGLang's own parsers, one report each."""
+    from .testing.target import fuzz_target
+
+    if args.dialect and len(args.dialect) > 1:
+        raise _CliError("with --target, --dialect names the one dialect to render the inputs in")
+    dialect = args.dialect[0] if args.dialect else None
+    failed = False
+    for target in args.target:
+        try:
+            report = fuzz_target(
+                target, dialect, budget / len(args.target), seed=args.seed, progress=progress
+            )
+        except ImportError as error:
+            raise _CliError(f"{target}: the engine is not importable here ({error})") from None
+        except ValueError as error:
+            raise _CliError(str(error)) from None
+        out.write(report.table() + "\n\n")
+        for check in report.minimal:
+            out.write(report.bug_report(check) + "\n")
+        failed = failed or not report.ok
+    return 1 if failed else 0
 
 
 def _detect(model: str | None, template: str) -> str:
@@ -757,6 +786,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     fuzzing.add_argument(
         "--jobs", type=_positive_int, default=1, help="processes to run in parallel (default 1)"
+    )
+    fuzzing.add_argument(
+        "--target",
+        action="extend",
+        nargs="+",
+        metavar="ENGINE:PARSER",
+        help="fuzz an engine's own tool parser instead, vllm:NAME or sglang:NAME (the engine must be importable);"
+        " --dialect then names the format to render if the parser's name is not one streamparse knows",
     )
     fuzzing.set_defaults(run=_cmd_fuzz)
     return top

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import sys
@@ -432,3 +433,14 @@ def test_split_text() -> None:
     assert all(1 <= len(piece) <= 16 for piece in pieces)
     with pytest.raises(streamparse.UsageError):
         split_text(text, 0)
+
+
+def test_fuzz_target_needs_the_engine_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    # CI has neither engine: --target must fail with one clear line, not a traceback.
+    pytest.importorskip("hypothesis")
+    if importlib.util.find_spec("vllm") is not None:
+        pytest.skip("vLLM is importable here")
+    assert main(["fuzz", "--target", "vllm:hermes", "--seconds", "1"]) == 2
+    assert "vllm:hermes: the engine is not importable here" in capsys.readouterr().err
+    assert main(["fuzz", "--target", "tgi:hermes", "--seconds", "1"]) == 2
+    assert "target must be vllm:<parser> or sglang:<parser>" in capsys.readouterr().err
