@@ -20,6 +20,7 @@ from .ids import IdFactory
 from .parser import StreamParser, parse
 from .registry import ParserName, dialects, parser_names
 from .result import CallProblem, FinishReason, Function, ParseResult, ToolCall, fold_deltas
+from .template import TemplateDialect, load_dialect
 from .tools import FunctionSpec, ToolSpec
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "Reasoning",
     "StreamParseError",
     "StreamParser",
+    "TemplateDialect",
     "Text",
     "ToolCall",
     "ToolCallDelta",
@@ -52,6 +54,7 @@ __all__ = [
     "detection",
     "dialects",
     "fold_deltas",
+    "load_dialect",
     "parse",
     "parser_names",
 ]
