@@ -295,11 +295,13 @@ def _anchor(scope: str, raw: dict[str, Any], literal_key: str, pattern_key: str,
 
 def _literal_starts(scope: str, source: str) -> tuple[str, ...]:
     """The literal strings every match of ``source`` starts with (a pattern marker's lexer markers)."""
+    # Names do not matter here, and the regex module allows one name twice (two ways to write a header).
+    unnamed = regex.sub(r"(?<!\\)\(\?P<\w+>", "(?:", source)
     try:
-        parsed = _sre_parse.parse(source, _sre.SRE_FLAG_DOTALL)
+        parsed = _sre_parse.parse(unnamed, _sre.SRE_FLAG_DOTALL)
     except Exception:  # the regex module's own syntax; its start cannot be read here
         parsed = None
-    starts = _expand(list(parsed))[0] if parsed is not None else set()
+    starts = {prefix for prefix, _ in _expand(list(parsed))} if parsed is not None else set()
     if not starts or "" in starts:
         raise _fail(
             scope,
@@ -309,34 +311,37 @@ def _literal_starts(scope: str, source: str) -> tuple[str, ...]:
     return tuple(sorted(starts))
 
 
-def _expand(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
-    """Literal prefixes of a parsed regex, and whether they cover all of it."""
-    starts = {""}
-    for op, av in items:
-        if op is _sre.LITERAL:
-            options, whole = {chr(av)}, True
-        elif op is _sre.SUBPATTERN:
-            options, whole = _expand(list(av[-1]))
-        elif op is _sre.BRANCH:
-            options, whole = set(), True
-            for branch in av[1]:
-                sub, sub_whole = _expand(list(branch))
-                options |= sub
-                whole = whole and sub_whole
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
-            sub, sub_whole = _expand(list(av[2]))
-            options, whole = sub | {""}, sub_whole
-        elif op is _sre.IN and 0 < len(av) <= 4 and all(kind is _sre.LITERAL for kind, _ in av):
-            options, whole = {chr(c) for _, c in av}, True
-        else:
-            return starts, False
-        grown = {s + o for s in starts for o in options}
+def _expand(items: list[tuple[Any, Any]]) -> set[tuple[str, bool]]:
+    """Literal prefixes of a parsed regex, each with whether it covers all of it."""
+    states = {("", True)}
+    for item in items:
+        options = _options(item)
+        grown: set[tuple[str, bool]] = set()
+        for prefix, whole in states:
+            if not whole or options is None:
+                grown.add((prefix, False))
+            else:
+                grown.update((prefix + option, option_whole) for option, option_whole in options)
         if len(grown) > _MAX_STARTS:
-            return starts, False
-        starts = grown
-        if not whole:
-            return starts, False
-    return starts, True
+            return {(prefix, False) for prefix, _ in states}
+        states = grown
+    return states
+
+
+def _options(item: tuple[Any, Any]) -> set[tuple[str, bool]] | None:
+    """The literal texts one element of a parsed regex can start with; None when it is not literal."""
+    op, av = item
+    if op is _sre.LITERAL:
+        return {(chr(av), True)}
+    if op is _sre.SUBPATTERN:
+        return _expand(list(av[-1]))
+    if op is _sre.BRANCH:
+        return {option for branch in av[1] for option in _expand(list(branch))}
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+        return _expand(list(av[2])) | {("", True)}
+    if op is _sre.IN and 0 < len(av) <= 4 and all(kind is _sre.LITERAL for kind, _ in av):
+        return {(chr(c), True) for _, c in av}
+    return None
 
 
 def _xml_tags(scope: str, args: dict[str, Any]) -> XmlTags:

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_PATTERN", "TemplateDialect", "load_dialect"]
 
+_MAX_TAG = 64
 # The most text a pattern marker holds before its patterns are decided; past it they failed.
 MAX_PATTERN = 1024
 
@@ -81,6 +82,8 @@ class TemplateMachine(Machine):
     ENTRIES: ClassVar[dict[str, dict[str, tuple[Candidate, ...]]]] = {}
     PATTERN_STATE: ClassVar[Enum]
     REGION_STATES: ClassVar[dict[int, Enum]] = {}
+    # The regex sources of pattern markers (markup, for streamparse.testing's checks).
+    MARKUP_PATTERNS: ClassVar[tuple[str, ...]] = ()
 
     _candidates: tuple[Candidate, ...] = ()
     _results: list[regex.Match[str] | bool | None]
@@ -88,6 +91,11 @@ class TemplateMachine(Machine):
     _pattern_marker = ""
     _pattern_home: Enum
     _strip: Stripper | None = None
+    # xml-inline calls: the tag being read between parameters (None: none), and the tags
+    # that are markup there (``/function`` when the opener opened ``<function=...>``).
+    _tag: str | None = None
+    _stray_flagged = False
+    CLOSING_TAGS: ClassVar[frozenset[str]] = frozenset()
 
     # -- pattern markers ------------------------------------------------------
 
@@ -167,6 +175,7 @@ class TemplateMachine(Machine):
         else:
             assert m is not None
             call_id = m.group(plan.id_key) if plan.id_key is not None else None
+            self._tag, self._stray_flagged = None, False
             self.commit_call(m.group(plan.name_key).strip(), call_id or None)
             self._enter(self.ARGS_STATE)
 
@@ -218,6 +227,40 @@ class TemplateMachine(Machine):
 
 class TemplateXmlMachine(TemplateMachine, XmlMachine):
     """A template whose calls are ``xml-inline``."""
+
+    def call_gap(self, text: str) -> int:
+        """Text between parameter tags: whitespace, and the closing tags of what the opener
+        opened (``</function>``), are markup.
+
+        The tag pattern skips anything else too, as Transformers reads it;
+        here it is left out with the call flagged, once, so that it does
+        not vanish unsaid.
+        """
+        tag, stray = self._tag, False
+        for char in text:
+            if tag is not None:
+                if char == ">":
+                    stray = stray or tag not in self.CLOSING_TAGS
+                    tag = None
+                elif len(tag) < _MAX_TAG:
+                    tag += char
+                else:
+                    stray, tag = True, None
+            elif char == "<":
+                tag = ""
+            elif not char.isspace():
+                stray = True
+        self._tag = tag
+        if stray and not self._stray_flagged:
+            self._stray_flagged = True
+            self.flag_call("unexpected_member", "text between the parameters that is no parameter: left out")
+        return len(text)
+
+    def end_call(self, complete: bool = True, empty_args: str = "{}") -> None:
+        if self._tag is not None:  # a tag the call's end cut short: not markup
+            self._tag = None
+            self.call_gap("x")
+        super().end_call(complete, empty_args)
 
     def end_value(self, marker: str) -> bool:
         """The close tag: the value ends at the first one, as the tag pattern's lazy ``.*?`` reads it."""
@@ -332,7 +375,7 @@ def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
             tags = field.xml
             assert tags is not None
             after_value = (tags.begin, *field.close.literals)
-            states[XmlState.CALL] = Lex(TemplateMachine.drop_text, {tags.begin: XmlMachine.open_param, **close})
+            states[XmlState.CALL] = Lex(TemplateXmlMachine.call_gap, {tags.begin: XmlMachine.open_param, **close})
             states[XmlState.PARAM] = Lex(
                 XmlMachine.param_header, {">": XmlMachine.start_value, "<": XmlMachine.fail_param}
             )
@@ -340,9 +383,18 @@ def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
                 XmlMachine.value,
                 {tags.end: TemplateXmlMachine.end_value, after_value: XmlMachine.end_value_and_reread},
             )
+            opener = field.open.pattern.pattern if field.open.pattern is not None else "".join(field.open.literals)
             namespace.update(
+                CLOSING_TAGS=frozenset("/" + tag for tag in regex.findall(r"<([\w:.-]+)", opener)),
                 ARGS_STATE=XmlState.CALL,
-                VALUE_RULES=ValueRules(strip=tags.strip, untyped=tags.untyped, null_for_strings=False),
+                VALUE_RULES=ValueRules(
+                    strip=tags.strip,
+                    untyped=tags.untyped,
+                    # The words Transformers' schema casts accept (``_coerce``).
+                    null_words=frozenset({"null", "none"}),
+                    true_words=frozenset({"true", "1"}),
+                    false_words=frozenset({"false", "0"}),
+                ),
             )
     # A field's text state and the wrapper's are what the base class expects of them.
     namespace.setdefault("WRAPPER_STATE", State.BLOCK)
@@ -353,6 +405,9 @@ def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
         PATTERN_STATE=State.PATTERN,
         FIELDS=fields,
         ENTRIES=entries,
+        MARKUP_PATTERNS=tuple(
+            anchor.pattern.pattern for f in fields for anchor in (f.open, f.close) if anchor.pattern is not None
+        ),
         REGION_STATES=regions,
         STATES=states,
     )
