@@ -15,7 +15,9 @@ text held at most ``MAX_PATTERN`` characters (see :mod:`streamparse.template`).
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,12 +25,10 @@ import regex
 
 from .errors import UsageError
 
-try:  # the stdlib's regex parser: where a pattern's literal start is read
-    import re._constants as _sre
-    import re._parser as _sre_parse
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _sre  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+# The stdlib's regex parser reads where a pattern's matches start (renamed in Python 3.11).
+_NEW_RE = sys.version_info >= (3, 11)
+_sre: Any = importlib.import_module("re._constants" if _NEW_RE else "sre_constants")
+_sre_parse: Any = importlib.import_module("re._parser" if _NEW_RE else "sre_parse")
 
 __all__ = ["Anchor", "FieldPlan", "TemplatePlan", "XmlTags", "read_template"]
 
@@ -128,7 +128,9 @@ def read_template(spec: Any) -> TemplatePlan:
         raise _fail("'fields'", "must be a non-empty dict")
     start = _anchor("start anchor", spec, "start_anchor", "start_anchor_pattern", need_starts=False)
     if not start.present:
-        raise _fail("", "needs 'start_anchor' or 'start_anchor_pattern' (where the assistant's message starts)")
+        raise _fail(
+            "", "needs 'start_anchor' or 'start_anchor_pattern' (where the assistant's message starts)"
+        )
     assert start.pattern is not None
     plans = tuple(_field(name, raw) for name, raw in fields.items())
     implicit = [plan for plan in plans if not plan.open.present]
@@ -147,7 +149,9 @@ def _field(name: str, raw: Any) -> FieldPlan:
         raise _fail(scope, f"unknown keys {sorted(unknown)}")
     content = raw.get("content", "text")
     if content not in _CONTENT_PARSERS:
-        raise _fail(f"{scope} 'content'", f"unknown content parser {content!r}; one of {sorted(_CONTENT_PARSERS)}")
+        raise _fail(
+            f"{scope} 'content'", f"unknown content parser {content!r}; one of {sorted(_CONTENT_PARSERS)}"
+        )
     args = raw.get("content_args", {})
     if not isinstance(args, dict):
         raise _fail(f"{scope} 'content_args'", "must be a dict")
@@ -201,11 +205,17 @@ def _calls_field(
     if not opener.present:
         raise _fail(scope, "needs 'open' or 'open_pattern': a tool call must start with markup")
     if closer.pattern is not None:
-        raise _fail(f"{scope} 'close_pattern'", "tool calls must close with a literal 'close' (or run to the end)")
+        raise _fail(
+            f"{scope} 'close_pattern'", "tool calls must close with a literal 'close' (or run to the end)"
+        )
     if raw.get("transform_each"):
-        raise _fail(f"{scope} 'transform_each'", "a list of calls in one region is not supported; one call per region")
+        raise _fail(
+            f"{scope} 'transform_each'", "a list of calls in one region is not supported; one call per region"
+        )
     if content not in ("json", "xml-inline"):
-        raise _fail(f"{scope} 'content'", f"{content!r} is not supported for tool calls; use 'json' or 'xml-inline'")
+        raise _fail(
+            f"{scope} 'content'", f"{content!r} is not supported for tool calls; use 'json' or 'xml-inline'"
+        )
     if transform is None:
         raise _fail(scope, "needs a 'transform' that gives the call's function name and arguments")
     function = transform.get("function", transform) if isinstance(transform, dict) else None
@@ -232,14 +242,18 @@ def _calls_field(
                 f"{scope} 'transform'",
                 "a name taken from the content needs 'json' content and arguments '{content.KEY}'",
             )
-        return FieldPlan(name, "calls", opener, closer, calls="object", name_key=name_key, arguments_key=args_key)
+        return FieldPlan(
+            name, "calls", opener, closer, calls="object", name_key=name_key, arguments_key=args_key
+        )
     if name_path not in captures:
         raise _fail(
             f"{scope} 'transform'",
             f"function.name must be '{{content.KEY}}' or a capture of 'open_pattern' ({sorted(captures)})",
         )
     if args_path != "content":
-        raise _fail(f"{scope} 'transform'", "function.arguments must be '{content}' when the name is captured")
+        raise _fail(
+            f"{scope} 'transform'", "function.arguments must be '{content}' when the name is captured"
+        )
     if content == "json":
         return FieldPlan(name, "calls", opener, closer, calls="header", name_key=name_path, id_key=call_id)
     tags = _xml_tags(f"{scope} 'content_args.tag_pattern'", args)
@@ -260,7 +274,11 @@ def _check_placeholders(scope: str, transform: Any) -> None:
     elif isinstance(transform, list):
         for value in transform:
             _check_placeholders(scope, value)
-    elif isinstance(transform, str) and _PLACEHOLDER.search(transform) and not _PLACEHOLDER.fullmatch(transform):
+    elif (
+        isinstance(transform, str)
+        and _PLACEHOLDER.search(transform)
+        and not _PLACEHOLDER.fullmatch(transform)
+    ):
         raise _fail(
             f"{scope} 'transform'",
             f"{transform!r} mixes a placeholder with text; only whole-string placeholders such as '{{content}}'",
@@ -273,7 +291,11 @@ def _anchor(scope: str, raw: dict[str, Any], literal_key: str, pattern_key: str,
     if literal_key in raw:
         value = raw[literal_key]
         literals = [value] if isinstance(value, str) else value
-        if not isinstance(literals, list) or not literals or not all(isinstance(s, str) and s for s in literals):
+        if (
+            not isinstance(literals, list)
+            or not literals
+            or not all(isinstance(s, str) and s for s in literals)
+        ):
             raise _fail(f"{scope} {literal_key!r}", "must be a non-empty string or a list of them")
         unique = tuple(dict.fromkeys(literals))
         ordered = sorted(unique, key=len, reverse=True)
@@ -384,7 +406,7 @@ def _xml_tags(scope: str, args: dict[str, Any]) -> XmlTags:
 
 
 def _literal_run(items: list[tuple[Any, Any]]) -> tuple[str, list[tuple[Any, Any]]]:
-    text = []
+    text: list[str] = []
     for i, (op, av) in enumerate(items):
         if op is not _sre.LITERAL:
             return "".join(text), items[i:]
@@ -392,7 +414,9 @@ def _literal_run(items: list[tuple[Any, Any]]) -> tuple[str, list[tuple[Any, Any
     return "".join(text), []
 
 
-def _space(items: list[tuple[Any, Any]]) -> tuple[Literal["newline", "whitespace", "none"], list[tuple[Any, Any]]]:
+def _space(
+    items: list[tuple[Any, Any]],
+) -> tuple[Literal["newline", "whitespace", "none"], list[tuple[Any, Any]]]:
     """``\\s*`` (all whitespace around a value is dropped), ``\\n?`` (one newline), or nothing."""
     if items and items[0][0] in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
         low, high, inner = items[0][1]

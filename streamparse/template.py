@@ -56,7 +56,7 @@ from .errors import UsageError
 from .ids import IdFactory
 
 if TYPE_CHECKING:
-    from .tools import FunctionSpec
+    pass
 
 __all__ = ["MAX_PATTERN", "TemplateDialect", "load_dialect"]
 
@@ -138,11 +138,8 @@ class TemplateMachine(Machine):
                 return pos  # held: more text decides
             else:
                 results[:] = [r if r is not None else False for r in results]
-        best = -1
-        for i, m in enumerate(results):
-            if isinstance(m, regex.Match) and (best < 0 or m.end() > results[best].end()):  # type: ignore[union-attr]
-                best = i
-        if best < 0:
+        matches = [(m.end(), -i, m) for i, m in enumerate(results) if isinstance(m, regex.Match)]
+        if not matches:
             # No pattern matched: the marker is text of the state it was found in.
             marker = self._pattern_marker
             self._enter(self._pattern_home)
@@ -150,10 +147,9 @@ class TemplateMachine(Machine):
             assert isinstance(spec, Lex)
             spec.text(self, marker)
             return pos + len(marker)
-        match = results[best]
-        assert isinstance(match, regex.Match)
+        _, best, match = max(matches, key=lambda found: found[:2])  # the longest; the first field on a tie
         self._marker_at = pos
-        self._commit(candidates[best], match, match.group())
+        self._commit(candidates[-best], match, match.group())
         return match.end()
 
     def _usable(self, candidate: Candidate, m: regex.Match[str]) -> bool:
@@ -305,11 +301,9 @@ def _entries(pairs: list[tuple[str, Candidate]]) -> dict[str, tuple[Candidate, .
     return {marker: tuple(candidates) for marker, candidates in table.items()}
 
 
-def _lex_state(
-    text: Any, pairs: list[tuple[str, Candidate]], extra: Mapping[str, MarkerAction] | None = None
-) -> tuple[Lex, dict[str, tuple[Candidate, ...]]]:
+def _lex_state(text: Any, pairs: list[tuple[str, Candidate]]) -> tuple[Lex, dict[str, tuple[Candidate, ...]]]:
     entries = _entries(pairs)
-    actions: dict[str | tuple[str, ...], MarkerAction] = dict(extra or {})
+    actions: dict[str | tuple[str, ...], MarkerAction] = {}
     for marker, candidates in entries.items():
         (only,) = candidates if len(candidates) == 1 else (None,)
         simple = only is not None and only.literal and only.pattern.pattern == regex.escape(marker)
@@ -324,22 +318,31 @@ def _candidates(index: int, plan: FieldPlan, which: str, kind: str) -> list[tupl
     return [(s, Candidate(regex.compile(regex.escape(s)), True, index, kind)) for s in anchor.literals]
 
 
+def _state_enum(name: str, members: list[str]) -> Any:
+    """A machine's states, made when its template is read (the table is data, not code)."""
+    return Enum(name, members)
+
+
 def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
     fields = plan.fields
     calls = next((i for i, f in enumerate(fields) if f.role == "calls"), None)
     xml = calls is not None and fields[calls].calls == "xml"
     names = ["IMPLICIT", "PATTERN"] + [f"FIELD_{i}" for i in range(len(fields))] + ["BLOCK", "OBJECT", "ARGS"]
-    State = Enum(f"{name.title().replace('_', '')}State", names)  # type: ignore[misc]
+    State = _state_enum(f"{name.title().replace('_', '')}State", names)
     states: dict[Enum, StateSpec] = {State.PATTERN: Scan(TemplateMachine.pattern_step)}
     entries: dict[str, dict[str, tuple[Candidate, ...]]] = {}
 
     implicit = plan.implicit
     implicit_role = "reasoning" if implicit is not None and implicit.role == "reasoning" else "content"
     implicit_strip = implicit.strip if implicit is not None else False
-    openers = [pair for i, f in enumerate(fields) if f.open.present for pair in _candidates(i, f, "open", "open")]
+    openers = [
+        pair for i, f in enumerate(fields) if f.open.present for pair in _candidates(i, f, "open", "open")
+    ]
     if implicit is not None:
         openers += _candidates(fields.index(implicit), implicit, "close", "markup")
-    states[State.IMPLICIT], entries["IMPLICIT"] = _lex_state(_TEXT_HANDLERS[implicit_role, implicit_strip], openers)
+    states[State.IMPLICIT], entries["IMPLICIT"] = _lex_state(
+        _TEXT_HANDLERS[implicit_role, implicit_strip], openers
+    )
 
     regions: dict[int, Enum] = {}
     reasoning_state = None
@@ -357,9 +360,13 @@ def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
     namespace: dict[str, Any] = {}
     if calls is not None:
         field = fields[calls]
-        close = {marker: TemplateMachine.end_call_region for marker in field.close.literals}
+        close: dict[str | tuple[str, ...], MarkerAction] = dict.fromkeys(
+            field.close.literals, TemplateMachine.end_call_region
+        )
         if field.calls == "object":
-            block_close = {marker: TemplateMachine.end_block for marker in field.close.literals}
+            block_close: dict[str | tuple[str, ...], MarkerAction] = dict.fromkeys(
+                field.close.literals, TemplateMachine.end_block
+            )
             states[State.BLOCK] = Lex(Machine.gap, {**block_close, "{": Machine.open_call_object})
             states[State.OBJECT] = Scan(Machine.call_object)
             namespace.update(
@@ -375,7 +382,9 @@ def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
             tags = field.xml
             assert tags is not None
             after_value = (tags.begin, *field.close.literals)
-            states[XmlState.CALL] = Lex(TemplateXmlMachine.call_gap, {tags.begin: XmlMachine.open_param, **close})
+            states[XmlState.CALL] = Lex(
+                TemplateXmlMachine.call_gap, {tags.begin: XmlMachine.open_param, **close}
+            )
             states[XmlState.PARAM] = Lex(
                 XmlMachine.param_header, {">": XmlMachine.start_value, "<": XmlMachine.fail_param}
             )
@@ -383,7 +392,9 @@ def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
                 XmlMachine.value,
                 {tags.end: TemplateXmlMachine.end_value, after_value: XmlMachine.end_value_and_reread},
             )
-            opener = field.open.pattern.pattern if field.open.pattern is not None else "".join(field.open.literals)
+            opener = (
+                field.open.pattern.pattern if field.open.pattern is not None else "".join(field.open.literals)
+            )
             namespace.update(
                 CLOSING_TAGS=frozenset("/" + tag for tag in regex.findall(r"<([\w:.-]+)", opener)),
                 ARGS_STATE=XmlState.CALL,
@@ -406,7 +417,10 @@ def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
         FIELDS=fields,
         ENTRIES=entries,
         MARKUP_PATTERNS=tuple(
-            anchor.pattern.pattern for f in fields for anchor in (f.open, f.close) if anchor.pattern is not None
+            anchor.pattern.pattern
+            for f in fields
+            for anchor in (f.open, f.close)
+            if anchor.pattern is not None
         ),
         REGION_STATES=regions,
         STATES=states,
@@ -456,11 +470,10 @@ class TemplateDialect:
         """
         if not isinstance(prompt, str):
             raise UsageError(f"after_prompt() takes the prompt as str, not {type(prompt).__name__}")
-        last = None
-        for last in self.plan.start_anchor.finditer(prompt):
-            pass
-        tail = prompt[last.end() :] if last is not None else prompt
+        anchors = [m.end() for m in self.plan.start_anchor.finditer(prompt)]
+        tail = prompt[anchors[-1] :] if anchors else prompt
         machine = self.machine(ids=IdFactory("call"))
+        assert isinstance(machine, TemplateMachine)
         machine.feed(tail)
         state = machine._state
         if machine.calls_started or machine._buf or machine.in_wrapper or state is machine.PATTERN_STATE:

@@ -44,7 +44,10 @@ HERMES = {
             "close": "</tool_call>",
             "repeats": True,
             "content": "json",
-            "transform": {"type": "function", "function": {"name": "{content.name}", "arguments": "{content.arguments}"}},
+            "transform": {
+                "type": "function",
+                "function": {"name": "{content.name}", "arguments": "{content.arguments}"},
+            },
         },
     },
 }
@@ -73,7 +76,11 @@ HARMONY = {
     "version": 1,
     "start_anchor": "<|start|>assistant",
     "fields": {
-        "thinking": {"open_pattern": _START + r"<\|channel\|>analysis<\|message\|>", "close": "<|end|>", **KEEP},
+        "thinking": {
+            "open_pattern": _START + r"<\|channel\|>analysis<\|message\|>",
+            "close": "<|end|>",
+            **KEEP,
+        },
         "content": {
             "open_pattern": _START + r"<\|channel\|>(?:final|commentary)<\|message\|>",
             "close": ["<|end|>", "<|return|>"],
@@ -132,14 +139,18 @@ def test_template_gives_the_builtins_results_on_its_outputs(builtin: str, data: 
 
 @pytest.mark.parametrize("builtin", sorted(AS_TEMPLATES))
 @given(data=st.data())
-def test_template_on_marker_soup_never_raises_and_is_split_invariant(builtin: str, data: st.DataObject) -> None:
+def test_template_on_marker_soup_never_raises_and_is_split_invariant(
+    builtin: str, data: st.DataObject
+) -> None:
     case = data.draw(arbitrary_text_cases(builtin))
     check_arbitrary_text(ArbitraryTextCase(DIALECTS[builtin], case.text, case.cuts))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("builtin", sorted(AS_TEMPLATES))
 @given(data=st.data())
-def test_template_on_mutated_outputs_never_raises_and_is_split_invariant(builtin: str, data: st.DataObject) -> None:
+def test_template_on_mutated_outputs_never_raises_and_is_split_invariant(
+    builtin: str, data: st.DataObject
+) -> None:
     case = data.draw(mutated_cases(builtin))
     check_mutated(MutatedCase(DIALECTS[builtin], case.text, case.cuts))  # type: ignore[arg-type]
 
@@ -157,7 +168,10 @@ WORKED = {  # the worked template of DIALECTS-MORE.md, as checkpoints ship it (t
             "close": "</tool_call>",
             "repeats": True,
             "content": "json",
-            "transform": {"type": "function", "function": {"name": "{content.name}", "arguments": "{content.arguments}"}},
+            "transform": {
+                "type": "function",
+                "function": {"name": "{content.name}", "arguments": "{content.arguments}"},
+            },
         },
     },
 }
@@ -191,13 +205,20 @@ def test_worked_template_strips_text_fields_and_streams_arguments() -> None:
 
 
 def test_prompt_that_opens_thinking_starts_in_reasoning() -> None:
-    dialect = load_dialect(WORKED).after_prompt("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n")
+    dialect = load_dialect(WORKED).after_prompt(
+        "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n"
+    )
     result = streamparse.parse("Hm.</think>Hello.", dialect)
     assert (result.reasoning_content, result.content) == ("Hm.", "Hello.")
     # an earlier turn's <think> is cut off with the text before the last start anchor
-    again = load_dialect(WORKED).after_prompt("<|im_start|>assistant\n<think>x</think>y<|im_end|><|im_start|>assistant\n")
+    again = load_dialect(WORKED).after_prompt(
+        "<|im_start|>assistant\n<think>x</think>y<|im_end|><|im_start|>assistant\n"
+    )
     assert streamparse.parse("Hello.", again).content == "Hello."
-    assert streamparse.parse("Hm.</think>Hello.", load_dialect(WORKED), start_in_reasoning=True).content == "Hello."
+    assert (
+        streamparse.parse("Hm.</think>Hello.", load_dialect(WORKED), start_in_reasoning=True).content
+        == "Hello."
+    )
 
 
 def test_prompt_that_leaves_a_call_open_is_refused() -> None:
@@ -229,7 +250,9 @@ def test_harmony_routes_messages_and_the_header_is_markup() -> None:
         '{"city": "Beijing"}<|call|>'
         "<|start|>assistant<|channel|>final<|message|>Done.<|return|>"
     )
-    _check_all_cuts(DIALECTS["gpt_oss"], text, ("Done.", "Need it.", [("get_weather", '{"city": "Beijing"}')]))
+    _check_all_cuts(
+        DIALECTS["gpt_oss"], text, ("Done.", "Need it.", [("get_weather", '{"city": "Beijing"}')])
+    )
 
 
 def test_model_given_id_from_a_capture() -> None:
@@ -247,7 +270,9 @@ def test_model_given_id_from_a_capture() -> None:
     }
     result = streamparse.parse('Hi<call id=abc1 name=f>{"a": 1}</call>', load_dialect(spec))
     assert result.content == "Hi"
-    assert [(c.id, c.function.name, c.function.arguments) for c in result.tool_calls] == [("abc1", "f", '{"a": 1}')]
+    assert [(c.id, c.function.name, c.function.arguments) for c in result.tool_calls] == [
+        ("abc1", "f", '{"a": 1}')
+    ]
 
 
 def test_xml_values_typed_by_the_tools_schema() -> None:
@@ -256,7 +281,10 @@ def test_xml_values_typed_by_the_tools_schema() -> None:
             "type": "function",
             "function": {
                 "name": "f",
-                "parameters": {"type": "object", "properties": {"n": {"type": "integer"}, "s": {"type": "string"}}},
+                "parameters": {
+                    "type": "object",
+                    "properties": {"n": {"type": "integer"}, "s": {"type": "string"}},
+                },
             },
         }
     ]
@@ -284,7 +312,9 @@ def test_text_outside_every_field_is_content_when_no_field_is_implicit() -> None
 
 def test_load_dialect_reads_a_template_file_and_a_tokenizer_config(tmp_path: Path) -> None:
     (tmp_path / "template.json").write_text(json.dumps(WORKED))
-    (tmp_path / "tokenizer_config.json").write_text(json.dumps({"response_template": WORKED, "eos_token": "x"}))
+    (tmp_path / "tokenizer_config.json").write_text(
+        json.dumps({"response_template": WORKED, "eos_token": "x"})
+    )
     for path in ("template.json", "tokenizer_config.json"):
         dialect = load_dialect(tmp_path / path)
         assert streamparse.parse(WORKED_TEXT, dialect).content == "Checking."
@@ -329,7 +359,10 @@ def _with(field: str, **changes: Any) -> dict[str, Any]:
         ({**WORKED, "fields": {}}, "'fields'"),
         ({**WORKED, "fields": {"content": {}, "answer": {}}}, "at most one field"),
         (_with("thinking", open_pattern="<think>"), "both 'open' and 'open_pattern'"),
-        (_with("thinking", open=None, open_pattern="(unclosed"), "field 'thinking' 'open_pattern': invalid regex"),
+        (
+            _with("thinking", open=None, open_pattern="(unclosed"),
+            "field 'thinking' 'open_pattern': invalid regex",
+        ),
         (_with("thinking", open="", close="</think>"), "field 'thinking' 'open'"),
         (_with("thinking", content="json"), "field 'thinking' 'content'"),
         (_with("content", content="int"), "field 'content' 'content'"),
@@ -340,7 +373,10 @@ def _with(field: str, **changes: Any) -> dict[str, Any]:
         (_with("tool_calls", content_args={"unquoted_keys": True}), "cannot be streamed"),
         (_with("tool_calls", close_pattern="</tool_call>", close=None), "field 'tool_calls'"),
         (_with("thinking", join=","), "'join'"),
-        (_with("thinking", open=None, open_pattern=r"\w+<think>"), "cannot be streamed: every match must start"),
+        (
+            _with("thinking", open=None, open_pattern=r"\w+<think>"),
+            "cannot be streamed: every match must start",
+        ),
         (_with("thinking", open_pattern=r"<t(?P<n>\w)>", open=None), "no 'transform'"),
         (
             {
@@ -363,4 +399,3 @@ def test_bad_templates_are_refused_naming_the_field(spec: Any, message: str) -> 
             del fields[key]
     with pytest.raises(UsageError, match=message):
         load_dialect(spec)
-
