@@ -3,13 +3,13 @@
 Verbs::
 
     streamparse demo [--dialect NAME] [--seed N]
-    streamparse parse [FILE|-] --dialect NAME [--split chars|random|N] [--seed N]
+    streamparse parse [FILE|-] (--dialect NAME | --dialect-file FILE) [--split chars|random|N] [--seed N]
                       [--format json|sse] [--model NAME] [--finish-reason stop|length]
                       [--tools FILE.json] [--start-in-reasoning]
     streamparse dialects
     streamparse replay [FILE...] [--dialect NAME] [--when TEXT FILE] [--delay S] [--model NAME]
                        [--host H] [--port P]
-    streamparse serve --upstream URL [--dialect NAME] --chat-template FILE [--model NAME]
+    streamparse serve --upstream URL [--dialect NAME | --dialect-file FILE] --chat-template FILE [--model NAME]
                       [--host H] [--port P] [--timeout S] [--connect-timeout S]
                       [--content-format auto|string|openai] [--start-in-reasoning]
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
@@ -44,6 +44,7 @@ from .registry import canonical_name, dialects
 from .replay import Replay, Reply
 from .result import ParseResult, fold_deltas
 from .sse import ChunkBuilder, completion_chunk, sse_line
+from .template import load_dialect
 
 __all__ = ["ChunkBuilder", "Example", "completion_chunk", "examples", "main", "split_text", "sse_line"]
 
@@ -178,9 +179,21 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _dialect_option(args: argparse.Namespace) -> Any:
+    """--dialect NAME, or the dialect --dialect-file FILE (a response_template, or a tokenizer_config.json) makes."""
+    if getattr(args, "dialect_file", None) is None:
+        return args.dialect
+    if args.dialect:
+        raise _CliError("give --dialect NAME or --dialect-file FILE, not both")
+    return load_dialect(args.dialect_file)
+
+
 def _cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
     text = _read_input(args.file)
     tools = _read_tools(args.tools) if args.tools is not None else None
+    args.dialect = _dialect_option(args)
+    if args.dialect is None:
+        raise _CliError("--dialect NAME or --dialect-file FILE is required (see 'streamparse dialects')")
     parser = StreamParser(
         args.dialect,
         tools,
@@ -316,8 +329,12 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
             raise _CliError("--chat-template FILE is required: a Jinja template or a tokenizer_config.json")
         template = server.ChatTemplate.load(args.chat_template, content_format=args.content_format)
         upstream = args.upstream
-        # Detection reads the template the model writes calls by: the tool_use one when there are several.
-        dialect = args.dialect or _detect(args.model, template.sources.get("tool_use", template.source))
+        # Detection reads the template the model writes calls by: the tool_use one when there are several;
+        # a tokenizer_config.json's response_template when no built-in rule matches.
+        config = args.chat_template if args.chat_template.endswith(".json") else None
+        dialect = _dialect_option(args) or _detect(
+            args.model, template.sources.get("tool_use", template.source), config
+        )
     config = server.ProxyConfig(
         upstream=upstream,
         dialect=dialect,
@@ -333,7 +350,8 @@ def _serve_app(args: argparse.Namespace) -> tuple[Any, str]:
         from starlette.routing import Mount
 
         app.router.routes.append(Mount("/replay", app=replay_app))
-    return app, f"streamparse serve: {dialect} on {url} (upstream {upstream})"
+    name = dialect if isinstance(dialect, str) else dialect.name
+    return app, f"streamparse serve: {name} on {url} (upstream {upstream})"
 
 
 def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
@@ -359,13 +377,13 @@ def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
     return _EXIT_INTERRUPTED if report.interrupted else 0
 
 
-def _detect(model: str | None, template: str) -> str:
+def _detect(model: str | None, template: str, config: str | None = None) -> Any:
     try:
         detect = import_module("streamparse.detect").detect
     except (ImportError, AttributeError):
         raise _CliError("--dialect NAME is required (see 'streamparse dialects')") from None
-    found = detect(model=model, chat_template=template)
-    if not isinstance(found, str):
+    found = detect(model=model, chat_template=template, tokenizer_config=config)
+    if found is None:
         raise _CliError("cannot tell the dialect from the chat template: pass --dialect NAME")
     return found
 
@@ -471,7 +489,12 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument(
         "file", nargs="?", default="-", metavar="FILE", help="raw model output; '-' or nothing reads stdin"
     )
-    cmd.add_argument("--dialect", required=True, metavar="NAME", help="see 'streamparse dialects'")
+    cmd.add_argument("--dialect", metavar="NAME", help="see 'streamparse dialects'")
+    cmd.add_argument(
+        "--dialect-file",
+        metavar="FILE",
+        help="a response_template (JSON), or a tokenizer_config.json holding one, instead of --dialect",
+    )
     cmd.add_argument(
         "--split",
         type=_split_option,
@@ -530,6 +553,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--dialect", metavar="NAME", help="how the model writes tool calls (see 'streamparse dialects')"
+    )
+    serve.add_argument(
+        "--dialect-file",
+        metavar="FILE",
+        help="a response_template (JSON), or a tokenizer_config.json holding one, instead of --dialect",
     )
     serve.add_argument(
         "--chat-template",

@@ -399,3 +399,66 @@ def test_bad_templates_are_refused_naming_the_field(spec: Any, message: str) -> 
             del fields[key]
     with pytest.raises(UsageError, match=message):
         load_dialect(spec)
+
+
+# -- CLI, serve and detect ----------------------------------------------------------------------
+
+
+def test_cli_parse_with_a_dialect_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from streamparse.cli import main
+
+    config = tmp_path / "tokenizer_config.json"
+    config.write_text(json.dumps({"response_template": WORKED}))
+    output = tmp_path / "out.txt"
+    output.write_text(WORKED_TEXT)
+    assert main(["parse", str(output), "--dialect-file", str(config), "--split", "chars", "--seed", "0"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    folded = streamparse.fold_deltas(lines[:-1], lines[-1]["finish_reason"])
+    assert (folded.content, folded.tool_calls[0].function.arguments) == ("Checking.", '{"city": "Beijing"}')
+    assert main(["parse", str(output), "--dialect-file", str(tmp_path / "none.json")]) != 0
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_detect_falls_back_to_the_response_template(tmp_path: Path) -> None:
+    config = {"chat_template": "{{ messages }}", "response_template": WORKED}
+    found = streamparse.detect(tokenizer_config=config)
+    assert isinstance(found, streamparse.TemplateDialect)
+    assert streamparse.parse(WORKED_TEXT, found).content == "Checking."
+    # a built-in rule wins over the template
+    assert streamparse.detect(tokenizer_config={**config, "chat_template": "<tool_call>"}) == "hermes"
+    assert streamparse.detect(model="Qwen/Qwen3-8B", tokenizer_config=config) == "hermes"
+    path = tmp_path / "tokenizer_config.json"
+    path.write_text(json.dumps(config))
+    reason = streamparse.detection(tokenizer_config=path).reason
+    assert "response_template" in reason
+    assert streamparse.detect(tokenizer_config={"chat_template": "{{ messages }}"}) is None
+
+
+def test_serve_with_a_template_dialect_through_the_openai_client() -> None:
+    server = pytest.importorskip("streamparse.server")
+    from openai import OpenAI
+
+    from streamparse.replay import Reply
+
+    reply = WORKED_TEXT
+    upstream = server.ServerThread(server.create_replay_app(streamparse.replay.Replay([Reply(reply)]))).start()
+    template = server.ChatTemplate("{% for m in messages %}{{ m.content }}{% endfor %}<|im_start|>assistant\n")
+    config = server.ProxyConfig(upstream.url + "/v1", load_dialect(WORKED), template)
+    try:
+        with server.ServerThread(server.create_proxy_app(config)) as proxy:
+            client = OpenAI(base_url=proxy.url + "/v1", api_key="x", max_retries=0)
+            stream = client.chat.completions.create(
+                model="m", messages=[{"role": "user", "content": "Weather?"}], stream=True
+            )
+            chunks = list(stream)
+    finally:
+        upstream.stop()
+    names = [c.function.name for ch in chunks for c in (ch.choices[0].delta.tool_calls or []) if c.function.name]
+    arguments = "".join(
+        c.function.arguments or ""
+        for ch in chunks
+        for c in (ch.choices[0].delta.tool_calls or [])
+        if c.function is not None
+    )
+    assert names == ["get_weather"] and json.loads(arguments) == {"city": "Beijing"}
+    assert chunks[-1].choices[0].finish_reason == "tool_calls"

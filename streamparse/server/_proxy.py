@@ -42,6 +42,7 @@ from ..errors import UsageError
 from ..registry import get_dialect_for
 from ..result import fold_deltas
 from ..sse import DONE, ChunkStream, UpstreamError, error_body, sse_line
+from ..template import TemplateDialect
 from ..tools import normalize_tools
 from ._errors import error_response
 from ._template import ChatTemplate, TemplateRenderError
@@ -80,7 +81,7 @@ class ProxyConfig:
     """
 
     upstream: str
-    dialect: str
+    dialect: str | TemplateDialect  # a name, or a streamparse.load_dialect() object
     template: ChatTemplate
     model: str | None = None
     connect_timeout: float = 10.0
