@@ -57,6 +57,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
 import gc
 import json
 import os
@@ -96,10 +97,16 @@ DIALECTS = (
     "cohere_command4",
     "granite",
     "granite_20b_fc",
+    "hermes_tpl",
+    "qwen3_coder_tpl",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
 VARIANTS = {"hermes_args_first": "hermes", "mistral_pre_v11": "mistral"}
+# Built-in dialects written as Hugging Face response_templates (streamparse/templates/*.json): the
+# built-in's rendered text, parsed by the dialect streamparse.load_dialect makes of the template.
+TEMPLATE_CASES = {"hermes_tpl": "hermes", "qwen3_coder_tpl": "qwen3_coder"}
+_TEMPLATE_DIR = Path(streamparse.__file__).resolve().parent / "templates"
 SIZES = (100, 1_000, 10_000, 100_000)
 # --quick runs in CI (tests/test_benchmarks_smoke.py): two small sizes keep it to a few seconds.
 QUICK_SIZES = (100, 1_000)
@@ -142,6 +149,8 @@ END_MARKERS = {
     "cohere_command4": "<|END_ACTION|>",
     "granite": "]",
     "granite_20b_fc": "<function_call>",
+    "hermes_tpl": "</tool_call>",
+    "qwen3_coder_tpl": "</parameter>",
 }
 # XML-parameter dialects: each argument is written as raw text between tags (no tools are given,
 # so both values stay strings), and the parser builds the same JSON object back.
@@ -213,6 +222,7 @@ def expected_arguments(dialect: str, arguments: str) -> str:
 
 def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     """One call to ``write_file`` with ``arguments``, after a bit of content, in the dialect's format."""
+    dialect = TEMPLATE_CASES.get(dialect, dialect)
     if dialect in XML_PARAMETERS:
         parameters = "".join(XML_PARAMETERS[dialect](k, v) for k, v in json.loads(arguments).items())
         if dialect == "qwen3_coder":
@@ -287,8 +297,16 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 
-def dialect_of(case: str) -> str:
+def dialect_of(case: str) -> Any:
+    """The dialect argument a case is parsed with: a name, or a template's dialect object."""
+    if case in TEMPLATE_CASES:
+        return _template_dialect(case)
     return VARIANTS.get(case, case)
+
+
+@functools.cache
+def _template_dialect(case: str) -> streamparse.TemplateDialect:
+    return streamparse.load_dialect(_TEMPLATE_DIR / f"{TEMPLATE_CASES[case]}.json", name=case)
 
 
 def split(text: str, width: int) -> list[str]:

@@ -41,6 +41,8 @@ DIALECTS = (
     "cohere_command4",
     "granite",
     "granite_20b_fc",
+    "hermes_tpl",
+    "qwen3_coder_tpl",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

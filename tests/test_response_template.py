@@ -31,75 +31,21 @@ from streamparse.testing.properties import (
     round_trip_cases,
 )
 
-KEEP = {"content_args": {"strip": False}}
+# The built-ins written as templates, shipped with the package (streamparse/templates/*.json):
+# hermes, qwen3_coder, and gpt_oss's harmony messages routed by channel and recipient (the first
+# message has no <|start|>assistant, the prompt wrote it; the recipient is in the role part or after
+# the channel). Their text fields keep their whitespace ("strip": false), as the built-ins do.
+TEMPLATES = Path(streamparse.__file__).resolve().parent / "templates"
 
-HERMES = {
-    "version": 1,
-    "start_anchor": "<|im_start|>assistant\n",
-    "fields": {
-        "thinking": {"open": "<think>", "close": "</think>", **KEEP},
-        "content": dict(KEEP),
-        "tool_calls": {
-            "open": "<tool_call>",
-            "close": "</tool_call>",
-            "repeats": True,
-            "content": "json",
-            "transform": {
-                "type": "function",
-                "function": {"name": "{content.name}", "arguments": "{content.arguments}"},
-            },
-        },
-    },
-}
 
-QWEN3_CODER = {
-    "version": 1,
-    "start_anchor": "<|im_start|>assistant\n",
-    "fields": {
-        "thinking": {"open": "<think>", "close": "</think>", **KEEP},
-        "content": dict(KEEP),
-        "tool_calls": {
-            "open_pattern": r"<tool_call>\s*<function=(?P<name>[^>]+)>",
-            "close": "</tool_call>",
-            "repeats": True,
-            "content": "xml-inline",
-            "content_args": {"tag_pattern": r"<parameter=(?P<key>[^>]+)>\n?(?P<value>.*?)\n?</parameter>"},
-            "transform": {"type": "function", "function": {"name": "{name}", "arguments": "{content}"}},
-        },
-    },
-}
+def _shipped(name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = json.loads((TEMPLATES / f"{name}.json").read_text(encoding="utf-8"))
+    return spec
 
-# gpt_oss's harmony: messages routed by channel and recipient; the first message has no <|start|>assistant
-# (the prompt wrote it), the recipient is in the role part or after the channel.
-_START = r"(?:<\|start\|>assistant)?"
-HARMONY = {
-    "version": 1,
-    "start_anchor": "<|start|>assistant",
-    "fields": {
-        "thinking": {
-            "open_pattern": _START + r"<\|channel\|>analysis<\|message\|>",
-            "close": "<|end|>",
-            **KEEP,
-        },
-        "content": {
-            "open_pattern": _START + r"<\|channel\|>(?:final|commentary)<\|message\|>",
-            "close": ["<|end|>", "<|return|>"],
-            "repeats": True,
-            "join": "",
-            **KEEP,
-        },
-        "tool_calls": {
-            "open_pattern": _START
-            + r"(?: to=functions\.(?P<name>[^<\s]+))?<\|channel\|>commentary(?: to=functions\.(?P<name>[^<\s]+))?"
-            r" ?(?:<\|constrain\|>json)?<\|message\|>",
-            "close": "<|call|>",
-            "repeats": True,
-            "content": "json",
-            "transform": {"type": "function", "function": {"name": "{name}", "arguments": "{content}"}},
-        },
-    },
-}
 
+HERMES = _shipped("hermes")
+QWEN3_CODER = _shipped("qwen3_coder")
+HARMONY = _shipped("gpt_oss")
 AS_TEMPLATES = {"hermes": HERMES, "qwen3_coder": QWEN3_CODER, "gpt_oss": HARMONY}
 DIALECTS = {name: load_dialect(spec, name=f"{name}_template") for name, spec in AS_TEMPLATES.items()}
 
@@ -441,8 +387,12 @@ def test_serve_with_a_template_dialect_through_the_openai_client() -> None:
     from streamparse.replay import Reply
 
     reply = WORKED_TEXT
-    upstream = server.ServerThread(server.create_replay_app(streamparse.replay.Replay([Reply(reply)]))).start()
-    template = server.ChatTemplate("{% for m in messages %}{{ m.content }}{% endfor %}<|im_start|>assistant\n")
+    upstream = server.ServerThread(
+        server.create_replay_app(streamparse.replay.Replay([Reply(reply)]))
+    ).start()
+    template = server.ChatTemplate(
+        "{% for m in messages %}{{ m.content }}{% endfor %}<|im_start|>assistant\n"
+    )
     config = server.ProxyConfig(upstream.url + "/v1", load_dialect(WORKED), template)
     try:
         with server.ServerThread(server.create_proxy_app(config)) as proxy:
@@ -453,7 +403,9 @@ def test_serve_with_a_template_dialect_through_the_openai_client() -> None:
             chunks = list(stream)
     finally:
         upstream.stop()
-    names = [c.function.name for ch in chunks for c in (ch.choices[0].delta.tool_calls or []) if c.function.name]
+    names = [
+        c.function.name for ch in chunks for c in (ch.choices[0].delta.tool_calls or []) if c.function.name
+    ]
     arguments = "".join(
         c.function.arguments or ""
         for ch in chunks

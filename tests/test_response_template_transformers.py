@@ -15,7 +15,11 @@ Same texts, same templates, compared after the differences README lists
    (text after the last call replaces the text before it), streamparse
    streams all of it: ``content`` is compared on texts without calls, and
    where the content field is ``repeats``/``join`` (harmony);
-3. a region that fails to parse: Transformers raises, streamparse returns
+3. text outside every field, in a template without an implicit field:
+   Transformers drops it, streamparse returns it as content (nothing is
+   dropped silently): the harmony renderer's message without a header is
+   left out of the comparison;
+4. a region that fails to parse: Transformers raises, streamparse returns
    content (never raises on model output): only well-formed outputs here.
 """
 
@@ -55,7 +59,8 @@ def _ours(text: str, dialect: Any, tools: Any) -> dict[str, Any]:
         message["content"] = result.content
     if result.tool_calls:
         message["tool_calls"] = [
-            {"name": c.function.name, "arguments": json.loads(c.function.arguments)} for c in result.tool_calls
+            {"name": c.function.name, "arguments": json.loads(c.function.arguments)}
+            for c in result.tool_calls
         ]
     return message
 
@@ -65,7 +70,8 @@ def _theirs(text: str, template: dict[str, Any], tools: Any) -> dict[str, Any]:
     message = {key: parsed[key] for key in ("thinking", "content") if parsed.get(key)}
     if parsed.get("tool_calls"):
         message["tool_calls"] = [
-            {"name": c["function"]["name"], "arguments": c["function"]["arguments"]} for c in parsed["tool_calls"]
+            {"name": c["function"]["name"], "arguments": c["function"]["arguments"]}
+            for c in parsed["tool_calls"]
         ]
     return message
 
@@ -79,13 +85,21 @@ def test_same_message_as_transformers(case: str, data: st.DataObject) -> None:
     rendered = render(builtin, sample)
     ours = _ours(rendered.text, dialect, rendered.tools)
     theirs = _theirs(rendered.text, template, rendered.tools)
-    if sample.calls and builtin not in CONTENT_JOINED:
+    headerless = builtin == "gpt_oss" and sample.reasoning is None and sample.first_index % 5 == 4
+    if (sample.calls and builtin not in CONTENT_JOINED) or headerless:
         ours.pop("content", None)
         theirs.pop("content", None)
     assert ours == theirs
 
 
-def test_the_implicit_field_differs_as_documented() -> None:
+def test_the_differences_are_as_documented() -> None:
     text = 'Checking.\n<tool_call>\n{"name": "f", "arguments": {}}\n</tool_call>\n'
     assert "content" not in chat_parsing.parse_response(text, WORKED, prefix="")
     assert streamparse.parse(text, streamparse.load_dialect(WORKED)).content == "Checking."
+    stray = "stray<|channel|>final<|message|>Hi<|return|>"
+    assert chat_parsing.parse_response(stray, HARMONY, prefix="")["content"] == "Hi"
+    assert streamparse.parse(stray, DIALECTS["gpt_oss"]).content == "strayHi"
+    broken = '<tool_call>{"name": "f", "arguments": {</tool_call>'
+    with pytest.raises(ValueError):
+        chat_parsing.parse_response(broken, WORKED, prefix="")
+    assert streamparse.parse(broken, streamparse.load_dialect(WORKED)).tool_calls[0].function.name == "f"
