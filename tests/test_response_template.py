@@ -9,6 +9,7 @@ field.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -20,16 +21,8 @@ from hypothesis import strategies as st
 import streamparse
 import streamparse.sse
 from streamparse import UsageError, load_dialect
-from streamparse.testing import render
-from streamparse.testing.properties import (
-    ArbitraryTextCase,
-    MutatedCase,
-    arbitrary_text_cases,
-    check_arbitrary_text,
-    check_mutated,
-    mutated_cases,
-    round_trip_cases,
-)
+from streamparse.testing import render, use_renderer
+from streamparse.testing.properties import PROPERTIES, round_trip_cases
 
 # The built-ins written as templates, shipped with the package (streamparse/templates/*.json):
 # hermes, qwen3_coder, and gpt_oss's harmony messages routed by channel and recipient (the first
@@ -48,6 +41,8 @@ QWEN3_CODER = _shipped("qwen3_coder")
 HARMONY = _shipped("gpt_oss")
 AS_TEMPLATES = {"hermes": HERMES, "qwen3_coder": QWEN3_CODER, "gpt_oss": HARMONY}
 DIALECTS = {name: load_dialect(spec, name=f"{name}_template") for name, spec in AS_TEMPLATES.items()}
+for _name, _dialect in DIALECTS.items():
+    use_renderer(_dialect, _name)
 
 
 def _summary(result: streamparse.ParseResult) -> tuple[Any, ...]:
@@ -83,22 +78,13 @@ def test_template_gives_the_builtins_results_on_its_outputs(builtin: str, data: 
         assert _streamed(template, list(cut), rendered.tools) == want
 
 
+@pytest.mark.parametrize("prop", PROPERTIES, ids=[p.name for p in PROPERTIES])
 @pytest.mark.parametrize("builtin", sorted(AS_TEMPLATES))
 @given(data=st.data())
-def test_template_on_marker_soup_never_raises_and_is_split_invariant(
-    builtin: str, data: st.DataObject
-) -> None:
-    case = data.draw(arbitrary_text_cases(builtin))
-    check_arbitrary_text(ArbitraryTextCase(DIALECTS[builtin], case.text, case.cuts))  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize("builtin", sorted(AS_TEMPLATES))
-@given(data=st.data())
-def test_template_on_mutated_outputs_never_raises_and_is_split_invariant(
-    builtin: str, data: st.DataObject
-) -> None:
-    case = data.draw(mutated_cases(builtin))
-    check_mutated(MutatedCase(DIALECTS[builtin], case.text, case.cuts))  # type: ignore[arg-type]
+def test_every_contract_property_holds_for_the_template(builtin: str, prop: Any, data: st.DataObject) -> None:
+    """The contract's properties, on the built-in's generated cases, checked with the template dialect."""
+    case = data.draw(prop.cases(builtin))
+    prop.check(dataclasses.replace(case, dialect=DIALECTS[builtin]))
 
 
 # -- goldens ----------------------------------------------------------------------------------
