@@ -91,6 +91,12 @@ mistral         ``mistral``, ``mixtral``, ``magistral``, ``devstral``,
 Here the order settles fine-tunes named after two families:
 ``Hermes-3-Llama-3.1-8B`` is hermes and ``DeepSeek-R1-Distill-Qwen-7B`` is
 deepseek_v3, because their templates are those of the first name.
+
+Last, a tokenizer config (``tokenizer_config=``) that carries a
+``response_template`` gives the dialect made from it
+(:func:`streamparse.load_dialect`) when neither table matched, as SGLang
+picks its ``response_template`` parser: a built-in dialect is preferred
+where one fits, for its quirks and its speed.
 """
 
 from __future__ import annotations
