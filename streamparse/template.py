@@ -34,8 +34,9 @@ patterns start at the same place, the text is held until each has matched
 or failed, and the longest match wins (the first field on a tie). A match
 counts once one more character shows that it cannot grow (or when it is a
 literal, or at the end of the text); so a greedy pattern ends at its first
-possible end. A marker whose patterns all fail is text of the state it
-was found in. The decision depends only on the text, not on the cuts.
+possible end. Where all the patterns fail, the marker's first character
+is text of the state it was found in, and the search goes on from the
+next one. The decision depends only on the text, not on the cuts.
 """
 
 from __future__ import annotations
@@ -88,7 +89,6 @@ class TemplateMachine(Machine):
     _candidates: tuple[Candidate, ...] = ()
     _results: list[regex.Match[str] | bool | None]
     _tested = 0
-    _pattern_marker = ""
     _pattern_home: Enum
     _strip: Stripper | None = None
     # xml-inline calls: the tag being read between parameters (None: none), and the tags
@@ -101,7 +101,6 @@ class TemplateMachine(Machine):
 
     def enter_pattern(self, marker: str) -> bool:
         self._candidates = self.ENTRIES[self._state._name_][marker]
-        self._pattern_marker = marker
         self._results = [None] * len(self._candidates)
         self._tested = 0
         self._pattern_home = self._state
@@ -141,12 +140,14 @@ class TemplateMachine(Machine):
         matches = [(m.end(), -i, m) for i, m in enumerate(results) if isinstance(m, regex.Match)]
         if not matches:
             # No pattern matched: the marker is text of the state it was found in.
-            marker = self._pattern_marker
+            # No pattern matched here: the first character is text of the state the marker was
+            # found in, and the search goes on from the next one (another marker may start
+            # inside this one's text, as a regex search would find it).
             self._enter(self._pattern_home)
             spec = self._spec
             assert isinstance(spec, Lex)
-            spec.text(self, marker)
-            return pos + len(marker)
+            spec.text(self, buf[pos])
+            return pos + 1
         _, best, match = max(matches, key=lambda found: found[:2])  # the longest; the first field on a tie
         self._marker_at = pos
         self._commit(candidates[-best], match, match.group())

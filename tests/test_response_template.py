@@ -400,3 +400,16 @@ def test_serve_with_a_template_dialect_through_the_openai_client() -> None:
     )
     assert names == ["get_weather"] and json.loads(arguments) == {"city": "Beijing"}
     assert chunks[-1].choices[0].finish_reason == "tool_calls"
+
+
+def test_a_failed_pattern_leaves_the_markers_inside_its_text_to_be_found() -> None:
+    spec = {
+        "start_anchor": "<s>",
+        "fields": {
+            "content": {},
+            "thinking": {"open_pattern": "ab!", "close": "!!"},
+            "note": {"open": "bc", "close": "cb"},
+        },
+    }
+    # "ab" starts a pattern that fails at "c"; "bc" inside it opens the note, as a regex search finds it
+    _check_all_cuts(load_dialect(spec), "abc note cb.", ("a.", "", []))
