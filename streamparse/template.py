@@ -456,7 +456,7 @@ class TemplateDialect:
             isinstance(other, TemplateDialect)
             and other.spec == self.spec
             and other.name == self.name
-            and other.machine.INITIAL_STATE is self.machine.INITIAL_STATE
+            and _state_name(other.machine.INITIAL_STATE) == _state_name(self.machine.INITIAL_STATE)
         )
 
     def __hash__(self) -> int:
@@ -484,10 +484,27 @@ class TemplateDialect:
             )
         if state is machine.INITIAL_STATE or (machine.INITIAL_STATE is None and state is machine.CONTENT):
             return self
+        return self._starting_in(state._name_)
+
+    def _starting_in(self, state: str) -> TemplateDialect:
         started = TemplateDialect.__new__(TemplateDialect)
         started.spec, started.plan, started.name = self.spec, self.plan, self.name
-        started.machine = type(self.machine.__name__, (self.machine,), {"INITIAL_STATE": state})
+        initial = next(member for member in self.machine.STATES if member._name_ == state)
+        started.machine = type(self.machine.__name__, (self.machine,), {"INITIAL_STATE": initial})
         return started
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the template in another process (the machine class is made at load time).
+        return (_restore, (self.spec, self.name, _state_name(self.machine.INITIAL_STATE)))
+
+
+def _state_name(state: Enum | None) -> str | None:
+    return state._name_ if state is not None else None
+
+
+def _restore(spec: dict[str, Any], name: str, state: str | None) -> TemplateDialect:
+    dialect = TemplateDialect(spec, name)
+    return dialect._starting_in(state) if state is not None else dialect
 
 
 def load_dialect(source: Mapping[str, Any] | str | Path, *, name: str | None = None) -> TemplateDialect:

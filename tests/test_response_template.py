@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,19 @@ HERMES = _shipped("hermes")
 QWEN3_CODER = _shipped("qwen3_coder")
 HARMONY = _shipped("gpt_oss")
 AS_TEMPLATES = {"hermes": HERMES, "qwen3_coder": QWEN3_CODER, "gpt_oss": HARMONY}
-DIALECTS = {name: load_dialect(spec, name=f"{name}_template") for name, spec in AS_TEMPLATES.items()}
+
+
+def _from_tokenizer_config(name: str, spec: dict[str, Any]) -> streamparse.TemplateDialect:
+    """The template as checkpoints ship it: a key of tokenizer_config.json beside the chat template."""
+    folder = Path(tempfile.mkdtemp(prefix=f"streamparse-{name}-"))
+    config = folder / "tokenizer_config.json"
+    config.write_text(
+        json.dumps({"chat_template": "{{ messages }}", "eos_token": "<eos>", "response_template": spec})
+    )
+    return load_dialect(config, name=f"{name}_template")
+
+
+DIALECTS = {name: _from_tokenizer_config(name, spec) for name, spec in AS_TEMPLATES.items()}
 for _name, _dialect in DIALECTS.items():
     use_renderer(_dialect, _name)
 
@@ -413,3 +426,12 @@ def test_a_failed_pattern_leaves_the_markers_inside_its_text_to_be_found() -> No
     }
     # "ab" starts a pattern that fails at "c"; "bc" inside it opens the note, as a regex search finds it
     _check_all_cuts(load_dialect(spec), "abc note cb.", ("a.", "", []))
+
+
+def test_a_dialect_object_pickles_with_its_start() -> None:
+    import pickle
+
+    started = load_dialect(WORKED).after_prompt("<|im_start|>assistant\n<think>")
+    again = pickle.loads(pickle.dumps(started))
+    assert again == started and again != load_dialect(WORKED)
+    assert streamparse.parse("hm</think>ok", again).reasoning_content == "hm"
