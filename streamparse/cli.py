@@ -13,7 +13,7 @@ Verbs::
                       [--host H] [--port P] [--timeout S] [--connect-timeout S]
                       [--content-format auto|string|openai] [--start-in-reasoning]
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
-    streamparse fuzz [--dialect NAME ...] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
+    streamparse fuzz [--dialect NAME ...] [--dialect-file FILE --like NAME] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
                      [--jobs N]
 
 ``replay`` and ``serve`` need the ``server`` extra (``pip install 'streamparse[server]'``),
@@ -368,9 +368,20 @@ def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.flush()
 
     properties = properties_named(args.property)
-    report = fuzz(
-        args.dialect, budget, seed=args.seed, progress=progress, jobs=args.jobs, properties=properties
-    )
+    chosen: list[Any] | None = args.dialect
+    if args.dialect_file is not None:
+        if args.like is None:
+            raise _CliError(
+                "--dialect-file needs --like NAME: the built-in dialect whose outputs to generate"
+            )
+        from .testing import use_renderer
+
+        template = load_dialect(args.dialect_file)
+        use_renderer(template, canonical_name(args.like))
+        chosen = [*(args.dialect or ()), template]
+    elif args.like is not None:
+        raise _CliError("--like goes with --dialect-file")
+    report = fuzz(chosen, budget, seed=args.seed, progress=progress, jobs=args.jobs, properties=properties)
     out.write(report.table() + "\n")
     if not report.ok:
         return 1
@@ -602,6 +613,16 @@ def _build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="NAME",
         help="only these dialects (repeatable; default: all)",
+    )
+    fuzzing.add_argument(
+        "--dialect-file",
+        metavar="FILE",
+        help="fuzz the dialect of a response_template (JSON, or a tokenizer_config.json); needs --like",
+    )
+    fuzzing.add_argument(
+        "--like",
+        metavar="NAME",
+        help="the built-in dialect whose format the --dialect-file template describes (its renderer and cases)",
     )
     fuzzing.add_argument(
         "--property",

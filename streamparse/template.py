@@ -493,9 +493,16 @@ class TemplateDialect:
         started.machine = type(self.machine.__name__, (self.machine,), {"INITIAL_STATE": initial})
         return started
 
+    def __str__(self) -> str:
+        return self.name
+
     def __reduce__(self) -> tuple[Any, ...]:
-        # Rebuilt from the template in another process (the machine class is made at load time).
-        return (_restore, (self.spec, self.name, _state_name(self.machine.INITIAL_STATE)))
+        # Rebuilt from the template in another process (the machine class is made at load time);
+        # attributes set on it (streamparse.testing.use_renderer's) go along.
+        extra = {
+            key: value for key, value in vars(self).items() if key not in ("spec", "plan", "name", "machine")
+        }
+        return (_restore, (self.spec, self.name, _state_name(self.machine.INITIAL_STATE)), extra or None)
 
 
 def _state_name(state: Enum | None) -> str | None:

@@ -435,3 +435,27 @@ def test_a_dialect_object_pickles_with_its_start() -> None:
     again = pickle.loads(pickle.dumps(started))
     assert again == started and again != load_dialect(WORKED)
     assert streamparse.parse("hm</think>ok", again).reasoning_content == "hm"
+
+
+def test_fuzz_takes_a_dialect_file_with_the_builtin_it_writes_like(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from streamparse.cli import main
+
+    path = tmp_path / "tokenizer_config.json"
+    path.write_text(json.dumps({"response_template": HERMES}))
+    argv = [
+        "fuzz",
+        "--dialect-file",
+        str(path),
+        "--like",
+        "hermes",
+        "--seconds",
+        "1",
+        "--property",
+        "mutated",
+    ]
+    assert main([*argv, "--seed", "3"]) == 0
+    assert "response_template_" in capsys.readouterr().out
+    assert main(["fuzz", "--dialect-file", str(path), "--seconds", "1"]) == 2
+    assert "--like" in capsys.readouterr().err

@@ -990,22 +990,18 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
 }
 
 
-# Template dialects (streamparse.load_dialect) and the built-in format each one writes: a template
-# is tested with the renderer of the format it describes (see use_renderer).
-_TEMPLATE_FORMATS: dict[Any, str] = {}
-
-
 def use_renderer(dialect: Any, like: str) -> None:
     """Test a template dialect with the renderer (and so the strategies' samples) of the built-in ``like``."""
     if like not in RENDERERS:
         raise KeyError(f"no renderer for dialect {like!r}; have {sorted(RENDERERS)}")
-    _TEMPLATE_FORMATS[dialect] = like
+    # Kept on the dialect object, so that it goes with it to the processes of streamparse fuzz --jobs.
+    dialect.renders_like = like
 
 
 def render(dialect: Any, sample: Sample) -> Rendered:
     """``sample`` written as ``dialect`` (a name, or a template dialect given to :func:`use_renderer`) writes it."""
     if not isinstance(dialect, str):
-        dialect = _TEMPLATE_FORMATS.get(dialect, dialect)
+        dialect = getattr(dialect, "renders_like", dialect)
     try:
         renderer = RENDERERS[dialect]
     except KeyError:
