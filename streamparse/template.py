@@ -131,7 +131,7 @@ class TemplateMachine(Machine):
             if final:
                 for i, candidate in enumerate(candidates):
                     if results[i] is None:
-                        m = candidate.pattern.match(buf, pos)
+                        m = candidate.pattern.match(buf, pos, pos + limit)
                         results[i] = m if m is not None and self._usable(candidate, m) else False
             elif limit < MAX_PATTERN:
                 return pos  # held: more text decides
@@ -139,7 +139,6 @@ class TemplateMachine(Machine):
                 results[:] = [r if r is not None else False for r in results]
         matches = [(m.end(), -i, m) for i, m in enumerate(results) if isinstance(m, regex.Match)]
         if not matches:
-            # No pattern matched: the marker is text of the state it was found in.
             # No pattern matched here: the first character is text of the state the marker was
             # found in, and the search goes on from the next one (another marker may start
             # inside this one's text, as a regex search would find it).
