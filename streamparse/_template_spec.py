@@ -15,6 +15,7 @@ text held at most ``MAX_PATTERN`` characters (see :mod:`streamparse.template`).
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import sys
@@ -430,6 +431,4 @@ def _space(
 
 def describe(spec: dict[str, Any]) -> str:
     """A short stable digest of a template, for its dialect name."""
-    import hashlib
-
     return hashlib.sha1(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:8]

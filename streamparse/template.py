@@ -45,7 +45,7 @@ import json
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 import regex
 
@@ -55,9 +55,6 @@ from ._template_spec import FieldPlan, TemplatePlan, describe, read_template
 from ._xml import XmlMachine, XmlState
 from .errors import UsageError
 from .ids import IdFactory
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["MAX_PATTERN", "TemplateDialect", "load_dialect"]
 
