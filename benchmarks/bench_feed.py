@@ -59,6 +59,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
 import gc
 import json
 import os
@@ -118,10 +119,16 @@ DIALECTS = (
     "gigachat3",
     "apertus",
     "trinity",
+    "hermes_tpl",
+    "qwen3_coder_tpl",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
 VARIANTS = {"hermes_args_first": "hermes", "mistral_pre_v11": "mistral"}
+# Built-in dialects written as Hugging Face response_templates (streamparse/templates/*.json): the
+# built-in's rendered text, parsed by the dialect streamparse.load_dialect makes of the template.
+TEMPLATE_CASES = {"hermes_tpl": "hermes", "qwen3_coder_tpl": "qwen3_coder"}
+_TEMPLATE_DIR = Path(streamparse.__file__).resolve().parent / "templates"
 SIZES = (100, 1_000, 10_000, 100_000)
 # --quick runs in CI (tests/test_benchmarks_smoke.py): two small sizes keep it to a few seconds.
 QUICK_SIZES = (100, 1_000)
@@ -188,6 +195,8 @@ END_MARKERS = {
     "gigachat3": "</s>",
     "apertus": "<|tools_suffix|>",
     "trinity": "</tool_call>",
+    "hermes_tpl": "</tool_call>",
+    "qwen3_coder_tpl": "</parameter>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -279,6 +288,7 @@ def expected_arguments(dialect: str, arguments: str) -> str:
 
 def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     """One call to ``write_file`` with ``arguments``, after a bit of content, in the dialect's format."""
+    dialect = TEMPLATE_CASES.get(dialect, dialect)
     if dialect in XML_PARAMETERS:
         parameters = "".join(XML_PARAMETERS[dialect](k, v) for k, v in json.loads(arguments).items())
         if dialect == "qwen3_coder":
@@ -418,8 +428,16 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     raise ValueError(f"no renderer for dialect {dialect!r}")
 
 
-def dialect_of(case: str) -> str:
+def dialect_of(case: str) -> Any:
+    """The dialect argument a case is parsed with: a name, or a template's dialect object."""
+    if case in TEMPLATE_CASES:
+        return _template_dialect(case)
     return VARIANTS.get(case, case)
+
+
+@functools.cache
+def _template_dialect(case: str) -> streamparse.TemplateDialect:
+    return streamparse.load_dialect(_TEMPLATE_DIR / f"{TEMPLATE_CASES[case]}.json", name=case)
 
 
 def split(text: str, width: int) -> list[str]:

@@ -22,6 +22,7 @@ from .parser import StreamParser, parse
 from .registry import ParserName, dialects, parser_names
 from .responses import ResponsesStream, response_object, sse_event
 from .result import CallProblem, FinishReason, Function, ParseResult, ToolCall, fold_deltas
+from .template import TemplateDialect, load_dialect
 from .tools import FunctionSpec, ToolSpec
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "ResponsesStream",
     "StreamParseError",
     "StreamParser",
+    "TemplateDialect",
     "Text",
     "ToolCall",
     "ToolCallDelta",
@@ -56,6 +58,7 @@ __all__ = [
     "detection",
     "dialects",
     "fold_deltas",
+    "load_dialect",
     "message_object",
     "parse",
     "parser_names",

@@ -3,20 +3,20 @@
 Verbs::
 
     streamparse demo [--dialect NAME] [--seed N]
-    streamparse parse [FILE|-] --dialect NAME [--split chars|random|N] [--seed N]
+    streamparse parse [FILE|-] (--dialect NAME | --dialect-file FILE) [--split chars|random|N] [--seed N]
                       [--format json|sse] [--model NAME] [--finish-reason stop|length]
                       [--tools FILE.json] [--start-in-reasoning]
     streamparse dialects
     streamparse replay [FILE...] [--dialect NAME] [--when TEXT FILE] [--delay S] [--model NAME]
                        [--host H] [--port P]
-    streamparse serve --upstream URL [--dialect NAME] --chat-template FILE [--model NAME]
+    streamparse serve --upstream URL [--dialect NAME | --dialect-file FILE] --chat-template FILE [--model NAME]
                       [--host H] [--port P] [--timeout S] [--connect-timeout S]
                       [--content-format auto|string|openai] [--start-in-reasoning]
                       [--engine vllm|sglang|llamacpp] [--api-key KEY | --api-key-file FILE]
                       [--cors-origin ORIGIN] [--ssl-certfile F --ssl-keyfile F]
                       [--max-body-bytes N] [--log-level LEVEL]
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
-    streamparse fuzz [--dialect NAME ...] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
+    streamparse fuzz [--dialect NAME ...] [--dialect-file FILE --like NAME] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
                      [--jobs N]
     streamparse fuzz --target vllm:PARSER|sglang:PARSER [--dialect NAME] [--minutes M | --seconds S] [--seed N]
 
@@ -49,6 +49,7 @@ from .registry import canonical_name, dialects
 from .replay import Replay, Reply
 from .result import ParseResult, fold_deltas
 from .sse import ChunkBuilder, completion_chunk, sse_line
+from .template import load_dialect
 
 __all__ = ["ChunkBuilder", "Example", "completion_chunk", "examples", "main", "split_text", "sse_line"]
 
@@ -188,9 +189,21 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _dialect_option(args: argparse.Namespace) -> Any:
+    """--dialect NAME, or the dialect --dialect-file FILE (a response_template, or a tokenizer_config.json) makes."""
+    if getattr(args, "dialect_file", None) is None:
+        return args.dialect
+    if args.dialect:
+        raise _CliError("give --dialect NAME or --dialect-file FILE, not both")
+    return load_dialect(args.dialect_file)
+
+
 def _cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
     text = _read_input(args.file)
     tools = _read_tools(args.tools) if args.tools is not None else None
+    args.dialect = _dialect_option(args)
+    if args.dialect is None:
+        raise _CliError("--dialect NAME or --dialect-file FILE is required (see 'streamparse dialects')")
     parser = StreamParser(
         args.dialect,
         tools,
@@ -427,8 +440,12 @@ def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, 
             raise _CliError("--chat-template FILE is required: a Jinja template or a tokenizer_config.json")
         template = server.ChatTemplate.load(args.chat_template, content_format=args.content_format)
         upstream = args.upstream
-        # Detection reads the template the model writes calls by: the tool_use one when there are several.
-        dialect = args.dialect or _detect(args.model, template.sources.get("tool_use", template.source))
+        # Detection reads the template the model writes calls by: the tool_use one when there are several;
+        # a tokenizer_config.json's response_template when no built-in rule matches.
+        tokenizer_config = args.chat_template if args.chat_template.endswith(".json") else None
+        dialect = _dialect_option(args) or _detect(
+            args.model, template.sources.get("tool_use", template.source), tokenizer_config
+        )
     client_keys: tuple[str, ...] = tuple(getattr(args, "api_keys", ()))
     config = server.ProxyConfig(
         upstream=upstream,
@@ -454,7 +471,8 @@ def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, 
         from starlette.routing import Mount
 
         app.router.routes.append(Mount("/replay", app=replay_app))
-    return app, f"streamparse serve: {dialect} on {url} (upstream {upstream})"
+    name = dialect if isinstance(dialect, str) else dialect.name
+    return app, f"streamparse serve: {name} on {url} (upstream {upstream})"
 
 
 def _reachable(host: str) -> str:
@@ -482,9 +500,20 @@ def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
     if args.target:
         return _fuzz_targets(args, budget, progress, out)
     properties = properties_named(args.property)
-    report = fuzz(
-        args.dialect, budget, seed=args.seed, progress=progress, jobs=args.jobs, properties=properties
-    )
+    chosen: list[Any] | None = args.dialect
+    if args.dialect_file is not None:
+        if args.like is None:
+            raise _CliError(
+                "--dialect-file needs --like NAME: the built-in dialect whose outputs to generate"
+            )
+        from .testing import use_renderer
+
+        template = load_dialect(args.dialect_file)
+        use_renderer(template, canonical_name(args.like))
+        chosen = [*(args.dialect or ()), template]
+    elif args.like is not None:
+        raise _CliError("--like goes with --dialect-file")
+    report = fuzz(chosen, budget, seed=args.seed, progress=progress, jobs=args.jobs, properties=properties)
     out.write(report.table() + "\n")
     if not report.ok:
         return 1
@@ -517,13 +546,13 @@ def _fuzz_targets(
     return 1 if failed else 0
 
 
-def _detect(model: str | None, template: str) -> str:
+def _detect(model: str | None, template: str, config: str | None = None) -> Any:
     try:
         detect = import_module("streamparse.detect").detect
     except (ImportError, AttributeError):
         raise _CliError("--dialect NAME is required (see 'streamparse dialects')") from None
-    found = detect(model=model, chat_template=template)
-    if not isinstance(found, str):
+    found = detect(model=model, chat_template=template, tokenizer_config=config)
+    if found is None:
         raise _CliError("cannot tell the dialect from the chat template: pass --dialect NAME")
     return found
 
@@ -629,7 +658,12 @@ def _build_parser() -> argparse.ArgumentParser:
     cmd.add_argument(
         "file", nargs="?", default="-", metavar="FILE", help="raw model output; '-' or nothing reads stdin"
     )
-    cmd.add_argument("--dialect", required=True, metavar="NAME", help="see 'streamparse dialects'")
+    cmd.add_argument("--dialect", metavar="NAME", help="see 'streamparse dialects'")
+    cmd.add_argument(
+        "--dialect-file",
+        metavar="FILE",
+        help="a response_template (JSON), or a tokenizer_config.json holding one, instead of --dialect",
+    )
     cmd.add_argument(
         "--split",
         type=_split_option,
@@ -688,6 +722,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--dialect", metavar="NAME", help="how the model writes tool calls (see 'streamparse dialects')"
+    )
+    serve.add_argument(
+        "--dialect-file",
+        metavar="FILE",
+        help="a response_template (JSON), or a tokenizer_config.json holding one, instead of --dialect",
     )
     serve.add_argument(
         "--chat-template",
@@ -768,6 +807,16 @@ def _build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="NAME",
         help="only these dialects (repeatable; default: all)",
+    )
+    fuzzing.add_argument(
+        "--dialect-file",
+        metavar="FILE",
+        help="fuzz the dialect of a response_template (JSON, or a tokenizer_config.json); needs --like",
+    )
+    fuzzing.add_argument(
+        "--like",
+        metavar="NAME",
+        help="the built-in dialect whose format the --dialect-file template describes (its renderer and cases)",
     )
     fuzzing.add_argument(
         "--property",

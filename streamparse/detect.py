@@ -140,14 +140,24 @@ mistral         ``mistral``, ``mixtral``, ``magistral``, ``devstral``,
 Here the order settles fine-tunes named after two families:
 ``Hermes-3-Llama-3.1-8B`` is hermes and ``DeepSeek-R1-Distill-Qwen-7B`` is
 deepseek_v3, because their templates are those of the first name.
+
+Last, a tokenizer config (``tokenizer_config=``) that carries a
+``response_template`` gives the dialect made from it
+(:func:`streamparse.load_dialect`) when neither table matched, as SGLang
+picks its ``response_template`` parser: a built-in dialect is preferred
+where one fits, for its quirks and its speed.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from .errors import UsageError
 from .registry import dialects
+from .template import TemplateDialect, load_dialect
 
 __all__ = ["Detection", "detect", "detection"]
 
@@ -155,8 +165,9 @@ __all__ = ["Detection", "detect", "detection"]
 class Detection(NamedTuple):
     """What :func:`detection` decided and the evidence it rests on."""
 
-    dialect: str | None
-    """A registered dialect name, or ``None`` when none fits."""
+    dialect: str | TemplateDialect | None
+    """A registered dialect name, a dialect made from the tokenizer config's
+    ``response_template``, or ``None`` when none fits."""
     reason: str
     """The evidence that decided it (``chat template contains '...'``), or why nothing was decided."""
 
@@ -267,13 +278,29 @@ _MODEL_RULES = (
 )
 
 
-def detection(model: str | None = None, chat_template: str | None = None) -> Detection:
+def detection(
+    model: str | None = None,
+    chat_template: str | None = None,
+    *,
+    tokenizer_config: Mapping[str, Any] | str | Path | None = None,
+) -> Detection:
     """The dialect a model writes, from its id and/or chat template text, with the reason.
 
     ``model`` is a model id such as ``"Qwen/Qwen3-8B"``; ``chat_template`` is
     the template text (``tokenizer.chat_template``). The template's markers
     decide when they match; the model id decides otherwise.
+
+    ``tokenizer_config`` (the dict, or a path to ``tokenizer_config.json``)
+    gives the chat template when ``chat_template`` is not passed; when no
+    built-in rule matches and it carries a ``response_template``, the
+    dialect is made from that (:func:`streamparse.load_dialect`), as SGLang
+    picks its ``response_template`` parser.
     """
+    config = _read_config(tokenizer_config) if tokenizer_config is not None else None
+    if config is not None and chat_template is None:
+        chat_template = _config_template(config)
+    if model is None and chat_template is None and config is not None and "response_template" in config:
+        return _from_response_template(config, "")
     if model is None and chat_template is None:
         raise UsageError(
             "detect() needs evidence: pass model='org/Model-Name' and/or chat_template=<the template text>"
@@ -301,6 +328,8 @@ def detection(model: str | None = None, chat_template: str | None = None) -> Det
         if chat_template is not None:
             note = "; the chat template has no tool-call markers streamparse knows"
     else:
+        if config is not None and "response_template" in config:
+            return _from_response_template(config, "; " + _nothing_found(model, chat_template).split(";")[0])
         return Detection(None, _nothing_found(model, chat_template))
 
     registered = dialects()
@@ -313,9 +342,48 @@ def detection(model: str | None = None, chat_template: str | None = None) -> Det
     return Detection(dialect, evidence + note)
 
 
-def detect(model: str | None = None, chat_template: str | None = None) -> str | None:
-    """The dialect name a model writes, or ``None``; ``detection()`` says why."""
-    return detection(model, chat_template).dialect
+def detect(
+    model: str | None = None,
+    chat_template: str | None = None,
+    *,
+    tokenizer_config: Mapping[str, Any] | str | Path | None = None,
+) -> str | TemplateDialect | None:
+    """The dialect a model writes, or ``None``; ``detection()`` says why.
+
+    A dialect object (from the tokenizer config's ``response_template``) only
+    when ``tokenizer_config`` is given and no built-in rule matches.
+    """
+    return detection(model, chat_template, tokenizer_config=tokenizer_config).dialect
+
+
+def _read_config(source: Mapping[str, Any] | str | Path) -> Mapping[str, Any]:
+    if isinstance(source, Mapping):
+        return source
+    if not isinstance(source, (str, Path)):
+        raise UsageError(f"tokenizer_config takes a dict or a path, not {type(source).__name__}")
+    try:
+        data = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise UsageError(f"cannot read the tokenizer config {source}: {error}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{source} is not a tokenizer config (a JSON object)")
+    return data
+
+
+def _config_template(config: Mapping[str, Any]) -> str | None:
+    """The config's chat template: the 'tool_use' one of several named ones, else 'default'."""
+    template = config.get("chat_template")
+    if isinstance(template, list):
+        named = {t.get("name"): t.get("template") for t in template if isinstance(t, dict)}
+        template = named.get("tool_use") or named.get("default")
+    return template if isinstance(template, str) else None
+
+
+def _from_response_template(config: Mapping[str, Any], note: str) -> Detection:
+    dialect = load_dialect(config["response_template"], name="response_template")
+    return Detection(
+        dialect, "the tokenizer config carries a response_template and no built-in rule matched" + note
+    )
 
 
 def _require_text(argument: str, value: object, fix: str) -> None:

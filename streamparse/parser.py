@@ -13,6 +13,7 @@ from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExc
 from .ids import IdFactory
 from .registry import resolve
 from .result import FinishReason, ParseResult, _arguments_problem, _Builder
+from .template import TemplateDialect
 from .tools import FunctionSpec, normalize_tools
 
 __all__ = ["StreamParser", "parse"]
@@ -63,7 +64,7 @@ class StreamParser:
 
     def __init__(
         self,
-        dialect: str,
+        dialect: str | TemplateDialect,
         tools: Iterable[Any] | None = None,
         *,
         start_in_reasoning: bool | None = None,
@@ -73,8 +74,6 @@ class StreamParser:
         max_calls: int | None = DEFAULT_MAX_CALLS,
         strict: bool = False,
     ) -> None:
-        if not isinstance(dialect, str):
-            raise UsageError(f"dialect must be a name such as 'kimi_k2', not {type(dialect).__name__}")
         resolved = resolve(dialect, start_in_reasoning=start_in_reasoning)
         machine_class = resolved.machine
         self.dialect = resolved.dialect  # the canonical name, also when an alias was given
@@ -261,7 +260,7 @@ def _limit(name: str, value: int | None) -> int:
 
 def parse(
     text: str,
-    dialect: str,
+    dialect: str | TemplateDialect,
     tools: Iterable[Any] | None = None,
     *,
     start_in_reasoning: bool | None = None,

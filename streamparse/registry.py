@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ._machine import Machine
+    from .template import TemplateDialect
 
 __all__ = [
     "ParserName",
@@ -208,8 +209,10 @@ def parser_names() -> list[ParserName]:
     return sorted(names, key=lambda entry: entry.name)
 
 
-def canonical_name(name: str) -> str:
+def canonical_name(name: str | TemplateDialect) -> str:
     """The dialect that ``name`` (a dialect or an alias) stands for; UsageError if none."""
+    if not isinstance(name, str):
+        return _dialect_object(name).name
     _load_builtin()
     if name in _DIALECTS:
         return name
@@ -219,17 +222,21 @@ def canonical_name(name: str) -> str:
     raise _unknown(name)
 
 
-def resolve(name: str, *, start_in_reasoning: bool | None = None) -> Resolution:
+def resolve(name: str | TemplateDialect, *, start_in_reasoning: bool | None = None) -> Resolution:
     """The machine for ``name`` and the options to run it with.
 
     ``start_in_reasoning=None`` takes the name's default (an alias may imply
     True); a bool overrides it. An option the dialect cannot honour is an
     error rather than ignored.
     """
-    dialect = canonical_name(name)
-    machine = _DIALECTS[dialect]
+    if not isinstance(name, str):
+        template = _dialect_object(name)
+        dialect, machine = template.name, template.machine
+    else:
+        dialect = canonical_name(name)
+        machine = _DIALECTS[dialect]
     if start_in_reasoning is None:
-        alias = _ALIASES.get(name)
+        alias = _ALIASES.get(name) if isinstance(name, str) else None
         start_in_reasoning = alias[1].get("start_in_reasoning", False) if alias is not None else False
     if start_in_reasoning and machine.REASONING_STATE is None:
         raise UsageError(
@@ -239,14 +246,28 @@ def resolve(name: str, *, start_in_reasoning: bool | None = None) -> Resolution:
     return Resolution(dialect, machine, start_in_reasoning)
 
 
-def get_dialect(name: str) -> type[Machine]:
-    """The machine of a dialect or alias name."""
+def get_dialect(name: str | TemplateDialect) -> type[Machine]:
+    """The machine of a dialect or alias name (or of a dialect object)."""
+    if not isinstance(name, str):
+        return _dialect_object(name).machine
     return _DIALECTS[canonical_name(name)]
 
 
-def get_dialect_for(name: str, *, start_in_reasoning: bool | None) -> type[Machine]:
+def get_dialect_for(name: str | TemplateDialect, *, start_in_reasoning: bool | None) -> type[Machine]:
     """``get_dialect``, refusing options the dialect cannot honour (rather than ignoring them)."""
     return resolve(name, start_in_reasoning=start_in_reasoning).machine
+
+
+def _dialect_object(dialect: object) -> TemplateDialect:
+    """A dialect object from load_dialect(); UsageError for anything else that is not a name."""
+    from .template import TemplateDialect
+
+    if isinstance(dialect, TemplateDialect):
+        return dialect
+    raise UsageError(
+        f"dialect must be a name such as 'kimi_k2' or a streamparse.load_dialect() object,"
+        f" not {type(dialect).__name__}"
+    )
 
 
 def _unknown(name: str) -> UsageError:

@@ -46,6 +46,7 @@ from .errors import StreamParseError, UsageError
 from .parser import StreamParser
 from .registry import get_dialect_for
 from .result import FinishReason
+from .template import TemplateDialect
 from .tools import normalize_tools
 
 __all__ = [
@@ -290,7 +291,7 @@ class ChunkStream:
 
     def __init__(
         self,
-        dialect: str,
+        dialect: str | TemplateDialect,
         *,
         tools: Iterable[Any] | None = None,
         model: str | None = None,
@@ -502,7 +503,9 @@ class ChunkStream:
 # --- iterators ---------------------------------------------------------------------
 
 
-def iter_chunks(upstream: Iterable[Upstream], dialect: str, **options: Any) -> Iterator[dict[str, Any]]:
+def iter_chunks(
+    upstream: Iterable[Upstream], dialect: str | TemplateDialect, **options: Any
+) -> Iterator[dict[str, Any]]:
     """The chunks of a wrapped upstream stream; options as for :class:`ChunkStream`.
 
     An upstream failure (an exception from ``upstream``, an error event)
@@ -512,13 +515,13 @@ def iter_chunks(upstream: Iterable[Upstream], dialect: str, **options: Any) -> I
 
 
 def aiter_chunks(
-    upstream: AsyncIterable[Upstream], dialect: str, **options: Any
+    upstream: AsyncIterable[Upstream], dialect: str | TemplateDialect, **options: Any
 ) -> AsyncIterator[dict[str, Any]]:
     """:func:`iter_chunks` for an async upstream."""
     return ChunkStream(dialect, **options).aiterate(upstream)
 
 
-def wrap(upstream: Iterable[Upstream], dialect: str, **options: Any) -> Iterator[str]:
+def wrap(upstream: Iterable[Upstream], dialect: str | TemplateDialect, **options: Any) -> Iterator[str]:
     """The SSE text to send for a wrapped upstream stream, ``data: [DONE]`` last.
 
     Options as for :class:`ChunkStream`; they are checked now (an unknown
@@ -539,7 +542,9 @@ def _wrap(chunks: Iterator[dict[str, Any]]) -> Iterator[str]:
     yield DONE
 
 
-def awrap(upstream: AsyncIterable[Upstream], dialect: str, **options: Any) -> AsyncIterator[str]:
+def awrap(
+    upstream: AsyncIterable[Upstream], dialect: str | TemplateDialect, **options: Any
+) -> AsyncIterator[str]:
     """:func:`wrap` for an async upstream."""
     return _awrap(aiter_chunks(upstream, dialect, **options))
 

@@ -61,6 +61,8 @@ DIALECTS = (
     "gigachat3",
     "apertus",
     "trinity",
+    "hermes_tpl",
+    "qwen3_coder_tpl",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import UsageError
+from ..template import TemplateDialect
 from ..tools import normalize_tools
 from ._template import ChatTemplate, TemplateRenderError
 
@@ -110,8 +111,13 @@ class ChatRequest:
     model: str | None
     tools: list[Any] | None
     choice: ToolChoice
-    dialect: str  # json_array when the engine constrains the output
+    dialect: str | TemplateDialect  # json_array when the engine constrains the output
     constrained: bool
+
+    @property
+    def dialect_name(self) -> str:
+        """The dialect's name, for logs and metric labels."""
+        return self.dialect if isinstance(self.dialect, str) else self.dialect.name
 
 
 def _positive_int(body: Mapping[str, Any], key: str, largest: int | None = None) -> int | None:
@@ -266,7 +272,7 @@ def prepare_chat(
     body: Any,
     template: ChatTemplate,
     *,
-    dialect: str,
+    dialect: str | TemplateDialect,
     model: str | None = None,
     engine: Engine | None = None,
     max_n: int = 16,

@@ -68,7 +68,7 @@ async def serve_converted(
         )
     except BadRequest as bad:
         return error(400, bad.message, param=bad.param)
-    outcome.stream, outcome.dialect = chat.stream, chat.dialect
+    outcome.stream, outcome.dialect = chat.stream, chat.dialect_name
     headers = {}
     if chat.choice.forced:
         headers["X-Streamparse-Tool-Choice"] = "constrained" if chat.constrained else "checked"

@@ -47,6 +47,7 @@ from starlette.routing import Route
 from ..registry import get_dialect_for
 from ..result import fold_deltas
 from ..sse import DONE, ChunkStream, UpstreamError, error_body, sse_line
+from ..template import TemplateDialect
 from ._chat import BadRequest, ChatRequest, Engine, prepare_chat
 from ._errors import error_for, error_response
 from ._guard import Guard
@@ -77,7 +78,7 @@ class ProxyConfig:
     """
 
     upstream: str
-    dialect: str
+    dialect: str | TemplateDialect  # a name, or a streamparse.load_dialect() object
     template: ChatTemplate
     model: str | None = None
     connect_timeout: float = 10.0
@@ -186,7 +187,7 @@ def create_proxy_app(config: ProxyConfig, *, transport: httpx.AsyncBaseTransport
             )
         except BadRequest as bad:
             return error_response(400, bad.message, param=bad.param)
-        outcome.stream, outcome.dialect = chat.stream, chat.dialect
+        outcome.stream, outcome.dialect = chat.stream, chat.dialect_name
         headers = {}
         if chat.choice.forced:
             headers["X-Streamparse-Tool-Choice"] = "constrained" if chat.constrained else "checked"

@@ -126,7 +126,8 @@ def _items(items: list[Any]) -> list[dict[str, Any]]:
             last = {"role": "assistant", "content": None}
             messages.append(last)
         if reasoning:
-            last["reasoning_content"] = "".join(reasoning)
+            # Reasoning resumed after a call (trinity, apertus) is more of the same turn's reasoning.
+            last["reasoning_content"] = (last.get("reasoning_content") or "") + "".join(reasoning)
             reasoning.clear()
         return last
 

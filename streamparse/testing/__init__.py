@@ -19,7 +19,16 @@ from typing import Any
 from ..parser import StopReason, StreamParser
 from ..result import ParseResult, fold_deltas
 from .checker import ParserLike, ParserMismatch, check_parser
-from .renderers import RENDERERS, ExpectedCall, Rendered, Sample, ToolCallSpec, ValueSpan, render
+from .renderers import (
+    RENDERERS,
+    ExpectedCall,
+    Rendered,
+    Sample,
+    ToolCallSpec,
+    ValueSpan,
+    render,
+    use_renderer,
+)
 from .strategies import (
     arguments,
     contents,
@@ -62,6 +71,7 @@ __all__ = [
     "pieces",
     "python_names",
     "render",
+    "use_renderer",
     "run_stream",
     "samples",
     "split_at",

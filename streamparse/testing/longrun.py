@@ -257,7 +257,7 @@ def properties_named(names: Sequence[str] | None) -> tuple[Property[Any], ...]:
 
 
 def fuzz(
-    dialects: Sequence[str] | None = None,
+    dialects: Sequence[Any] | None = None,
     budget_seconds: float = 60.0,
     *,
     seed: int | None = None,
@@ -279,7 +279,12 @@ def fuzz(
     properties must then be picklable, as module-level functions are).
     """
     # An alias fuzzes its dialect (a UsageError for an unknown name, before any time is spent).
-    named = registered_dialects() if dialects is None else [canonical_name(name) for name in dialects]
+    # A template dialect (streamparse.load_dialect, given a renderer by use_renderer) is fuzzed as itself.
+    named = (
+        registered_dialects()
+        if dialects is None
+        else [canonical_name(name) if isinstance(name, str) else name for name in dialects]
+    )
     chosen = list(dict.fromkeys(named))
     if budget_seconds <= 0:
         raise UsageError(f"the budget must be positive, not {budget_seconds!r} seconds")
@@ -316,7 +321,7 @@ def _fuzz_here(
         interrupted = True  # report what ran
     reports = tuple(
         DialectReport(
-            dialect=dialect,
+            dialect=str(dialect),
             cases=tally.cases,
             failures=len(tally.failures),
             seconds=tally.seconds,

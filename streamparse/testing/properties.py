@@ -227,7 +227,9 @@ def _words(text: str) -> Counter[str]:
 
 @functools.cache
 def _markup_words(dialect: str) -> frozenset[str]:
-    return _MARKUP_WORDS.union(*(_words(marker) for marker in markers(dialect)))
+    # A template dialect's regex openers are markup too: their words are in MARKUP_PATTERNS.
+    patterns = getattr(get_dialect(dialect), "MARKUP_PATTERNS", ())
+    return _MARKUP_WORDS.union(*(_words(marker) for marker in (*markers(dialect), *patterns)))
 
 
 def vanished_words(dialect: str, text: str, result: ParseResult) -> Counter[str]:

@@ -21,6 +21,7 @@ from typing import Any
 from .._params import surrogates_escaped
 
 __all__ = [
+    "use_renderer",
     "RENDERERS",
     "ExpectedCall",
     "Rendered",
@@ -1908,7 +1909,18 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
 }
 
 
-def render(dialect: str, sample: Sample) -> Rendered:
+def use_renderer(dialect: Any, like: str) -> None:
+    """Test a template dialect with the renderer (and so the strategies' samples) of the built-in ``like``."""
+    if like not in RENDERERS:
+        raise KeyError(f"no renderer for dialect {like!r}; have {sorted(RENDERERS)}")
+    # Kept on the dialect object, so that it goes with it to the processes of streamparse fuzz --jobs.
+    dialect.renders_like = like
+
+
+def render(dialect: Any, sample: Sample) -> Rendered:
+    """``sample`` written as ``dialect`` (a name, or a template dialect given to :func:`use_renderer`) writes it."""
+    if not isinstance(dialect, str):
+        dialect = getattr(dialect, "renders_like", dialect)
     try:
         renderer = RENDERERS[dialect]
     except KeyError:
