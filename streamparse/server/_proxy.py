@@ -34,7 +34,6 @@ from typing import Any
 
 import anyio
 import httpx
-from httpx_sse import EventSource
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -104,7 +103,9 @@ class Upstream:
             "timeout": httpx.Timeout(config.read_timeout, connect=config.connect_timeout),
             "headers": headers,
             "transport": transport,
-            "limits": httpx.Limits(max_connections=None, max_keepalive_connections=64),
+            # Every idle connection is kept (for keepalive_expiry): after a burst of N streams the next N
+            # reuse them instead of connecting again while the earlier ones are still streaming.
+            "limits": httpx.Limits(max_connections=None, max_keepalive_connections=None),
         }
         self._client: httpx.AsyncClient | None = None
 
@@ -411,13 +412,21 @@ async def _parsed(
 ) -> AsyncIterator[dict[str, Any]]:
     """The chunks to send, in order; an upstream failure is raised after the closing chunks.
 
-    An upstream that ends without ``[DONE]`` closes its open choices as cut
-    (``length``): nothing says the output was whole.
+    The upstream's bytes go straight to the ChunkStream, which decodes the
+    SSE itself: httpx-sse's text, line and event layers were a third of the
+    proxy's reading cost per token in a profile. An upstream that ends without
+    ``[DONE]`` closes its open choices as cut (``length``): nothing says
+    the output was whole.
     """
     try:
         try:
-            async for event in EventSource(response).aiter_sse():
-                for chunk in chunks.feed(event):
+            kind = response.headers.get("content-type", "")
+            if not kind.startswith("text/event-stream"):
+                raise httpx.RemoteProtocolError(
+                    f"the upstream sent {kind or 'no content type'}, not an event stream"
+                )
+            async for piece in response.aiter_bytes():
+                for chunk in chunks.feed(piece):
                     kept = screen.apply(chunk)
                     if kept is not None:
                         yield kept
