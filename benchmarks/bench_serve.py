@@ -5,7 +5,10 @@
 
 1. In process: the proxy's parse-and-encode work per upstream event, in µs
    (an upstream SSE event read, parsed by the dialect, the chat chunk built
-   and encoded), over the dialect's bundled example cut into token pieces.
+   and encoded), over the dialect's bundled example cut into token pieces;
+   then the whole app per streamed request (ASGI called directly, the
+   upstream an ``httpx.MockTransport``), with and without the access-log,
+   metrics and key middleware (Observe, Guard), to show what they cost.
 2. On loopback: ``streamparse replay --delay D`` (the upstream, one token
    piece every D seconds per stream, like an engine decoding) and
    ``streamparse serve --workers W`` in front of it run as subprocesses. For
@@ -64,6 +67,67 @@ def per_event_cpu(dialect: str, text: str, rounds: int = 100) -> float:
             out.extend(sse_line(chunk) for chunk in stream.close())
         best = min(best, (time.perf_counter() - start) / rounds)
     return best / len(raw) * 1e6
+
+
+def app_cpu(dialect: str, text: str, *, middleware: bool, requests: int = 100) -> float:
+    """CPU µs per streamed chat request through the proxy app, with no network (best of 3)."""
+    import httpx
+
+    from streamparse.server import ChatTemplate, ProxyConfig, create_proxy_app
+
+    raw = [sse_line(event).encode() for event in Replay([text]).events("")] + [DONE.encode()]
+
+    async def upstream_body() -> Any:
+        for piece in raw:
+            yield piece
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-type": "text/event-stream"}, content=upstream_body())
+
+    config = ProxyConfig(
+        upstream="http://upstream/v1", dialect=dialect, template=ChatTemplate("{{ messages }}")
+    )
+    app = create_proxy_app(config, transport=httpx.MockTransport(handler))
+    if not middleware:
+        app.user_middleware = [
+            m for m in app.user_middleware if getattr(m.cls, "__name__", "") not in ("Observe", "Guard")
+        ]
+    body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "q"}], "stream": True}).encode()
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/v1/chat/completions", "raw_path": b"/v1/chat/completions", "query_string": b"",
+        "root_path": "", "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2),
+    }  # fmt: skip
+
+    async def one() -> None:
+        delivered = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.sleep(3600)  # the client never leaves
+            raise AssertionError
+
+        async def send(message: Any) -> None:
+            pass
+
+        await app(dict(scope), receive, send)
+
+    async def run() -> float:
+        for _ in range(10):
+            await one()
+        best = float("inf")
+        for _ in range(3):
+            start = time.process_time()
+            for _ in range(requests):
+                await one()
+            best = min(best, (time.process_time() - start) / requests)
+        return best * 1e6
+
+    return asyncio.run(run())
 
 
 @dataclass

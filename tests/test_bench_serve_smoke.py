@@ -43,4 +43,7 @@ def test_bench_serve_runs_and_fills_every_figure(capsys: pytest.CaptureFixture[s
     bench.report(result)
     out = capsys.readouterr().out
     assert "added TTFT" in out and out.count("  proxy ") == 2
-    assert bench.per_event_cpu("kimi_k2", next(iter(bench.examples("kimi_k2"))).text, rounds=2) > 0
+    text = next(iter(bench.examples("kimi_k2"))).text
+    assert bench.per_event_cpu("kimi_k2", text, rounds=2) > 0
+    assert bench.app_cpu("kimi_k2", text, middleware=False, requests=2) > 0
+    assert bench.app_cpu("kimi_k2", text, middleware=True, requests=2) > 0
