@@ -370,6 +370,7 @@ def _run_workers(args: argparse.Namespace, banner: str, sock: Any, **options: An
     keeps no state between requests, so any worker can take any request.
     """
     import functools
+    import inspect
     import tempfile
 
     import uvicorn
@@ -393,8 +394,11 @@ def _run_workers(args: argparse.Namespace, banner: str, sock: Any, **options: An
         lifespan="on",
         **options,
     )
+    supervised: dict[str, Any] = {"sockets": [sock]}
+    if "target" in inspect.signature(Multiprocess).parameters:  # older uvicorn: the worker entry is passed in
+        supervised["target"] = uvicorn.Server(config).run
     try:
-        Multiprocess(config, sockets=[sock]).run()
+        Multiprocess(config, **supervised).run()
     finally:
         sock.close()
         if metrics_dir is not None:
