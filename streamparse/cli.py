@@ -14,7 +14,7 @@ Verbs::
                       [--content-format auto|string|openai] [--start-in-reasoning]
                       [--engine vllm|sglang|llamacpp] [--api-key KEY | --api-key-file FILE]
                       [--cors-origin ORIGIN] [--ssl-certfile F --ssl-keyfile F]
-                      [--max-body-bytes N] [--log-level LEVEL]
+                      [--max-body-bytes N] [--log-level LEVEL] [--workers N]
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
     streamparse fuzz [--dialect NAME ...] [--dialect-file FILE --like NAME] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
                      [--jobs N]
@@ -369,7 +369,65 @@ def _cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
             "this port can use the upstream (set --api-key, --api-key-file or STREAMPARSE_API_KEY)\n"
         )
     tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile} if args.ssl_certfile else {}
+    if args.workers > 1:
+        del app  # each worker builds its own; this one only checked the options
+        return _run_workers(args, banner, sock, **tls)
     return _run_app(app, args, banner, sock, **tls)
+
+
+def _run_workers(args: argparse.Namespace, banner: str, sock: Any, **options: Any) -> int:
+    """``--workers N``: N processes accept on the one socket bound here; uvicorn's supervisor restarts any that dies.
+
+    A worker is a spawned process, so it gets the parsed options (picklable)
+    and builds its app from them; the app itself, closures and all, cannot
+    be sent. Each worker has its own upstream connection pool: the proxy
+    keeps no state between requests, so any worker can take any request.
+    """
+    import functools
+    import inspect
+    import tempfile
+
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    level = args.log_level
+    _configure_logging(level)
+    # Metrics are summed over the workers through prometheus-client's multiprocess mode, which must be
+    # chosen before a worker imports prometheus_client: the spawned workers inherit this variable.
+    metrics_dir = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = tempfile.mkdtemp(prefix="streamparse-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    sys.stderr.write(f"{banner}, {args.workers} workers\n")
+    config = uvicorn.Config(
+        functools.partial(_worker_app, vars(args), sock.getsockname()[1]),
+        factory=True,
+        workers=args.workers,
+        log_level=level,
+        access_log=False,
+        lifespan="on",
+        **options,
+    )
+    supervised: dict[str, Any] = {"sockets": [sock]}
+    if "target" in inspect.signature(Multiprocess).parameters:  # older uvicorn: the worker entry is passed in
+        supervised["target"] = uvicorn.Server(config).run
+    try:
+        Multiprocess(config, **supervised).run()
+    finally:
+        sock.close()
+        if metrics_dir is not None:
+            import shutil
+
+            del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+    return 0
+
+
+def _worker_app(options: dict[str, Any], port: int) -> Any:
+    """One worker's app (runs in the worker process)."""
+    args = argparse.Namespace(**options)
+    _configure_logging(args.log_level)
+    return _serve_app(args, port=port)[0]
 
 
 def _is_loopback(host: str) -> bool:
@@ -781,6 +839,12 @@ def _build_parser() -> argparse.ArgumentParser:
         choices=("critical", "error", "warning", "info", "debug"),
         default="info",
         help="'info' logs one line per request (default info)",
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        help="processes serving the port (default 1); the proxy keeps no state, any worker takes any request",
     )
     serve.add_argument(
         "--start-in-reasoning",

@@ -11,11 +11,13 @@ client left), the outcome goes to the metrics and to the
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,7 +28,12 @@ _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
 
 
 class Metrics:
-    """The proxy's Prometheus metrics, in a registry of their own (one per app)."""
+    """The proxy's Prometheus metrics, in a registry of their own (one per app).
+
+    Under ``--workers N`` (``PROMETHEUS_MULTIPROC_DIR`` set), each worker
+    writes its values to files there and ``render`` sums them over the
+    workers, so any worker answers ``/metrics`` for all of them.
+    """
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -64,10 +71,20 @@ class Metrics:
         self.upstream_errors = Counter(
             "streamparse_upstream_errors", "Upstream failures, by kind.", ["kind"], registry=registry
         )
-        self.open_streams = Gauge("streamparse_open_streams", "Streams being sent now.", registry=registry)
+        self.open_streams = Gauge(
+            "streamparse_open_streams",
+            "Streams being sent now.",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+        self.shared_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        if self.shared_dir is None:
+            return generate_latest(self.registry)
+        summed = CollectorRegistry()
+        MultiProcessCollector(summed, path=self.shared_dir)  # type: ignore[no-untyped-call]
+        return generate_latest(summed)
 
 
 @dataclass
