@@ -60,6 +60,11 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "hunyuan_a13b": (_VLLM,),
     "cohere_command4": (_VLLM, _SGLANG),
     "granite": (_VLLM,),
+    "ling3": (_VLLM, _SGLANG),
+    "ernie45": (_VLLM,),  # the tool and the reasoning parser
+    "dots": (_VLLM, _SGLANG),
+    "iquest_q1": (_SGLANG,),
+    "gigachat35": (_SGLANG,),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
@@ -102,9 +107,7 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
 # suggestion of a similar-looking name of another format (deepseek_v32 is not deepseek_v3).
 _NOT_YET: dict[str, str] = {
     "mimo": "qwen3_coder with values kept verbatim, without the newline trim",
-    "ling3": "glm45 where a tool call also ends the reasoning",
     "trinity": "hermes with tool calls written inside the reasoning",
-    "ernie45": "hermes with a <response> wrapper that is markup",
     "xlam": "json_array behind fences, <tool_call> tags or </think>",
 }
 

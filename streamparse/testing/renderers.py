@@ -36,6 +36,12 @@ __all__ = [
     "render_granite",
     "render_granite_20b_fc",
     "render_hermes",
+    "render_ernie45",
+    "render_dots",
+    "render_invokes",
+    "render_glm",
+    "render_iquest_q1",
+    "render_gigachat35",
     "render_hunyuan_a13b",
     "render_json_array",
     "render_kimi_k2",
@@ -266,6 +272,39 @@ def render_hermes(sample: Sample) -> Rendered:
         expected.append(_write_call_object(out, call, sample))
         out.write("\n</tool_call>")
         content += "\n"
+    out.write(sample.content_after)
+    reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
+    return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
+
+
+def render_ernie45(sample: Sample) -> Rendered:
+    """ERNIE-4.5 Thinking: hermes blocks after ``<think>\nR\n</think>\n\n``; an answer without calls
+    after reasoning is written ``<response>\nA\n</response>\n``.
+
+    The newlines right after ``</think>``, ``<response>`` and ``</response>`` are markup.
+    """
+    out = _Writer()
+    after_tag = sample.reasoning is not None
+    if after_tag:
+        out.write("<think>\n" + str(sample.reasoning) + "\n</think>\n\n")
+    if after_tag and not sample.calls:
+        out.write("<response>\n" + sample.content + "\n</response>\n")
+        answer = sample.content.lstrip("\n")
+        content = answer + "\n" if answer else ""
+    else:
+        out.write(sample.content)
+        content = sample.content
+        if sample.calls:
+            content += "\n" * len(sample.calls)
+            if after_tag:
+                # The newlines up to the first other character or the first block are markup.
+                head = (sample.content + "\n").lstrip("\n")
+                content = head + "\n" * (len(sample.calls) - 1)
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write("\n<tool_call>\n")
+        expected.append(_write_call_object(out, call, sample))
+        out.write("\n</tool_call>")
     out.write(sample.content_after)
     reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
@@ -654,9 +693,14 @@ def render_minimax_m2(sample: Sample) -> Rendered:
 
     Values raw or JSON; the newline before the block is content, whitespace inside it markup.
     """
+    return render_invokes("minimax:tool_call", sample)
+
+
+def render_invokes(block: str, sample: Sample) -> Rendered:
+    """``render_minimax_m2`` with another block element (dots: ``dots_function_call``)."""
     out, content = _think_and_content(sample)
     if sample.calls:
-        out.write("\n<minimax:tool_call>\n")
+        out.write("\n<" + block + ">\n")
         content += "\n"
 
     def write_call(
@@ -676,8 +720,11 @@ def render_minimax_m2(sample: Sample) -> Rendered:
         strip_values=True,
     )
     if sample.calls:
-        out.write("</minimax:tool_call>")
+        out.write("</" + block + ">")
     return _xml_rendered(out, sample, content, calls)
+
+
+render_dots = partial(render_invokes, "dots_function_call")
 
 
 def render_glm45(sample: Sample) -> Rendered:
@@ -685,6 +732,11 @@ def render_glm45(sample: Sample) -> Rendered:
 
     With ``compact``, GLM-4.7's spelling without newlines. Values raw (strings) or JSON.
     """
+    return render_glm("<tool_call>", "</tool_call>", sample)
+
+
+def render_glm(begin: str, end: str, sample: Sample) -> Rendered:
+    """``render_glm45`` with other call tags (``begin``, ``end``)."""
     out, content = _think_and_content(sample)
     newline = "" if sample.compact else "\n"
 
@@ -693,9 +745,9 @@ def render_glm45(sample: Sample) -> Rendered:
     ) -> XmlArguments:
         nonlocal content
         content += "\n"
-        out.write("\n<tool_call>" + call.name + newline)
+        out.write("\n" + begin + call.name + newline)
         arguments = write_parameters()
-        out.write("</tool_call>")
+        out.write(end)
         return arguments
 
     def tags(key: str, text: str) -> tuple[str, str]:
@@ -703,6 +755,10 @@ def render_glm45(sample: Sample) -> Rendered:
 
     calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
     return _xml_rendered(out, sample, content, calls)
+
+
+# IQuest's GLM-4.7 calls in tags of its own.
+render_iquest_q1 = partial(render_glm, "<iquest_tool_call>", "</iquest_tool_call>")
 
 
 def render_seed_oss(sample: Sample) -> Rendered:
@@ -744,7 +800,9 @@ DSML_SPELLINGS = {
     "deepseek_v32": ("function_calls", ""),
     "deepseek_v4": ("tool_calls", ""),
     "deepseek_v41": ("calls", " "),
+    "gigachat35": ("tool_calls", ""),  # GigaChat 3.5's GCML: DSML with its own prefix
 }
+DSML_PREFIXES = {"gigachat35": "\uff5cGCML\uff5c"}
 
 
 def render_dsml(dialect: str, sample: Sample) -> Rendered:
@@ -756,8 +814,9 @@ def render_dsml(dialect: str, sample: Sample) -> Rendered:
     the blank line before the block is content, whitespace inside it markup.
     """
     block, space = DSML_SPELLINGS[dialect]
-    prefix = "<\uff5cDSML\uff5c" + space
-    end = "</\uff5cDSML\uff5c" + space
+    tag = DSML_PREFIXES.get(dialect, "\uff5cDSML\uff5c") + space
+    prefix = "<" + tag
+    end = "</" + tag
     out, content = _think_and_content(sample)
     if sample.calls:
         out.write("\n\n" + prefix + block + ">\n")
@@ -784,6 +843,7 @@ def render_dsml(dialect: str, sample: Sample) -> Rendered:
 render_deepseek_v32 = partial(render_dsml, "deepseek_v32")
 render_deepseek_v4 = partial(render_dsml, "deepseek_v4")
 render_deepseek_v41 = partial(render_dsml, "deepseek_v41")
+render_gigachat35 = partial(render_dsml, "gigachat35")
 
 
 # Kimi K3's XTML: a value's type attribute by its Python type (bool before int: True is an int).
@@ -1185,6 +1245,11 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "pythonic": render_pythonic,
     "gemma4": render_gemma4,
     "functiongemma": render_functiongemma,
+    "ling3": render_glm45,  # glm45's calls; only its reasoning differs
+    "ernie45": render_ernie45,
+    "dots": render_dots,
+    "iquest_q1": render_iquest_q1,
+    "gigachat35": render_gigachat35,
 }
 
 

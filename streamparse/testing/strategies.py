@@ -260,6 +260,7 @@ _XML_LOOK_ALIKES = [
     "</function",
     "<function=",
     "<\uff5cDSML\uff5c",  # DeepSeek's DSML prefix
+    "<\uff5cGCML\uff5c",  # GigaChat 3.5's GCML prefix
     "<|close|>",  # Kimi K3's XTML special tokens
     "<|sep|>",
     ' string="true">',
