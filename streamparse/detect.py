@@ -22,6 +22,9 @@ deepseek_v32    ``DSML`` and ``function_calls`` (V3.2's DSML block)
 deepseek_v4     ``DSML`` and ``tool_calls>`` (V4's block tag; every DeepSeek
                 template also reads ``message['tool_calls']``, so the ``>``
                 and V3.2's rule first)
+gigachat35      ``GCML`` (GigaChat 3.5's tag prefix)
+dots            ``<dots_function_call>``
+iquest_q1       ``<iquest_tool_call>``
 gemma4          ``<|tool_call>`` (Gemma 4's call token; its ``<tool_call|>``
                 end is not hermes's ``<tool_call>``)
 functiongemma   ``<start_function_call>``
@@ -41,7 +44,10 @@ granite_20b_fc  ``<function_call>``
 hunyuan_a13b    ``<tool_calls>[`` (its prompt spells the array out), or
                 ``<tool_calls>`` and its role token ``<|extra_0|>``
 qwen3_coder     ``<tool_call>`` and ``<function=``
+ling3           ``<|role_end|>`` (Ling's turn end token) and ``<arg_key>``
 glm45           ``<tool_call>`` and ``<arg_key>``
+ernie45         ``<|end_of_sentence|>`` (ERNIE's, ASCII bars) and
+                ``<tool_call>``
 hermes          ``<tool_call>``
 minimax_m1      ``<tool_calls>``
 mistral         ``[TOOL_CALLS]``
@@ -72,6 +78,13 @@ deepseek_v41    ``deepseekv4.1``, ``deepseekv41``
 deepseek_v4     ``deepseekv4``
 deepseek_v3     ``deepseekv3``, ``deepseekr1`` (R1 distills use R1's
                 template)
+gigachat35      ``gigachat3.5`` (before GigaChat 3's JSON format)
+ling3           ``ling3`` (Ling 3's template writes glm45's tags: the id tells
+                them apart)
+ernie45         ``ernie4.5``
+dots            ``dots.llm``
+iquest_q1       ``iquestq1`` (earlier IQuest-Coder releases were served with
+                hermes)
 functiongemma   ``functiongemma``
 gemma4          ``gemma4``
 kimi_k2         ``kimik2``
@@ -134,6 +147,9 @@ _TEMPLATE_RULES = (
     _TemplateRule("deepseek_v41", ("｜DSML｜ ",)),
     _TemplateRule("deepseek_v32", ("DSML", "function_calls")),
     _TemplateRule("deepseek_v4", ("DSML", "tool_calls>")),
+    _TemplateRule("gigachat35", ("GCML",)),
+    _TemplateRule("dots", ("<dots_function_call>",)),
+    _TemplateRule("iquest_q1", ("<iquest_tool_call>",)),
     _TemplateRule("gemma4", ("<|tool_call>",)),
     _TemplateRule("functiongemma", ("<start_function_call>",)),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
@@ -149,7 +165,9 @@ _TEMPLATE_RULES = (
     _TemplateRule("hunyuan_a13b", ("<tool_calls>[",)),
     _TemplateRule("hunyuan_a13b", ("<tool_calls>", "<|extra_0|>")),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
+    _TemplateRule("ling3", ("<|role_end|>", "<arg_key>")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
+    _TemplateRule("ernie45", ("<|end_of_sentence|>", "<tool_call>")),
     _TemplateRule("hermes", ("<tool_call>",)),
     _TemplateRule("minimax_m1", ("<tool_calls>",)),
     _TemplateRule("mistral", ("[TOOL_CALLS]",)),
@@ -164,6 +182,11 @@ _MODEL_RULES = (
     _ModelRule("deepseek_v41", ("deepseekv4.1", "deepseekv41")),
     _ModelRule("deepseek_v4", ("deepseekv4",)),
     _ModelRule("deepseek_v3", ("deepseekv3", "deepseekr1")),
+    _ModelRule("gigachat35", ("gigachat3.5",)),
+    _ModelRule("ling3", ("ling3",)),
+    _ModelRule("ernie45", ("ernie4.5",)),
+    _ModelRule("dots", ("dots.llm",)),
+    _ModelRule("iquest_q1", ("iquestq1",)),
     _ModelRule("functiongemma", ("functiongemma",)),
     _ModelRule("gemma4", ("gemma4",)),
     _ModelRule("kimi_k2", ("kimik2",)),

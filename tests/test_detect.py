@@ -41,6 +41,8 @@ MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
+# Issue 15, group B (XML-parameter families and ernie45).
+MORE += ("ling3", "ernie45", "dots", "iquest_q1", "gigachat35")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -251,6 +253,27 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
 }
 
+# Issue 15: the block tags as their templates write them.
+TEMPLATES["ling3"] = {
+    "history": "{{- '<role>ASSISTANT</role>' }}{{- '<tool_call>' + tc.name }}{% for k, v in args.items() %}"
+    "<arg_key>{{ k }}</arg_key><arg_value>{{ v }}</arg_value>{% endfor %}{{- '</tool_call><|role_end|>' }}",
+}
+TEMPLATES["ernie45"] = {
+    "history": "{{- 'Assistant: ' }}{{- '<tool_call>\\n' + (tc | tojson) + '\\n</tool_call>' }}"
+    "{{- '<|end_of_sentence|>' }}",
+}
+TEMPLATES["dots"] = {
+    "history": "{{- '<dots_function_call>\\n<invoke name=\"' + tc.name + '\">\\n' }}{{- '</dots_function_call>' }}",
+}
+TEMPLATES["iquest_q1"] = {
+    "history": "{{- '<iquest_tool_call>' + tc.name }}{% for k, v in args.items() %}<arg_key>{{ k }}</arg_key>"
+    "<arg_value>{{ v }}</arg_value>{% endfor %}{{- '</iquest_tool_call>' }}",
+}
+TEMPLATES["gigachat35"] = {
+    "history": "{{- '<\uff5cGCML\uff5ctool_calls>\\n<\uff5cGCML\uff5cinvoke name=\"' + tc.name + '\">' }}"
+    "{{- '</\uff5cGCML\uff5ctool_calls>' }}{{ message['tool_calls'] }}",
+}
+
 TEMPLATE_CASES = [
     pytest.param(dialect, text, id=f"{dialect}-{name}")
     for dialect, snippets in TEMPLATES.items()
@@ -331,6 +354,12 @@ MODELS: dict[str, tuple[str, ...]] = {
     "granite_20b_fc": ("ibm-granite/granite-20b-functioncalling",),
     "gemma4": ("google/gemma-4-31B-it", "google/gemma-4-26B-A4B-it", "gemma-4-E2B-it", "gemma4:e4b"),
     "functiongemma": ("google/functiongemma-270m-it", "functiongemma:270m"),
+    # Issue 15, group B.
+    "ling3": ("inclusionAI/Ling-3", "inclusionAI/Ling-3-flash"),
+    "ernie45": ("baidu/ERNIE-4.5-21B-A3B-Thinking", "ERNIE-4.5-21B-A3B-PT"),
+    "dots": ("rednote-hilab/dots.llm1.inst",),
+    "iquest_q1": ("IQuestLab/IQuest-Q1",),
+    "gigachat35": ("ai-sage/GigaChat3.5", "GigaChat-3.5-Ultra"),
 }
 
 MODEL_CASES = [

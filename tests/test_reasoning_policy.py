@@ -235,6 +235,50 @@ REASONING_DIALECTS = (
         look_alike="call:f{a:1}<tool_call|>",
     ),
 )
+# Issue 15, group B. ling3: vLLM's and SGLang's ling3 parsers end the reasoning at <tool_call>;
+# the others read calls only after </think>, as their engines' reasoning parsers do.
+REASONING_DIALECTS += (
+    ReasoningDialect(
+        "ling3",
+        *THINK,
+        call="<tool_call>f<arg_key>a</arg_key><arg_value>1</arg_value></tool_call>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike="f<arg_key>a</arg_key><arg_value>1</arg_value></tool_call>",
+    ),
+    ReasoningDialect(
+        "ernie45",
+        *THINK,
+        call=f'<tool_call>\n{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+    ),
+    ReasoningDialect(
+        "dots",
+        *THINK,
+        call='<dots_function_call>\n<invoke name="f">\n<parameter name="a">1</parameter>\n</invoke>\n</dots_function_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<invoke name="f">\n<parameter name="a">1</parameter>\n</invoke>',
+    ),
+    ReasoningDialect(
+        "iquest_q1",
+        *THINK,
+        call="<iquest_tool_call>f<arg_key>a</arg_key><arg_value>1</arg_value></iquest_tool_call>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="f<arg_key>a</arg_key><arg_value>1</arg_value></iquest_tool_call>",
+    ),
+    ReasoningDialect(
+        "gigachat35",
+        *THINK,
+        call='<｜GCML｜tool_calls>\n<｜GCML｜invoke name="f">\n<｜GCML｜parameter name="a" string="false">1</｜GCML｜parameter>\n</｜GCML｜invoke>\n</｜GCML｜tool_calls>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<｜GCML｜invoke name="f">\n<｜GCML｜parameter name="a" string="false">1</｜GCML｜parameter>\n</｜GCML｜invoke>',
+    ),
+)
 
 
 @dataclass(frozen=True)
