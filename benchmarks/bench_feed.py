@@ -10,7 +10,9 @@ What is measured, for each dialect (kimi_k2, minimax_m1, hermes with either key 
 llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the XML-parameter dialects
 qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values;
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
-granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string") and each
+granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; group B's ling3, dots,
+iquest_q1 and gigachat35 (XML parameters; gigachat35 with string="true") and ernie45 (hermes after
+</think>)) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -99,6 +101,11 @@ DIALECTS = (
     "kimi_k3",
     "gemma4",
     "functiongemma",
+    "ling3",
+    "ernie45",
+    "dots",
+    "iquest_q1",
+    "gigachat35",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -120,6 +127,8 @@ DEEPSEEK_CALL_END = "<｜tool▁call▁end｜>"
 DEEPSEEK_SEP = "<｜tool▁sep｜>"
 # DeepSeek-V3.2's DSML tags (text, with the same full-width bars).
 DSML_PARAMETER_END = "</｜DSML｜parameter>"
+# GigaChat 3.5's GCML: DSML's layout with its own prefix.
+GCML_PARAMETER_END = "</｜GCML｜parameter>"
 # Kimi K3's XTML: an argument's close marker (<|close|>, a word, <|sep|>).
 XTML_ARGUMENT_END = "<|close|>argument<|sep|>"
 
@@ -150,6 +159,11 @@ END_MARKERS = {
     "kimi_k3": XTML_ARGUMENT_END,
     "gemma4": "<tool_call|>",
     "functiongemma": "<end_function_call>",
+    "ling3": "</arg_value>",
+    "ernie45": "</tool_call>",
+    "dots": "</parameter>",
+    "iquest_q1": "</arg_value>",
+    "gigachat35": GCML_PARAMETER_END,
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -167,13 +181,19 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "deepseek_v32": lambda key, value: (
         f'<｜DSML｜parameter name="{key}" string="true">{value}{DSML_PARAMETER_END}\n'
     ),
+    "ling3": lambda key, value: f"<arg_key>{key}</arg_key><arg_value>{value}</arg_value>",
+    "dots": lambda key, value: f'<parameter name="{key}">{value}</parameter>\n',
+    "iquest_q1": lambda key, value: f"<arg_key>{key}</arg_key><arg_value>{value}</arg_value>",
+    "gigachat35": lambda key, value: (
+        f'<｜GCML｜parameter name="{key}" string="true">{value}{GCML_PARAMETER_END}\n'
+    ),
     # type="string": raw text, by the markup rather than a schema.
     "kimi_k3": lambda key, value: (
         f'<|open|>argument key="{key}" type="string"<|sep|>{value}{XTML_ARGUMENT_END}'
     ),
 }
 # Dialects whose values lose their surrounding whitespace.
-STRIPPED_VALUES = ("minimax_m2", "glm45")
+STRIPPED_VALUES = ("minimax_m2", "glm45", "ling3", "dots", "iquest_q1")
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji). The first piece has
@@ -247,6 +267,20 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f'<|open|>call tool="{FUNCTION_NAME}" index="1"<|sep|>{parameters}'
                 "<|close|>call<|sep|><|close|>tools<|sep|><|close|>message<|sep|>"
             )
+        if dialect == "ling3":  # GLM-4.7's spelling, after the prompt-opened reasoning
+            return f"<think>Plan.</think>{lead}\n<tool_call>{FUNCTION_NAME}{parameters}</tool_call>"
+        if dialect == "iquest_q1":
+            return f"<think>Plan.</think>{lead}\n<iquest_tool_call>{FUNCTION_NAME}{parameters}</iquest_tool_call>"
+        if dialect == "dots":
+            return (
+                f'{lead}\n<dots_function_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'
+                "</dots_function_call>"
+            )
+        if dialect == "gigachat35":
+            return (
+                f'{lead}\n<｜GCML｜tool_calls>\n<｜GCML｜invoke name="{FUNCTION_NAME}">\n{parameters}'
+                "</｜GCML｜invoke>\n</｜GCML｜tool_calls></s>"
+            )
         if dialect == "minimax_m2":
             return (
                 f'{lead}\n<minimax:tool_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'
@@ -262,6 +296,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f'{lead}\n<tool_calls>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_calls>'
     if dialect == "hermes":
         return f'{lead}\n<tool_call>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_call>'
+    if dialect == "ernie45":  # after the reasoning, as the thinking template writes it
+        return (
+            f'<think>\nPlan.\n</think>\n\n{lead}\n<tool_call>\n{{"name": "{FUNCTION_NAME}", '
+            f'"arguments": {arguments}}}\n</tool_call>'
+        )
     if dialect == "hermes_args_first":
         # Arguments before the name: held until the name arrives, then released at once.
         return f'{lead}\n<tool_call>\n{{"arguments": {arguments}, "name": "{FUNCTION_NAME}"}}\n</tool_call>'

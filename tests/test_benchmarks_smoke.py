@@ -44,6 +44,11 @@ DIALECTS = (
     "kimi_k3",
     "gemma4",
     "functiongemma",
+    "ling3",
+    "ernie45",
+    "dots",
+    "iquest_q1",
+    "gigachat35",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)
