@@ -11,7 +11,8 @@ Everything of ``glm45`` holds (see :mod:`streamparse.formats.glm45`), with
 its layout rules: the name ends at the first newline, literal ``\\n`` or
 ``<``; whitespace around values is dropped. SGLang drops a whole block that
 holds stray text between the pairs or an empty key; here, as in ``glm45``,
-the block is still a call and the stray text (or the broken pair) is content.
+the block is still a call and the stray text (or the broken pair) is
+content (text right after ``</arg_value>`` that is no tag stays in the value).
 
 Reasoning. ``<think>`` ... ``</think>``; the template thinks by default and
 opens ``<think>`` in the prompt, so the output holds only ``</think>``
