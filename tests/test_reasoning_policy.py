@@ -20,7 +20,8 @@ Every dialect with reasoning markers answers the same questions:
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
   ``deepseek_v41``: vLLM's V4 grammar ends it at the block), in ``kimi_k3`` (its
   ``tools`` and ``response`` openers are special tokens, never prose) and in ``gemma4``
-  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does). In every other dialect it is
+  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does) and in ``ling3`` (``<tool_call>``,
+  as vLLM's and SGLang's ling3 parsers read it). In every other dialect it is
   reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
