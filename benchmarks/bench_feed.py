@@ -11,7 +11,7 @@ llama3_json, json_array, pythonic, deepseek_v3, deepseek_v31, gpt_oss, and the X
 qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw parameter values;
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
 granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; group B's ling3, dots,
-iquest_q1 and gigachat35 (XML parameters; gigachat35 with string="true") and ernie45 (hermes after
+iquest_q1, gigachat35 and minicpm5 (XML parameters; gigachat35 with string="true") and ernie45 (hermes after
 </think>)) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
@@ -106,6 +106,7 @@ DIALECTS = (
     "dots",
     "iquest_q1",
     "gigachat35",
+    "minicpm5",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -164,6 +165,7 @@ END_MARKERS = {
     "dots": "</parameter>",
     "iquest_q1": "</arg_value>",
     "gigachat35": GCML_PARAMETER_END,
+    "minicpm5": "</param>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -187,13 +189,14 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     "gigachat35": lambda key, value: (
         f'<｜GCML｜parameter name="{key}" string="true">{value}{GCML_PARAMETER_END}\n'
     ),
+    "minicpm5": lambda key, value: f'<param name="{key}">{value}</param>',
     # type="string": raw text, by the markup rather than a schema.
     "kimi_k3": lambda key, value: (
         f'<|open|>argument key="{key}" type="string"<|sep|>{value}{XTML_ARGUMENT_END}'
     ),
 }
 # Dialects whose values lose their surrounding whitespace.
-STRIPPED_VALUES = ("minimax_m2", "glm45", "ling3", "dots", "iquest_q1")
+STRIPPED_VALUES = ("minimax_m2", "glm45", "ling3", "dots", "iquest_q1", "minicpm5")
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji). The first piece has
@@ -276,6 +279,8 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f'{lead}\n<dots_function_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'
                 "</dots_function_call>"
             )
+        if dialect == "minicpm5":  # bare calls, no block
+            return f'{lead}\n<function name="{FUNCTION_NAME}">{parameters}</function>'
         if dialect == "gigachat35":
             return (
                 f'{lead}\n<｜GCML｜tool_calls>\n<｜GCML｜invoke name="{FUNCTION_NAME}">\n{parameters}'

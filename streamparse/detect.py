@@ -25,6 +25,7 @@ deepseek_v4     ``DSML`` and ``tool_calls>`` (V4's block tag; every DeepSeek
 gigachat35      ``GCML`` (GigaChat 3.5's tag prefix)
 dots            ``<dots_function_call>``
 iquest_q1       ``<iquest_tool_call>``
+minicpm5        ``<function name=`` and ``<param name=``
 gemma4          ``<|tool_call>`` (Gemma 4's call token; its ``<tool_call|>``
                 end is not hermes's ``<tool_call>``)
 functiongemma   ``<start_function_call>``
@@ -85,6 +86,7 @@ ernie45         ``ernie4.5``
 dots            ``dots.llm``
 iquest_q1       ``iquestq1`` (earlier IQuest-Coder releases were served with
                 hermes)
+minicpm5        ``minicpm5``
 functiongemma   ``functiongemma``
 gemma4          ``gemma4``
 kimi_k2         ``kimik2``
@@ -150,6 +152,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("gigachat35", ("GCML",)),
     _TemplateRule("dots", ("<dots_function_call>",)),
     _TemplateRule("iquest_q1", ("<iquest_tool_call>",)),
+    _TemplateRule("minicpm5", ("<function name=", "<param name=")),
     _TemplateRule("gemma4", ("<|tool_call>",)),
     _TemplateRule("functiongemma", ("<start_function_call>",)),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
@@ -187,6 +190,7 @@ _MODEL_RULES = (
     _ModelRule("ernie45", ("ernie4.5",)),
     _ModelRule("dots", ("dots.llm",)),
     _ModelRule("iquest_q1", ("iquestq1",)),
+    _ModelRule("minicpm5", ("minicpm5",)),
     _ModelRule("functiongemma", ("functiongemma",)),
     _ModelRule("gemma4", ("gemma4",)),
     _ModelRule("kimi_k2", ("kimik2",)),

@@ -49,6 +49,7 @@ DIALECTS = (
     "dots",
     "iquest_q1",
     "gigachat35",
+    "minicpm5",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -279,6 +279,14 @@ REASONING_DIALECTS += (
         call_ends_reasoning=False,
         look_alike='<｜GCML｜invoke name="f">\n<｜GCML｜parameter name="a" string="false">1</｜GCML｜parameter>\n</｜GCML｜invoke>',
     ),
+    ReasoningDialect(
+        "minicpm5",
+        *THINK,
+        call='<function name="f"><param name="a">1</param></function>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<param name="a">1</param></function>',
+    ),
 )
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "render_glm",
     "render_iquest_q1",
     "render_gigachat35",
+    "render_minicpm5",
     "render_hunyuan_a13b",
     "render_json_array",
     "render_kimi_k2",
@@ -795,6 +796,30 @@ def render_seed_oss(sample: Sample) -> Rendered:
     return replace(rendered, reasoning=sample.reasoning or "")
 
 
+def render_minicpm5(sample: Sample) -> Rendered:
+    """MiniCPM 5: ``content<function name="N"><param name="K">V</param></function>`` per call, no block.
+
+    A string value with a newline or ``<`` (and no ``]]>``) is written in a CDATA section.
+    """
+    out, content = _think_and_content(sample)
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write('<function name="' + call.name + '">')
+        arguments = write_parameters()
+        out.write("</function>")
+        return arguments
+
+    def tags(key: str, text: str) -> tuple[str, str]:
+        if ("\n" in text or "<" in text) and "]]>" not in text:
+            return '<param name="' + key + '"><![CDATA[', "]]></param>"
+        return '<param name="' + key + '">', "</param>"
+
+    calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
+    return _xml_rendered(out, sample, content, calls)
+
+
 # DeepSeek's DSML: (block element, space after the prefix in every tag name) per dialect.
 DSML_SPELLINGS = {
     "deepseek_v32": ("function_calls", ""),
@@ -1250,6 +1275,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "dots": render_dots,
     "iquest_q1": render_iquest_q1,
     "gigachat35": render_gigachat35,
+    "minicpm5": render_minicpm5,
 }
 
 

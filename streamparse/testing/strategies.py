@@ -261,6 +261,8 @@ _XML_LOOK_ALIKES = [
     "<function=",
     "<\uff5cDSML\uff5c",  # DeepSeek's DSML prefix
     "<\uff5cGCML\uff5c",  # GigaChat 3.5's GCML prefix
+    "<![CDATA[",  # MiniCPM 5's value sections
+    "]]>",
     "<|close|>",  # Kimi K3's XTML special tokens
     "<|sep|>",
     ' string="true">',
