@@ -65,6 +65,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "dots": (_VLLM, _SGLANG),
     "iquest_q1": (_SGLANG,),
     "gigachat35": (_SGLANG,),
+    "minicpm5": (_VLLM, _SGLANG),
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).
