@@ -12,7 +12,7 @@ qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw par
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
 granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; group B's ling3, dots,
 iquest_q1, gigachat35 and minicpm5 (XML parameters; gigachat35 with string="true") and ernie45 (hermes after
-</think>)) and each
+</think>), olmo3 (a pythonic call in <function_calls>)) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -107,6 +107,7 @@ DIALECTS = (
     "iquest_q1",
     "gigachat35",
     "minicpm5",
+    "olmo3",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -166,6 +167,7 @@ END_MARKERS = {
     "iquest_q1": "</arg_value>",
     "gigachat35": GCML_PARAMETER_END,
     "minicpm5": "</param>",
+    "olmo3": "</function_calls>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -340,6 +342,9 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         opener, end, quote = GEMMA_SPELLINGS[dialect]
         body = ",".join(f"{key}:{quote}{value}{quote}" for key, value in json.loads(arguments).items())
         return f"{lead}{opener}call:{FUNCTION_NAME}{{{body}}}{end}"
+    if dialect == "olmo3":  # one call per line in the block, Python literals as for pythonic
+        kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
+        return f"{lead}<function_calls>{FUNCTION_NAME}({kwargs})</function_calls>"
     if dialect == "pythonic":
         # The list must open the output, so the content follows it. Python's repr of each value is
         # a literal the parser converts back to exactly ``arguments`` (json.dumps, ensure_ascii=False).

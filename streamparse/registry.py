@@ -66,6 +66,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "iquest_q1": (_SGLANG,),
     "gigachat35": (_SGLANG,),
     "minicpm5": (_VLLM, _SGLANG),
+    "olmo3": (_VLLM,),  # the tool and the reasoning parser
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).

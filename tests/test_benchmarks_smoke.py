@@ -50,6 +50,7 @@ DIALECTS = (
     "iquest_q1",
     "gigachat35",
     "minicpm5",
+    "olmo3",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -42,7 +42,7 @@ MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
 # Issue 15, group B (XML-parameter families and ernie45).
-MORE += ("ling3", "ernie45", "dots", "iquest_q1", "gigachat35", "minicpm5")
+MORE += ("ling3", "ernie45", "dots", "iquest_q1", "gigachat35", "minicpm5", "olmo3")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -273,6 +273,10 @@ TEMPLATES["minicpm5"] = {
     "history": "{{- '<function name=\"' + tc.name + '\">' }}{% for k, v in args.items() %}"
     "{{- '<param name=\"' + k + '\">' + v + '</param>' }}{% endfor %}{{- '</function>' }}",
 }
+TEMPLATES["olmo3"] = {
+    "history": "{{- '<function_calls>' }}{% for tc in message.function_calls %}{{ tc.name }}(...)\\n"
+    "{% endfor %}{{- '</function_calls>' }}",
+}
 TEMPLATES["gigachat35"] = {
     "history": "{{- '<\uff5cGCML\uff5ctool_calls>\\n<\uff5cGCML\uff5cinvoke name=\"' + tc.name + '\">' }}"
     "{{- '</\uff5cGCML\uff5ctool_calls>' }}{{ message['tool_calls'] }}",
@@ -365,6 +369,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "iquest_q1": ("IQuestLab/IQuest-Q1",),
     "gigachat35": ("ai-sage/GigaChat3.5", "GigaChat-3.5-Ultra"),
     "minicpm5": ("openbmb/MiniCPM5", "MiniCPM-5-8B"),
+    "olmo3": ("allenai/Olmo-3-7B-Instruct", "allenai/Olmo-3-32B-Think", "olmo-3:7b"),
 }
 
 MODEL_CASES = [

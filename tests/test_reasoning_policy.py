@@ -287,6 +287,14 @@ REASONING_DIALECTS += (
         call_ends_reasoning=False,
         look_alike='<param name="a">1</param></function>',
     ),
+    ReasoningDialect(
+        "olmo3",
+        *THINK,
+        call="<function_calls>f(a=1)</function_calls>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="f(a=1)</function_calls>",
+    ),
 )
 
 

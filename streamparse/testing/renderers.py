@@ -43,6 +43,7 @@ __all__ = [
     "render_iquest_q1",
     "render_gigachat35",
     "render_minicpm5",
+    "render_olmo3",
     "render_hunyuan_a13b",
     "render_json_array",
     "render_kimi_k2",
@@ -1075,6 +1076,62 @@ class _PythonWriter(_Writer):
             self.piece("]", "]")
 
 
+def _write_python_calls(
+    out: _PythonWriter, calls: tuple[ToolCallSpec, ...], separator: str
+) -> tuple[list[ExpectedCall], list[tuple[tuple[int, int], ...]]]:
+    """Each call as ``NAME(key=value, ...)``, ``separator`` between calls: the expected calls and
+    their argument marks (see ``Rendered.argument_marks``)."""
+    expected: list[ExpectedCall] = []
+    marks: list[tuple[tuple[int, int], ...]] = []
+    for position, call in enumerate(calls):
+        if position:
+            out.write(separator)
+        out.write(call.name)
+        out.json_length = 0
+        out.marks = []
+        start = out.length
+        out.piece("(", "{")
+        for index, (key, item) in enumerate(call.arguments.items()):
+            if index:
+                out.piece(out.comma, "")
+            out.piece(key + "=", (", " if index else "") + json.dumps(key, ensure_ascii=False) + ": ")
+            out.value(item)
+        out.piece(")", "}")
+        out.spans.append((start, out.length))
+        # The call is held until its first argument shows a literal value (or its ")"): what the
+        # "(" and the first "key=" wrote is decided only with the first value's first mark.
+        first_value = 2 if call.arguments else 1
+        held_until = out.marks[first_value][0]
+        out.marks[:first_value] = [(held_until, length) for _, length in out.marks[:first_value]]
+        marks.append(tuple(out.marks))
+        expected.append(ExpectedCall(None, call.name, _escaped_surrogates(call.encoded())))
+    return expected, marks
+
+
+def render_olmo3(sample: Sample) -> Rendered:
+    """Olmo 3: ``content<function_calls>get_weather(city='Beijing')\nget_time()</function_calls>``,
+    one call per line, argument values as Python literals (spelled as for ``render_pythonic``)."""
+    out = _PythonWriter('"' if sample.compact else "'", sample.ensure_ascii, sample.compact)
+    if sample.reasoning is not None:
+        out.write("<think>" + sample.reasoning + "</think>")
+    out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    marks: list[tuple[tuple[int, int], ...]] = []
+    if sample.calls:
+        out.write("<function_calls>")
+        expected, marks = _write_python_calls(out, sample.calls, "\n")
+        out.write("</function_calls>")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+        argument_marks=tuple(marks),
+    )
+
+
 def render_pythonic(sample: Sample) -> Rendered:
     """Llama 3.2 / Llama 4: ``[get_weather(city='Beijing'), get_time()]``, argument values as Python literals.
 
@@ -1097,30 +1154,7 @@ def render_pythonic(sample: Sample) -> Rendered:
     if wrapped:
         out.write("<|python_start|>")
     out.write("[")
-    expected: list[ExpectedCall] = []
-    marks: list[tuple[tuple[int, int], ...]] = []
-    for position, call in enumerate(sample.calls):
-        if position:
-            out.write(out.comma)
-        out.write(call.name)
-        out.json_length = 0
-        out.marks = []
-        start = out.length
-        out.piece("(", "{")
-        for index, (key, item) in enumerate(call.arguments.items()):
-            if index:
-                out.piece(out.comma, "")
-            out.piece(key + "=", (", " if index else "") + json.dumps(key, ensure_ascii=False) + ": ")
-            out.value(item)
-        out.piece(")", "}")
-        out.spans.append((start, out.length))
-        # The call is held until its first argument shows a literal value (or its ")"): what the
-        # "(" and the first "key=" wrote is decided only with the first value's first mark.
-        first_value = 2 if call.arguments else 1
-        held_until = out.marks[first_value][0]
-        out.marks[:first_value] = [(held_until, length) for _, length in out.marks[:first_value]]
-        marks.append(tuple(out.marks))
-        expected.append(ExpectedCall(None, call.name, _escaped_surrogates(call.encoded())))
+    expected, marks = _write_python_calls(out, sample.calls, out.comma)
     out.write("]")
     if wrapped:
         out.write("<|python_end|>")
@@ -1276,6 +1310,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "iquest_q1": render_iquest_q1,
     "gigachat35": render_gigachat35,
     "minicpm5": render_minicpm5,
+    "olmo3": render_olmo3,
 }
 
 

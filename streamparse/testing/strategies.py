@@ -122,8 +122,13 @@ def python_names() -> st.SearchStrategy[str]:
 
 # Dialects whose tool names and top-level argument keys are written as Python identifiers.
 _IDENTIFIER_KEYS = _identifiers(16)
-_NAMES = {"pythonic": python_names}
-_KEYS = {"pythonic": _IDENTIFIER_KEYS, "gemma4": _IDENTIFIER_KEYS, "functiongemma": _IDENTIFIER_KEYS}
+_NAMES = {"pythonic": python_names, "olmo3": python_names}
+_KEYS = {
+    "pythonic": _IDENTIFIER_KEYS,
+    "olmo3": _IDENTIFIER_KEYS,
+    "gemma4": _IDENTIFIER_KEYS,
+    "functiongemma": _IDENTIFIER_KEYS,
+}
 # Text no argument string may hold, as it appears in the arguments' JSON (Gemma's string
 # delimiter token has no escape: a string cannot hold it).
 _ARGUMENTS_FORBIDDEN = {"gemma4": ('<|\\"|>',), "functiongemma": ("<escape>",)}
