@@ -12,7 +12,7 @@ qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw par
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
 granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; group B's ling3, dots,
 iquest_q1, gigachat35 and minicpm5 (XML parameters; gigachat35 with string="true") and ernie45 (hermes after
-</think>), olmo3 (a pythonic call in <function_calls>)) and each
+</think>), olmo3 (a pythonic call in <function_calls>), plamo3 (JSON between text markers)) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -108,6 +108,7 @@ DIALECTS = (
     "gigachat35",
     "minicpm5",
     "olmo3",
+    "plamo3",
 )
 # Cases that are a dialect written another way. mistral_pre_v11 is not in the default list (the
 # v11 layout is); bench_peers.py uses it because vLLM's and SGLang's Mistral parsers read that layout.
@@ -168,6 +169,7 @@ END_MARKERS = {
     "gigachat35": GCML_PARAMETER_END,
     "minicpm5": "</param>",
     "olmo3": "</function_calls>",
+    "plamo3": "<|plamo:end_tool_arguments:plamo|>",
 }
 # Gemma 4 and FunctionGemma: call block tokens and the string delimiter.
 GEMMA_SPELLINGS = {
@@ -345,6 +347,13 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     if dialect == "olmo3":  # one call per line in the block, Python literals as for pythonic
         kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
         return f"{lead}<function_calls>{FUNCTION_NAME}({kwargs})</function_calls>"
+    if dialect == "plamo3":  # multi-token text markers, JSON arguments
+        return (
+            f"{lead}<|plamo:begin_tool_requests:plamo|><|plamo:begin_tool_request:plamo|>"
+            f"<|plamo:begin_tool_name:plamo|>{FUNCTION_NAME}<|plamo:end_tool_name:plamo|>"
+            f"<|plamo:begin_tool_arguments:plamo|><|plamo:constrain|>json<|plamo:msg|>{arguments}"
+            "<|plamo:end_tool_arguments:plamo|><|plamo:end_tool_request:plamo|><|plamo:end_tool_requests:plamo|>"
+        )
     if dialect == "pythonic":
         # The list must open the output, so the content follows it. Python's repr of each value is
         # a literal the parser converts back to exactly ``arguments`` (json.dumps, ensure_ascii=False).

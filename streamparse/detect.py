@@ -28,6 +28,7 @@ iquest_q1       ``<iquest_tool_call>``
 minicpm5        ``<function name=`` and ``<param name=``
 olmo3           ``<function_calls>`` (after the DSML rules: V3.2's block is
                 ``function_calls`` too)
+plamo3          ``<|plamo:`` (PLaMo's marker prefix)
 gemma4          ``<|tool_call>`` (Gemma 4's call token; its ``<tool_call|>``
                 end is not hermes's ``<tool_call>``)
 functiongemma   ``<start_function_call>``
@@ -90,6 +91,7 @@ iquest_q1       ``iquestq1`` (earlier IQuest-Coder releases were served with
                 hermes)
 minicpm5        ``minicpm5``
 olmo3           ``olmo3``
+plamo3          ``plamo3``
 functiongemma   ``functiongemma``
 gemma4          ``gemma4``
 kimi_k2         ``kimik2``
@@ -157,6 +159,7 @@ _TEMPLATE_RULES = (
     _TemplateRule("iquest_q1", ("<iquest_tool_call>",)),
     _TemplateRule("minicpm5", ("<function name=", "<param name=")),
     _TemplateRule("olmo3", ("<function_calls>",)),
+    _TemplateRule("plamo3", ("<|plamo:",)),
     _TemplateRule("gemma4", ("<|tool_call>",)),
     _TemplateRule("functiongemma", ("<start_function_call>",)),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
@@ -196,6 +199,7 @@ _MODEL_RULES = (
     _ModelRule("iquest_q1", ("iquestq1",)),
     _ModelRule("minicpm5", ("minicpm5",)),
     _ModelRule("olmo3", ("olmo3",)),
+    _ModelRule("plamo3", ("plamo3",)),
     _ModelRule("functiongemma", ("functiongemma",)),
     _ModelRule("gemma4", ("gemma4",)),
     _ModelRule("kimi_k2", ("kimik2",)),

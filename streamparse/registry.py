@@ -67,6 +67,7 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "gigachat35": (_SGLANG,),
     "minicpm5": (_VLLM, _SGLANG),
     "olmo3": (_VLLM,),  # the tool and the reasoning parser
+    "plamo3": (_VLLM,),  # the tool and the reasoning parser
 }
 
 # name -> (canonical dialect, default options, engines that accept the name).

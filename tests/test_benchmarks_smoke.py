@@ -51,6 +51,7 @@ DIALECTS = (
     "gigachat35",
     "minicpm5",
     "olmo3",
+    "plamo3",
 )
 # Rendered for bench_peers.py, not in bench_feed's default list.
 EXTRA_CASES = ("mistral_pre_v11",)

@@ -42,7 +42,7 @@ MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
 # Issue 15, group B (XML-parameter families and ernie45).
-MORE += ("ling3", "ernie45", "dots", "iquest_q1", "gigachat35", "minicpm5", "olmo3")
+MORE += ("ling3", "ernie45", "dots", "iquest_q1", "gigachat35", "minicpm5", "olmo3", "plamo3")
 # Formats detection recognises so that it can say they are not supported, instead of guessing.
 KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 NEVER_DETECTED = ("json_array",)
@@ -277,6 +277,10 @@ TEMPLATES["olmo3"] = {
     "history": "{{- '<function_calls>' }}{% for tc in message.function_calls %}{{ tc.name }}(...)\\n"
     "{% endfor %}{{- '</function_calls>' }}",
 }
+TEMPLATES["plamo3"] = {
+    "history": "{{- '<|plamo:begin_tool_requests:plamo|>' }}{% for tc in message.tool_calls %}"
+    "{{- '<|plamo:begin_tool_request:plamo|><|plamo:begin_tool_name:plamo|>' + tc.name }}{% endfor %}",
+}
 TEMPLATES["gigachat35"] = {
     "history": "{{- '<\uff5cGCML\uff5ctool_calls>\\n<\uff5cGCML\uff5cinvoke name=\"' + tc.name + '\">' }}"
     "{{- '</\uff5cGCML\uff5ctool_calls>' }}{{ message['tool_calls'] }}",
@@ -370,6 +374,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "gigachat35": ("ai-sage/GigaChat3.5", "GigaChat-3.5-Ultra"),
     "minicpm5": ("openbmb/MiniCPM5", "MiniCPM-5-8B"),
     "olmo3": ("allenai/Olmo-3-7B-Instruct", "allenai/Olmo-3-32B-Think", "olmo-3:7b"),
+    "plamo3": ("pfnet/plamo-3-nict-31b-base", "PLaMo-3-2B"),
 }
 
 MODEL_CASES = [

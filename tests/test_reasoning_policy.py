@@ -21,7 +21,8 @@ Every dialect with reasoning markers answers the same questions:
   ``deepseek_v41``: vLLM's V4 grammar ends it at the block), in ``kimi_k3`` (its
   ``tools`` and ``response`` openers are special tokens, never prose) and in ``gemma4``
   (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does) and in ``ling3`` (``<tool_call>``,
-  as vLLM's and SGLang's ling3 parsers read it). In every other dialect it is
+  as vLLM's and SGLang's ling3 parsers read it) and ``plamo3`` (its tool-requests opener, as vLLM's
+  parser reads it). In every other dialect it is
   reasoning text (DIALECTS.md
   §2 for ``minimax_m1``; the vLLM reasoning parsers of the rest read calls
   only after ``CLOSE``). ``gpt_oss`` has no ``CLOSE`` to miss: a new message
@@ -294,6 +295,24 @@ REASONING_DIALECTS += (
         expected_call=Call("f", ARGUMENTS),
         call_ends_reasoning=False,
         look_alike="f(a=1)</function_calls>",
+    ),
+    # vLLM's plamo3 parser ends the reasoning at the tool-requests opener.
+    ReasoningDialect(
+        "plamo3",
+        "<|plamo:begin_think:plamo|>",
+        "<|plamo:end_think:plamo|>",
+        call=(
+            "<|plamo:begin_tool_requests:plamo|><|plamo:begin_tool_request:plamo|><|plamo:begin_tool_name:plamo|>f"
+            "<|plamo:end_tool_name:plamo|><|plamo:begin_tool_arguments:plamo|><|plamo:constrain|>json<|plamo:msg|>"
+            f"{ARGUMENTS}<|plamo:end_tool_arguments:plamo|><|plamo:end_tool_request:plamo|>"
+            "<|plamo:end_tool_requests:plamo|>"
+        ),
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike=(
+            "<|plamo:begin_tool_request:plamo|><|plamo:begin_tool_name:plamo|>f<|plamo:end_tool_name:plamo|>"
+            f"<|plamo:constrain|>json<|plamo:msg|>{ARGUMENTS}<|plamo:end_tool_request:plamo|>"
+        ),
     ),
 )
 

@@ -44,6 +44,7 @@ __all__ = [
     "render_gigachat35",
     "render_minicpm5",
     "render_olmo3",
+    "render_plamo3",
     "render_hunyuan_a13b",
     "render_json_array",
     "render_kimi_k2",
@@ -821,6 +822,41 @@ def render_minicpm5(sample: Sample) -> Rendered:
     return _xml_rendered(out, sample, content, calls)
 
 
+def _plamo(edge: str, word: str) -> str:
+    return "<|plamo:" + edge + "_" + word + ":plamo|>"
+
+
+def render_plamo3(sample: Sample) -> Rendered:
+    """PLaMo 3: ``<|plamo:begin_think:plamo|>R<|plamo:end_think:plamo|>content`` then one
+    ``begin_tool_requests`` block with a ``begin_tool_request`` ... ``end_tool_request`` per call:
+    the name between the name markers, the JSON arguments after ``<|plamo:constrain|>json<|plamo:msg|>``.
+    """
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write(_plamo("begin", "think") + sample.reasoning + _plamo("end", "think"))
+    out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    if sample.calls:
+        out.write(_plamo("begin", "tool_requests"))
+        for call in sample.calls:
+            out.write(_plamo("begin", "tool_request") + _plamo("begin", "tool_name") + call.name)
+            out.write(_plamo("end", "tool_name") + _plamo("begin", "tool_arguments"))
+            out.write("<|plamo:constrain|>json<|plamo:msg|>")
+            arguments = call.encoded(sample.compact, sample.ensure_ascii)
+            out.write_arguments(arguments)
+            out.write(_plamo("end", "tool_arguments") + _plamo("end", "tool_request"))
+            expected.append(ExpectedCall(None, call.name, arguments))
+        out.write(_plamo("end", "tool_requests"))
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
 # DeepSeek's DSML: (block element, space after the prefix in every tag name) per dialect.
 DSML_SPELLINGS = {
     "deepseek_v32": ("function_calls", ""),
@@ -1311,6 +1347,7 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "gigachat35": render_gigachat35,
     "minicpm5": render_minicpm5,
     "olmo3": render_olmo3,
+    "plamo3": render_plamo3,
 }
 
 
