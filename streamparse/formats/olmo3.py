@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
+from .._lexer import MarkerLexer
 from .._machine import Lex, Machine, Scan
 from ..registry import register
 from .pythonic import Pythonic
@@ -49,20 +50,35 @@ class State(Enum):
     ARGUMENTS = "arguments"
 
 
-def between_calls(machine: Machine, text: str) -> int:
-    """Text in the block: up to a name character it is the gap's (whitespace markup, the rest
-    stray content); a name character starts a call, read again as its name."""
-    end = _NOT_A_NAME.match(text).end()  # type: ignore[union-attr]
-    if end:
-        consumed = machine.gap(text[:end])
-        if consumed < end or machine._state is not State.BLOCK:
-            return consumed  # the pending block gave up: the rest is content
-    if end < len(text):
-        gap = machine._gap
-        # Whitespace after stray text is held by the gap: content again if this call fails.
-        pending = gap.pending if gap.started else []
-        machine.open_call("")
-        machine._call_raw[:0] = pending
+# The block's end is its only marker; the block's state is a scan step so that a call that starts at
+# a name (not at a marker) knows where it starts in the text.
+_BLOCK_END = MarkerLexer([BLOCK[1]])
+
+
+def between_calls(machine: Machine, buf: str, pos: int, final: bool) -> int:
+    """Scan step of the block: up to a name character the text is the gap's (whitespace markup,
+    the rest stray content); a name character starts a call, read again as its name; the block's
+    end marker closes the block."""
+    start, end, marker = _BLOCK_END.find(buf, pos, final)
+    if start > pos:
+        text = buf[pos:start]
+        stop = _NOT_A_NAME.match(text).end()  # type: ignore[union-attr]
+        if stop:
+            consumed = machine.gap(text[:stop])
+            if consumed < stop or machine._state is not State.BLOCK:
+                return pos + consumed  # the pending block gave up: the rest is content
+        if stop < len(text):
+            gap = machine._gap
+            # Whitespace after stray text is held by the gap: content again if this call fails.
+            pending = gap.pending if gap.started else []
+            machine._marker_at = pos + stop
+            machine.open_call("")
+            machine._call_raw[:0] = pending
+            return pos + stop
+    if marker is None:
+        return start
+    machine._marker_at = start
+    machine.close_wrapper(marker)
     return end
 
 
@@ -89,7 +105,7 @@ class Olmo3(Machine):
             Machine.content, {THINK_OPEN: Machine.to_reasoning, BLOCK[0]: Machine.open_wrapper}
         ),
         State.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
-        State.BLOCK: Lex(between_calls, {BLOCK[1]: Machine.close_wrapper}),
+        State.BLOCK: Scan(between_calls),
         State.NAME: Scan(Pythonic.call_name),
         State.ARGUMENTS: Scan(Machine.python_args),
     }
