@@ -12,7 +12,9 @@ qwen3_coder, minimax_m2, glm45, seed_oss, whose arguments are written as raw par
 deepseek_v32's DSML, parameters with string="true"; the JSON call objects of hunyuan_a13b, cohere_command4,
 granite and granite_20b_fc; kimi_k3's XTML, arguments with type="string"; minimax_m3, parameters as
 elements named after them; the JSON call objects of longcat, jamba, phi4_mini_json, internlm, xlam and
-gigachat3; apertus's name-keyed objects; trinity's call inside the reasoning) and each
+gigachat3; apertus's name-keyed objects; trinity's call inside the reasoning; group B's ling3, dots,
+iquest_q1, gigachat35 and minicpm5 (XML parameters; gigachat35 with string="true") and ernie45 (hermes after
+</think>), olmo3 (a pythonic call in <function_calls>), plamo3 (JSON between text markers)) and each
 arguments size (100, 1,000, 10,000 and 100,000 characters by default), with the rendered response cut
 into 4-character deltas and, as a second column set, 1-character deltas:
 
@@ -105,6 +107,14 @@ DIALECTS = (
     "beam",
     "gemma4",
     "functiongemma",
+    "ling3",
+    "ernie45",
+    "dots",
+    "iquest_q1",
+    "gigachat35",
+    "minicpm5",
+    "olmo3",
+    "plamo3",
     "mimo",
     "hy_v3",
     "lfm2",
@@ -146,6 +156,8 @@ DEEPSEEK_CALL_END = "<｜tool▁call▁end｜>"
 DEEPSEEK_SEP = "<｜tool▁sep｜>"
 # DeepSeek-V3.2's DSML tags (text, with the same full-width bars).
 DSML_PARAMETER_END = "</｜DSML｜parameter>"
+# GigaChat 3.5's GCML: DSML's layout with its own prefix.
+GCML_PARAMETER_END = "</｜GCML｜parameter>"
 # Kimi K3's XTML: an argument's close marker (<|close|>, a word, <|sep|>).
 XTML_ARGUMENT_END = "<|close|>argument<|sep|>"
 # MiniMax-M3's namespace, before every tag.
@@ -181,6 +193,14 @@ END_MARKERS = {
     "kimi_k3": XTML_ARGUMENT_END,
     "gemma4": "<tool_call|>",
     "functiongemma": "<end_function_call>",
+    "ling3": "</arg_value>",
+    "ernie45": "</tool_call>",
+    "dots": "</parameter>",
+    "iquest_q1": "</arg_value>",
+    "gigachat35": GCML_PARAMETER_END,
+    "minicpm5": "</param>",
+    "olmo3": "</function_calls>",
+    "plamo3": "<|plamo:end_tool_arguments:plamo|>",
     "mimo": "</parameter>",
     "hy_v3": "</arg_value>",
     "lfm2": "<|tool_call_end|>",
@@ -229,9 +249,26 @@ XML_PARAMETERS: dict[str, Callable[[str, str], str]] = {
     # No tools: a value that cannot start JSON streams as a string.
     "muse": lambda key, value: f'<atem:parameter name="{key}">{value}</atem:parameter>\n',
     "beam": lambda key, value: f'<rfl:parameter name="{key}">\n{value}\n</rfl:parameter>',
+    "ling3": lambda key, value: f"<arg_key>{key}</arg_key><arg_value>{value}</arg_value>",
+    "dots": lambda key, value: f'<parameter name="{key}">{value}</parameter>\n',
+    "iquest_q1": lambda key, value: f"<arg_key>{key}</arg_key><arg_value>{value}</arg_value>",
+    "gigachat35": lambda key, value: (
+        f'<｜GCML｜parameter name="{key}" string="true">{value}{GCML_PARAMETER_END}\n'
+    ),
+    "minicpm5": lambda key, value: f'<param name="{key}">{value}</param>',
 }
 # Dialects whose values lose their surrounding whitespace.
-STRIPPED_VALUES = ("minimax_m2", "glm45", "hy_v3", "step3", "k2_horizon")
+STRIPPED_VALUES = (
+    "minimax_m2",
+    "glm45",
+    "hy_v3",
+    "step3",
+    "k2_horizon",
+    "ling3",
+    "dots",
+    "iquest_q1",
+    "minicpm5",
+)
 
 # Filler for the "content" string: spaces, quotes (escaped in JSON as \"), a backslash-free path-like
 # word, and a few non-ASCII characters (Latin-1, CJK, and one astral-plane emoji). The first piece has
@@ -300,6 +337,22 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
                 f'{lead}\n\n<｜DSML｜function_calls>\n<｜DSML｜invoke name="{FUNCTION_NAME}">\n{parameters}'
                 "</｜DSML｜invoke>\n</｜DSML｜function_calls>"
             )
+        if dialect == "ling3":  # GLM-4.7's spelling, after the prompt-opened reasoning
+            return f"<think>Plan.</think>{lead}\n<tool_call>{FUNCTION_NAME}{parameters}</tool_call>"
+        if dialect == "iquest_q1":
+            return f"<think>Plan.</think>{lead}\n<iquest_tool_call>{FUNCTION_NAME}{parameters}</iquest_tool_call>"
+        if dialect == "dots":
+            return (
+                f'{lead}\n<dots_function_call>\n<invoke name="{FUNCTION_NAME}">\n{parameters}</invoke>\n'
+                "</dots_function_call>"
+            )
+        if dialect == "minicpm5":  # bare calls, no block
+            return f'{lead}\n<function name="{FUNCTION_NAME}">{parameters}</function>'
+        if dialect == "gigachat35":
+            return (
+                f'{lead}\n<｜GCML｜tool_calls>\n<｜GCML｜invoke name="{FUNCTION_NAME}">\n{parameters}'
+                "</｜GCML｜invoke>\n</｜GCML｜tool_calls></s>"
+            )
         if dialect == "kimi_k3":  # the prompt opened the response channel
             return (
                 f"{lead}<|close|>response<|sep|><|open|>tools<|sep|>"
@@ -350,6 +403,11 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         return f'{lead}\n<tool_calls>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_calls>'
     if dialect == "hermes":
         return f'{lead}\n<tool_call>\n{{"name": "{FUNCTION_NAME}", "arguments": {arguments}}}\n</tool_call>'
+    if dialect == "ernie45":  # after the reasoning, as the thinking template writes it
+        return (
+            f'<think>\nPlan.\n</think>\n\n{lead}\n<tool_call>\n{{"name": "{FUNCTION_NAME}", '
+            f'"arguments": {arguments}}}\n</tool_call>'
+        )
     if dialect == "hermes_args_first":
         # Arguments before the name: held until the name arrives, then released at once.
         return f'{lead}\n<tool_call>\n{{"arguments": {arguments}, "name": "{FUNCTION_NAME}"}}\n</tool_call>'
@@ -389,6 +447,16 @@ def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
         opener, end, quote = GEMMA_SPELLINGS[dialect]
         body = ",".join(f"{key}:{quote}{value}{quote}" for key, value in json.loads(arguments).items())
         return f"{lead}{opener}call:{FUNCTION_NAME}{{{body}}}{end}"
+    if dialect == "olmo3":  # one call per line in the block, Python literals as for pythonic
+        kwargs = ", ".join(f"{key}={value!r}" for key, value in json.loads(arguments).items())
+        return f"{lead}<function_calls>{FUNCTION_NAME}({kwargs})</function_calls>"
+    if dialect == "plamo3":  # multi-token text markers, JSON arguments
+        return (
+            f"{lead}<|plamo:begin_tool_requests:plamo|><|plamo:begin_tool_request:plamo|>"
+            f"<|plamo:begin_tool_name:plamo|>{FUNCTION_NAME}<|plamo:end_tool_name:plamo|>"
+            f"<|plamo:begin_tool_arguments:plamo|><|plamo:constrain|>json<|plamo:msg|>{arguments}"
+            "<|plamo:end_tool_arguments:plamo|><|plamo:end_tool_request:plamo|><|plamo:end_tool_requests:plamo|>"
+        )
     if dialect == "pythonic":
         # The list must open the output, so the content follows it. Python's repr of each value is
         # a literal the parser converts back to exactly ``arguments`` (json.dumps, ensure_ascii=False).

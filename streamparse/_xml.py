@@ -23,6 +23,10 @@ through; a dialect names them in its ``STATES`` table:
   values and types the others by the tool's schema. A marker that can
   only follow a value ends it even when the close tag is missing
   (:meth:`end_value_and_reread`).
+* ``XmlState.SECTION`` — a section of a value between two markers that are
+  markup (MiniCPM 5's ``<![CDATA[`` ... ``]]>``): its text is value text
+  whatever it holds, close tags included (:meth:`open_section`,
+  :meth:`close_section`; ``block_states(section=...)``).
 * ``VALUE_END_STATE`` — after the close tag: it closes the value only if
   optional whitespace and then a marker that may follow a value (or the
   end of the text) come next; anything else means the tag was part of the
@@ -95,6 +99,7 @@ class XmlState(Enum):
     VALUE = "value"
     VALUE_END = "value_end"  # after the value's close tag, until it is known to close it
     OBJECT = "object"  # a JSON call object in the block (MiniMax-M2 writing M1's format)
+    SECTION = "section"  # a section of a value whose text is value text whatever it holds (CDATA)
 
 
 # One attribute of an attribute-list header, as vLLM and SGLang read them: NAME="VALUE", no space around "=".
@@ -396,6 +401,16 @@ class XmlMachine(Machine):
             return False
         return self.close_call(marker)
 
+    def open_section(self, marker: str) -> bool:
+        """A section's opener in a value (``<![CDATA[``): markup; what follows is value text up to its end."""
+        self._enter(XmlState.SECTION)
+        return True
+
+    def close_section(self, marker: str) -> bool:
+        """The section's end (``]]>``): markup; the value goes on."""
+        self._enter(self.VALUE_STATE)
+        return True
+
     def _reopen_value(self) -> None:
         held = "".join(self._close_raw)
         self._close_raw = []
@@ -415,34 +430,47 @@ _FAST_PATHS[XmlMachine.value] = XmlMachine._fast_value
 
 def block_states(
     *,
-    block: tuple[str, str],
+    block: tuple[str, str] | None,
     call: tuple[str, str],
     param: tuple[str, str],
     between_calls: Mapping[str | tuple[str, ...], MarkerAction] | None = None,
     string_attribute: bool = False,
     self_closing: bool = False,
+    section: tuple[str, str] | None = None,
     leave_block: tuple[str, ...] = (),
 ) -> dict[Enum, Lex]:
     """The states of a block of calls written ``CALL_BEGIN name> PARAM_BEGIN key> value PARAM_END ... CALL_END``.
 
     ``block``, ``call`` and ``param`` are (begin, end) marker pairs, e.g.
-    ``("<function=", "</function>")``. Names end at ``>``. ``between_calls``:
+    ``("<function=", "</function>")``; ``block`` None: calls stand alone,
+    without a block around them (the dialect's content state opens them).
+    Names end at ``>``. ``between_calls``:
     more markers the block reads between calls (another way to write a call).
     ``string_attribute``: a parameter's header may carry ``string="true|false"``
     (see :data:`STRING_ATTRIBUTES`). ``self_closing``: ``/>`` after a call's
-    name is a call without parameters. ``leave_block``: markers that end
-    the block wherever they stand, like a second ``block`` begin, and are
-    read again after it (the end of a routed message, see :mod:`streamparse._routing`).
+    name is a call without parameters. ``section``: the (begin, end) markers of
+    a section inside a value whose text is value text whatever it holds
+    (``<![CDATA[``, ``]]>``); both markers are markup. ``leave_block``: markers
+    that end the block wherever they stand, like a second ``block`` begin, and
+    are read again after it (the end of a routed message, see :mod:`streamparse._routing`).
     """
-    (block_begin, block_end), (call_begin, call_end), (param_begin, param_end) = block, call, param
-    after_value = (param_begin, call_end, block_end, block_begin, *leave_block)
-    leave_call: dict[str | tuple[str, ...], MarkerAction] = {
-        call_end: Machine.close_call,
-        block_end: Machine.close_call_and_wrapper,
-        (block_begin, call_begin, *leave_block): Machine.close_call_and_reread,
-    }
-    return {
-        XmlState.BLOCK: Lex(
+    (call_begin, call_end), (param_begin, param_end) = call, param
+    states: dict[Enum, Lex] = {}
+    if block is None:
+        after_value: tuple[str, ...] = (param_begin, call_end, call_begin)
+        leave_call: dict[str | tuple[str, ...], MarkerAction] = {
+            call_end: Machine.close_call,
+            call_begin: Machine.close_call_and_reread,
+        }
+    else:
+        block_begin, block_end = block
+        after_value = (param_begin, call_end, block_end, block_begin, *leave_block)
+        leave_call = {
+            call_end: Machine.close_call,
+            block_end: Machine.close_call_and_wrapper,
+            (block_begin, call_begin, *leave_block): Machine.close_call_and_reread,
+        }
+        states[XmlState.BLOCK] = Lex(
             Machine.gap,
             {
                 call_begin: Machine.open_call,
@@ -450,7 +478,9 @@ def block_states(
                 (block_begin, *leave_block): Machine.close_wrapper_and_reread,
                 **(between_calls or {}),
             },
-        ),
+        )
+    return {
+        **states,
         XmlState.NAME: Lex(
             XmlMachine.call_name,
             {
@@ -467,19 +497,28 @@ def block_states(
                 **(dict.fromkeys(STRING_ATTRIBUTES, XmlMachine.string_attribute) if string_attribute else {}),
             },
         ),
-        **value_states(param_end, after_value),
+        **value_states(param_end, after_value, section),
     }
 
 
-def value_states(close_tag: str | tuple[str, ...], after_value: tuple[str, ...]) -> dict[Enum, Lex]:
-    """A value up to ``close_tag`` (or any of several spellings); ``after_value``: the markers that may follow a value."""
+def value_states(
+    close_tag: str | tuple[str, ...], after_value: tuple[str, ...], section: tuple[str, str] | None = None
+) -> dict[Enum, Lex]:
+    """A value up to ``close_tag`` (or any of several spellings); ``after_value``: the markers that may
+    follow a value; ``section``: see :func:`block_states`."""
+    in_value: dict[str | tuple[str, ...], MarkerAction] = {
+        close_tag: XmlMachine.maybe_end_value,
+        after_value: XmlMachine.end_value_and_reread,
+    }
+    states: dict[Enum, Lex] = {}
+    if section is not None:
+        in_value[section[0]] = XmlMachine.open_section
+        states[XmlState.SECTION] = Lex(XmlMachine.value, {section[1]: XmlMachine.close_section})
     return {
-        XmlState.VALUE: Lex(
-            XmlMachine.value,
-            {close_tag: XmlMachine.maybe_end_value, after_value: XmlMachine.end_value_and_reread},
-        ),
+        XmlState.VALUE: Lex(XmlMachine.value, in_value),
         XmlState.VALUE_END: Lex(
             XmlMachine.value_end_gap,
             {close_tag: XmlMachine.close_tag_again, after_value: XmlMachine.end_value_and_reread},
         ),
+        **states,
     }

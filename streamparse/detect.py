@@ -22,6 +22,13 @@ deepseek_v32    ``DSML`` and ``function_calls`` (V3.2's DSML block)
 deepseek_v4     ``DSML`` and ``tool_calls>`` (V4's block tag; every DeepSeek
                 template also reads ``message['tool_calls']``, so the ``>``
                 and V3.2's rule first)
+gigachat35      ``GCML`` (GigaChat 3.5's tag prefix)
+dots            ``<dots_function_call>``
+iquest_q1       ``<iquest_tool_call>``
+minicpm5        ``<function name=`` and ``<param name=``
+olmo3           ``<function_calls>`` (after the DSML rules: V3.2's block is
+                ``function_calls`` too)
+plamo3          ``<|plamo:`` (PLaMo's marker prefix)
 gemma4          ``<|tool_call>`` (Gemma 4's call token; its ``<tool_call|>``
                 end is not hermes's ``<tool_call>``)
 functiongemma   ``<start_function_call>``
@@ -61,7 +68,10 @@ xlam            ``make calls in a single JSON array`` (the xLAM-2 prompt)
 gigachat3       ``function call<|role_sep|>`` (GigaChat 3), or
                 ``<|function_call|>`` (GigaChat 3.1)
 qwen3_coder     ``<tool_call>`` and ``<function=``
+ling3           ``<|role_end|>`` (Ling's turn end token) and ``<arg_key>``
 glm45           ``<tool_call>`` and ``<arg_key>``
+ernie45         ``<|end_of_sentence|>`` (ERNIE's, ASCII bars) and
+                ``<tool_call>``
 hermes          ``<tool_call>``
 minimax_m1      ``<tool_calls>``
 mistral         ``[TOOL_CALLS]``
@@ -92,6 +102,16 @@ deepseek_v41    ``deepseekv4.1``, ``deepseekv41``
 deepseek_v4     ``deepseekv4``
 deepseek_v3     ``deepseekv3``, ``deepseekr1`` (R1 distills use R1's
                 template)
+gigachat35      ``gigachat3.5`` (before GigaChat 3's JSON format)
+ling3           ``ling3`` (Ling 3's template writes glm45's tags: the id tells
+                them apart)
+ernie45         ``ernie4.5``
+dots            ``dots.llm``
+iquest_q1       ``iquestq1`` (earlier IQuest-Coder releases were served with
+                hermes)
+minicpm5        ``minicpm5``
+olmo3           ``olmo3``
+plamo3          ``plamo3``
 functiongemma   ``functiongemma``
 gemma4          ``gemma4``
 kimi_k2         ``kimik2``
@@ -187,6 +207,12 @@ _TEMPLATE_RULES = (
     _TemplateRule("deepseek_v41", ("｜DSML｜ ",)),
     _TemplateRule("deepseek_v32", ("DSML", "function_calls")),
     _TemplateRule("deepseek_v4", ("DSML", "tool_calls>")),
+    _TemplateRule("gigachat35", ("GCML",)),
+    _TemplateRule("dots", ("<dots_function_call>",)),
+    _TemplateRule("iquest_q1", ("<iquest_tool_call>",)),
+    _TemplateRule("minicpm5", ("<function name=", "<param name=")),
+    _TemplateRule("olmo3", ("<function_calls>",)),
+    _TemplateRule("plamo3", ("<|plamo:",)),
     _TemplateRule("gemma4", ("<|tool_call>",)),
     _TemplateRule("functiongemma", ("<start_function_call>",)),
     _TemplateRule("kimi_k2", ("<|tool_calls_section_begin|>",)),
@@ -219,7 +245,9 @@ _TEMPLATE_RULES = (
     _TemplateRule("gigachat3", ("function call<|role_sep|>",)),
     _TemplateRule("gigachat3", ("<|function_call|>",)),
     _TemplateRule("qwen3_coder", ("<tool_call>", "<function=")),
+    _TemplateRule("ling3", ("<|role_end|>", "<arg_key>")),
     _TemplateRule("glm45", ("<tool_call>", "<arg_key>")),
+    _TemplateRule("ernie45", ("<|end_of_sentence|>", "<tool_call>")),
     _TemplateRule("hermes", ("<tool_call>",)),
     _TemplateRule("minimax_m1", ("<tool_calls>",)),
     _TemplateRule("mistral", ("[TOOL_CALLS]",)),
@@ -234,6 +262,14 @@ _MODEL_RULES = (
     _ModelRule("deepseek_v41", ("deepseekv4.1", "deepseekv41")),
     _ModelRule("deepseek_v4", ("deepseekv4",)),
     _ModelRule("deepseek_v3", ("deepseekv3", "deepseekr1")),
+    _ModelRule("gigachat35", ("gigachat3.5",)),
+    _ModelRule("ling3", ("ling3",)),
+    _ModelRule("ernie45", ("ernie4.5",)),
+    _ModelRule("dots", ("dots.llm",)),
+    _ModelRule("iquest_q1", ("iquestq1",)),
+    _ModelRule("minicpm5", ("minicpm5",)),
+    _ModelRule("olmo3", ("olmo3",)),
+    _ModelRule("plamo3", ("plamo3",)),
     _ModelRule("functiongemma", ("functiongemma",)),
     _ModelRule("gemma4", ("gemma4",)),
     _ModelRule("kimi_k2", ("kimik2",)),

@@ -72,6 +72,14 @@ _CANONICAL_ENGINES: dict[str, tuple[str, ...]] = {
     "hunyuan_a13b": (_VLLM,),
     "cohere_command4": (_VLLM, _SGLANG),
     "granite": (_VLLM,),
+    "ling3": (_VLLM, _SGLANG),
+    "ernie45": (_VLLM,),  # the tool and the reasoning parser
+    "dots": (_VLLM, _SGLANG),
+    "iquest_q1": (_SGLANG,),
+    "gigachat35": (_SGLANG,),
+    "minicpm5": (_VLLM, _SGLANG),
+    "olmo3": (_VLLM,),  # the tool and the reasoning parser
+    "plamo3": (_VLLM,),  # the tool and the reasoning parser
     "step3": (_VLLM, _SGLANG),
     "longcat": (_VLLM,),
     "jamba": (_VLLM,),
@@ -128,10 +136,7 @@ _ALIASES: dict[str, tuple[str, dict[str, bool], tuple[str, ...]]] = {
 
 # Engine names of formats streamparse does not parse yet: an error that says so beats a
 # suggestion of a similar-looking name of another format (deepseek_v32 is not deepseek_v3).
-_NOT_YET: dict[str, str] = {
-    "ling3": "glm45 where a tool call also ends the reasoning",
-    "ernie45": "hermes with a <response> wrapper that is markup",
-}
+_NOT_YET: dict[str, str] = {}
 
 
 # How alike (difflib's ratio) an unknown name and an accepted one must be for a suggestion:

@@ -41,6 +41,8 @@ MORE = ("deepseek_v32", "deepseek_v4", "deepseek_v41")
 MORE += ("hunyuan_a13b", "cohere_command4", "granite", "granite_20b_fc")
 MORE += ("kimi_k3",)
 MORE += ("gemma4", "functiongemma")
+# Issue 15, group B (XML-parameter families and ernie45).
+MORE += ("ling3", "ernie45", "dots", "iquest_q1", "gigachat35", "minicpm5", "olmo3", "plamo3")
 MORE += ("muse", "inkling", "beam")
 # Built from existing machinery (issue 14).
 MORE += ("mimo", "hy_v3", "hy_v4", "lfm2", "step3", "k2_horizon")
@@ -348,6 +350,39 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
 }
 
+# Issue 15: the block tags as their templates write them.
+TEMPLATES["ling3"] = {
+    "history": "{{- '<role>ASSISTANT</role>' }}{{- '<tool_call>' + tc.name }}{% for k, v in args.items() %}"
+    "<arg_key>{{ k }}</arg_key><arg_value>{{ v }}</arg_value>{% endfor %}{{- '</tool_call><|role_end|>' }}",
+}
+TEMPLATES["ernie45"] = {
+    "history": "{{- 'Assistant: ' }}{{- '<tool_call>\\n' + (tc | tojson) + '\\n</tool_call>' }}"
+    "{{- '<|end_of_sentence|>' }}",
+}
+TEMPLATES["dots"] = {
+    "history": "{{- '<dots_function_call>\\n<invoke name=\"' + tc.name + '\">\\n' }}{{- '</dots_function_call>' }}",
+}
+TEMPLATES["iquest_q1"] = {
+    "history": "{{- '<iquest_tool_call>' + tc.name }}{% for k, v in args.items() %}<arg_key>{{ k }}</arg_key>"
+    "<arg_value>{{ v }}</arg_value>{% endfor %}{{- '</iquest_tool_call>' }}",
+}
+TEMPLATES["minicpm5"] = {
+    "history": "{{- '<function name=\"' + tc.name + '\">' }}{% for k, v in args.items() %}"
+    "{{- '<param name=\"' + k + '\">' + v + '</param>' }}{% endfor %}{{- '</function>' }}",
+}
+TEMPLATES["olmo3"] = {
+    "history": "{{- '<function_calls>' }}{% for tc in message.function_calls %}{{ tc.name }}(...)\\n"
+    "{% endfor %}{{- '</function_calls>' }}",
+}
+TEMPLATES["plamo3"] = {
+    "history": "{{- '<|plamo:begin_tool_requests:plamo|>' }}{% for tc in message.tool_calls %}"
+    "{{- '<|plamo:begin_tool_request:plamo|><|plamo:begin_tool_name:plamo|>' + tc.name }}{% endfor %}",
+}
+TEMPLATES["gigachat35"] = {
+    "history": "{{- '<\uff5cGCML\uff5ctool_calls>\\n<\uff5cGCML\uff5cinvoke name=\"' + tc.name + '\">' }}"
+    "{{- '</\uff5cGCML\uff5ctool_calls>' }}{{ message['tool_calls'] }}",
+}
+
 TEMPLATE_CASES = [
     pytest.param(dialect, text, id=f"{dialect}-{name}")
     for dialect, snippets in TEMPLATES.items()
@@ -435,6 +470,15 @@ MODELS: dict[str, tuple[str, ...]] = {
     "granite_20b_fc": ("ibm-granite/granite-20b-functioncalling",),
     "gemma4": ("google/gemma-4-31B-it", "google/gemma-4-26B-A4B-it", "gemma-4-E2B-it", "gemma4:e4b"),
     "functiongemma": ("google/functiongemma-270m-it", "functiongemma:270m"),
+    # Issue 15, group B.
+    "ling3": ("inclusionAI/Ling-3", "inclusionAI/Ling-3-flash"),
+    "ernie45": ("baidu/ERNIE-4.5-21B-A3B-Thinking", "ERNIE-4.5-21B-A3B-PT"),
+    "dots": ("rednote-hilab/dots.llm1.inst",),
+    "iquest_q1": ("IQuestLab/IQuest-Q1",),
+    "gigachat35": ("ai-sage/GigaChat3.5", "GigaChat-3.5-Ultra"),
+    "minicpm5": ("openbmb/MiniCPM5", "MiniCPM-5-8B"),
+    "olmo3": ("allenai/Olmo-3-7B-Instruct", "allenai/Olmo-3-32B-Think", "olmo-3:7b"),
+    "plamo3": ("pfnet/plamo-3-nict-31b-base", "PLaMo-3-2B"),
     "muse": ("Muse-Spark", "muse-spark-1.1"),
     "muse_glimmer": ("Muse-Glimmer", "muse-glimmer:latest"),
     "inkling": ("Inkling", "inkling:latest"),

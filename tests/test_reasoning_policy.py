@@ -20,7 +20,9 @@ Every dialect with reasoning markers answers the same questions:
   reasoning there), and in the DSML dialects (``deepseek_v32``, ``deepseek_v4``,
   ``deepseek_v41``: vLLM's V4 grammar ends it at the block), in ``kimi_k3`` (its
   ``tools`` and ``response`` openers are special tokens, never prose) and in ``gemma4``
-  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does). In ``trinity`` and
+  (``<|tool_call>``, as vLLM's Gemma 4 reasoning parser does), in ``ling3`` (``<tool_call>``,
+  as vLLM's and SGLang's ling3 parsers read it) and in ``plamo3`` (its tool-requests opener, as
+  vLLM's parser reads it). In ``trinity`` and
   ``apertus`` a call block inside the reasoning is a call and the reasoning resumes after it
   (the text after the block up to ``CLOSE`` is reasoning). In every other dialect
   (``minimax_m3`` included: vLLM's M3 reasoning parser ends only at ``</mm:think>``) it is
@@ -343,6 +345,84 @@ REASONING_DIALECTS = (
         expected_call=Call("f", ARGUMENTS),
         call_ends_reasoning=False,
         look_alike=f'[{{"name": "f", "arguments": {ARGUMENTS}}}]\n',
+    ),
+)
+# Issue 15, group B. ling3: vLLM's and SGLang's ling3 parsers end the reasoning at <tool_call>;
+# the others read calls only after </think>, as their engines' reasoning parsers do.
+REASONING_DIALECTS += (
+    ReasoningDialect(
+        "ling3",
+        *THINK,
+        call="<tool_call>f<arg_key>a</arg_key><arg_value>1</arg_value></tool_call>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike="f<arg_key>a</arg_key><arg_value>1</arg_value></tool_call>",
+    ),
+    ReasoningDialect(
+        "ernie45",
+        *THINK,
+        call=f'<tool_call>\n{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike=f'{{"name": "f", "arguments": {ARGUMENTS}}}\n</tool_call>',
+    ),
+    ReasoningDialect(
+        "dots",
+        *THINK,
+        call='<dots_function_call>\n<invoke name="f">\n<parameter name="a">1</parameter>\n</invoke>\n</dots_function_call>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<invoke name="f">\n<parameter name="a">1</parameter>\n</invoke>',
+    ),
+    ReasoningDialect(
+        "iquest_q1",
+        *THINK,
+        call="<iquest_tool_call>f<arg_key>a</arg_key><arg_value>1</arg_value></iquest_tool_call>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="f<arg_key>a</arg_key><arg_value>1</arg_value></iquest_tool_call>",
+    ),
+    ReasoningDialect(
+        "gigachat35",
+        *THINK,
+        call='<｜GCML｜tool_calls>\n<｜GCML｜invoke name="f">\n<｜GCML｜parameter name="a" string="false">1</｜GCML｜parameter>\n</｜GCML｜invoke>\n</｜GCML｜tool_calls>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<｜GCML｜invoke name="f">\n<｜GCML｜parameter name="a" string="false">1</｜GCML｜parameter>\n</｜GCML｜invoke>',
+    ),
+    ReasoningDialect(
+        "minicpm5",
+        *THINK,
+        call='<function name="f"><param name="a">1</param></function>',
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike='<param name="a">1</param></function>',
+    ),
+    ReasoningDialect(
+        "olmo3",
+        *THINK,
+        call="<function_calls>f(a=1)</function_calls>",
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=False,
+        look_alike="f(a=1)</function_calls>",
+    ),
+    # vLLM's plamo3 parser ends the reasoning at the tool-requests opener.
+    ReasoningDialect(
+        "plamo3",
+        "<|plamo:begin_think:plamo|>",
+        "<|plamo:end_think:plamo|>",
+        call=(
+            "<|plamo:begin_tool_requests:plamo|><|plamo:begin_tool_request:plamo|><|plamo:begin_tool_name:plamo|>f"
+            "<|plamo:end_tool_name:plamo|><|plamo:begin_tool_arguments:plamo|><|plamo:constrain|>json<|plamo:msg|>"
+            f"{ARGUMENTS}<|plamo:end_tool_arguments:plamo|><|plamo:end_tool_request:plamo|>"
+            "<|plamo:end_tool_requests:plamo|>"
+        ),
+        expected_call=Call("f", ARGUMENTS),
+        call_ends_reasoning=True,
+        look_alike=(
+            "<|plamo:begin_tool_request:plamo|><|plamo:begin_tool_name:plamo|>f<|plamo:end_tool_name:plamo|>"
+            f"<|plamo:constrain|>json<|plamo:msg|>{ARGUMENTS}<|plamo:end_tool_request:plamo|>"
+        ),
     ),
 )
 

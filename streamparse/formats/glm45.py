@@ -29,6 +29,8 @@ prompt).
 
 from __future__ import annotations
 
+from enum import Enum
+
 from .._machine import Lex, Machine
 from .._params import ValueRules
 from .._xml import TAG_OPEN, XmlMachine, XmlState, value_states
@@ -47,13 +49,12 @@ THINK_CLOSE = "</think>"
 GLM_VALUES = ValueRules(strip="whitespace", untyped="json")
 
 
-class Glm45(XmlMachine):
-    name = "glm45"
-    VALUE_RULES = GLM_VALUES
-
-    STATES = {
+def glm_states(call: tuple[str, str]) -> dict[Enum, Lex]:
+    """The states of one ``(begin, end)`` pair of call tags: a name, then key/value pairs."""
+    call_begin, call_end = call
+    return {
         XmlState.CONTENT: Lex(
-            Machine.content, {THINK_OPEN: Machine.to_reasoning, CALL_BEGIN: Machine.open_call}
+            Machine.content, {THINK_OPEN: Machine.to_reasoning, call_begin: Machine.open_call}
         ),
         XmlState.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
         XmlState.NAME: Lex(
@@ -63,8 +64,8 @@ class Glm45(XmlMachine):
             Machine.gap,
             {
                 KEY_BEGIN: XmlMachine.open_param,
-                CALL_END: Machine.close_call,
-                CALL_BEGIN: Machine.close_call_and_reread,
+                call_end: Machine.close_call,
+                call_begin: Machine.close_call_and_reread,
             },
         ),
         XmlState.PARAM: Lex(
@@ -73,8 +74,14 @@ class Glm45(XmlMachine):
         XmlState.KEY_END: Lex(
             XmlMachine.key_gap, {VALUE_BEGIN: XmlMachine.start_value, TAG_OPEN: XmlMachine.fail_param}
         ),
-        **value_states(VALUE_END, (KEY_BEGIN, CALL_END, CALL_BEGIN)),
+        **value_states(VALUE_END, (KEY_BEGIN, call_end, call_begin)),
     }
+
+
+class Glm45(XmlMachine):
+    name = "glm45"
+    VALUE_RULES = GLM_VALUES
+    STATES = glm_states((CALL_BEGIN, CALL_END))
 
 
 register(Glm45)

@@ -160,7 +160,7 @@ _MISTRAL_ID = re.compile(r'"id"\s*:\s*"(?:[^"\\]|\\.)*"')
 # Dialects whose arguments are Python literals converted to JSON: a number is written as
 # JSON writes it (0x1F, 1_000, .5e+16 are spelled anew), so words that start with a digit
 # are not compared there.
-_NUMBERS_REWRITTEN = frozenset({"pythonic", "lfm2"})
+_NUMBERS_REWRITTEN = frozenset({"pythonic", "lfm2", "olmo3"})
 # Kimi K3's XTML headers: attribute names, the call's index and the value's type are markup,
 # and so are the escapes of attribute values (read back as the characters they stand for).
 _XTML_ATTRIBUTES = re.compile(r'\b(?:tool|key)="|\b(?:index|type)="[^"]*"|&(?:quot|amp);')

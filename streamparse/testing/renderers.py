@@ -39,6 +39,15 @@ __all__ = [
     "render_granite",
     "render_granite_20b_fc",
     "render_hermes",
+    "render_ernie45",
+    "render_dots",
+    "render_invokes",
+    "render_glm",
+    "render_iquest_q1",
+    "render_gigachat35",
+    "render_minicpm5",
+    "render_olmo3",
+    "render_plamo3",
     "render_hunyuan_a13b",
     "render_hunyuan",
     "render_hy_v3",
@@ -288,6 +297,39 @@ def render_hermes(sample: Sample) -> Rendered:
         expected.append(_write_call_object(out, call, sample))
         out.write("\n</tool_call>")
         content += "\n"
+    out.write(sample.content_after)
+    reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
+    return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
+
+
+def render_ernie45(sample: Sample) -> Rendered:
+    """ERNIE-4.5 Thinking: hermes blocks after ``<think>\nR\n</think>\n\n``; an answer without calls
+    after reasoning is written ``<response>\nA\n</response>\n``.
+
+    The newlines right after ``</think>``, ``<response>`` and ``</response>`` are markup.
+    """
+    out = _Writer()
+    after_tag = sample.reasoning is not None
+    if after_tag:
+        out.write("<think>\n" + str(sample.reasoning) + "\n</think>\n\n")
+    if after_tag and not sample.calls:
+        out.write("<response>\n" + sample.content + "\n</response>\n")
+        answer = sample.content.lstrip("\n")
+        content = answer + "\n" if answer else ""
+    else:
+        out.write(sample.content)
+        content = sample.content
+        if sample.calls:
+            content += "\n" * len(sample.calls)
+            if after_tag:
+                # The newlines up to the first other character or the first block are markup.
+                head = (sample.content + "\n").lstrip("\n")
+                content = head + "\n" * (len(sample.calls) - 1)
+    expected: list[ExpectedCall] = []
+    for call in sample.calls:
+        out.write("\n<tool_call>\n")
+        expected.append(_write_call_object(out, call, sample))
+        out.write("\n</tool_call>")
     out.write(sample.content_after)
     reasoning = "\n" + sample.reasoning + "\n" if sample.reasoning is not None else ""
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
@@ -705,9 +747,14 @@ def render_minimax_m2(sample: Sample) -> Rendered:
 
     Values raw or JSON; the newline before the block is content, whitespace inside it markup.
     """
+    return render_invokes("minimax:tool_call", sample)
+
+
+def render_invokes(block: str, sample: Sample) -> Rendered:
+    """``render_minimax_m2`` with another block element (dots: ``dots_function_call``)."""
     out, content = _think_and_content(sample)
     if sample.calls:
-        out.write("\n<minimax:tool_call>\n")
+        out.write("\n<" + block + ">\n")
         content += "\n"
 
     def write_call(
@@ -727,8 +774,11 @@ def render_minimax_m2(sample: Sample) -> Rendered:
         strip_values=True,
     )
     if sample.calls:
-        out.write("</minimax:tool_call>")
+        out.write("</" + block + ">")
     return _xml_rendered(out, sample, content, calls)
+
+
+render_dots = partial(render_invokes, "dots_function_call")
 
 
 def render_glm45(sample: Sample) -> Rendered:
@@ -736,6 +786,11 @@ def render_glm45(sample: Sample) -> Rendered:
 
     With ``compact``, GLM-4.7's spelling without newlines. Values raw (strings) or JSON.
     """
+    return render_glm("<tool_call>", "</tool_call>", sample)
+
+
+def render_glm(begin: str, end: str, sample: Sample) -> Rendered:
+    """``render_glm45`` with other call tags (``begin``, ``end``)."""
     out, content = _think_and_content(sample)
     newline = "" if sample.compact else "\n"
 
@@ -744,9 +799,9 @@ def render_glm45(sample: Sample) -> Rendered:
     ) -> XmlArguments:
         nonlocal content
         content += "\n"
-        out.write("\n<tool_call>" + call.name + newline)
+        out.write("\n" + begin + call.name + newline)
         arguments = write_parameters()
-        out.write("</tool_call>")
+        out.write(end)
         return arguments
 
     def tags(key: str, text: str) -> tuple[str, str]:
@@ -911,6 +966,10 @@ def render_k2_horizon(sample: Sample) -> Rendered:
     return replace(rendered, reasoning=sample.reasoning or "")
 
 
+# IQuest's GLM-4.7 calls in tags of its own.
+render_iquest_q1 = partial(render_glm, "<iquest_tool_call>", "</iquest_tool_call>")
+
+
 def render_seed_oss(sample: Sample) -> Rendered:
     """Seed-OSS: ``<seed:think>R</seed:think>content\n<seed:tool_call>\n<function=N>\n<parameter=K>V</parameter>\n</function>\n</seed:tool_call>``.
 
@@ -945,12 +1004,73 @@ def render_seed_oss(sample: Sample) -> Rendered:
     return replace(rendered, reasoning=sample.reasoning or "")
 
 
+def render_minicpm5(sample: Sample) -> Rendered:
+    """MiniCPM 5: ``content<function name="N"><param name="K">V</param></function>`` per call, no block.
+
+    A string value with a newline or ``<`` (and no ``]]>``) is written in a CDATA section.
+    """
+    out, content = _think_and_content(sample)
+
+    def write_call(
+        out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
+    ) -> XmlArguments:
+        out.write('<function name="' + call.name + '">')
+        arguments = write_parameters()
+        out.write("</function>")
+        return arguments
+
+    def tags(key: str, text: str) -> tuple[str, str]:
+        if ("\n" in text or "<" in text) and "]]>" not in text:
+            return '<param name="' + key + '"><![CDATA[', "]]></param>"
+        return '<param name="' + key + '">', "</param>"
+
+    calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
+    return _xml_rendered(out, sample, content, calls)
+
+
+def _plamo(edge: str, word: str) -> str:
+    return "<|plamo:" + edge + "_" + word + ":plamo|>"
+
+
+def render_plamo3(sample: Sample) -> Rendered:
+    """PLaMo 3: ``<|plamo:begin_think:plamo|>R<|plamo:end_think:plamo|>content`` then one
+    ``begin_tool_requests`` block with a ``begin_tool_request`` ... ``end_tool_request`` per call:
+    the name between the name markers, the JSON arguments after ``<|plamo:constrain|>json<|plamo:msg|>``.
+    """
+    out = _Writer()
+    if sample.reasoning is not None:
+        out.write(_plamo("begin", "think") + sample.reasoning + _plamo("end", "think"))
+    out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    if sample.calls:
+        out.write(_plamo("begin", "tool_requests"))
+        for call in sample.calls:
+            out.write(_plamo("begin", "tool_request") + _plamo("begin", "tool_name") + call.name)
+            out.write(_plamo("end", "tool_name") + _plamo("begin", "tool_arguments"))
+            out.write("<|plamo:constrain|>json<|plamo:msg|>")
+            arguments = call.encoded(sample.compact, sample.ensure_ascii)
+            out.write_arguments(arguments)
+            out.write(_plamo("end", "tool_arguments") + _plamo("end", "tool_request"))
+            expected.append(ExpectedCall(None, call.name, arguments))
+        out.write(_plamo("end", "tool_requests"))
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+    )
+
+
 # DeepSeek's DSML: (block element, space after the prefix in every tag name) per dialect.
 DSML_SPELLINGS = {
     "deepseek_v32": ("function_calls", ""),
     "deepseek_v4": ("tool_calls", ""),
     "deepseek_v41": ("calls", " "),
+    "gigachat35": ("tool_calls", ""),  # GigaChat 3.5's GCML: DSML with its own prefix
 }
+DSML_PREFIXES = {"gigachat35": "\uff5cGCML\uff5c"}
 
 
 def render_dsml(dialect: str, sample: Sample) -> Rendered:
@@ -962,8 +1082,9 @@ def render_dsml(dialect: str, sample: Sample) -> Rendered:
     the blank line before the block is content, whitespace inside it markup.
     """
     block, space = DSML_SPELLINGS[dialect]
-    prefix = "<\uff5cDSML\uff5c" + space
-    end = "</\uff5cDSML\uff5c" + space
+    tag = DSML_PREFIXES.get(dialect, "\uff5cDSML\uff5c") + space
+    prefix = "<" + tag
+    end = "</" + tag
     out, content = _think_and_content(sample)
     if sample.calls:
         out.write("\n\n" + prefix + block + ">\n")
@@ -990,6 +1111,7 @@ def render_dsml(dialect: str, sample: Sample) -> Rendered:
 render_deepseek_v32 = partial(render_dsml, "deepseek_v32")
 render_deepseek_v4 = partial(render_dsml, "deepseek_v4")
 render_deepseek_v41 = partial(render_dsml, "deepseek_v41")
+render_gigachat35 = partial(render_dsml, "gigachat35")
 
 
 # Kimi K3's XTML: a value's type attribute by its Python type (bool before int: True is an int).
@@ -1365,6 +1487,62 @@ class _PythonWriter(_Writer):
             self.piece("]", "]")
 
 
+def _write_python_calls(
+    out: _PythonWriter, calls: tuple[ToolCallSpec, ...], separator: str
+) -> tuple[list[ExpectedCall], list[tuple[tuple[int, int], ...]]]:
+    """Each call as ``NAME(key=value, ...)``, ``separator`` between calls: the expected calls and
+    their argument marks (see ``Rendered.argument_marks``)."""
+    expected: list[ExpectedCall] = []
+    marks: list[tuple[tuple[int, int], ...]] = []
+    for position, call in enumerate(calls):
+        if position:
+            out.write(separator)
+        out.write(call.name)
+        out.json_length = 0
+        out.marks = []
+        start = out.length
+        out.piece("(", "{")
+        for index, (key, item) in enumerate(call.arguments.items()):
+            if index:
+                out.piece(out.comma, "")
+            out.piece(key + "=", (", " if index else "") + json.dumps(key, ensure_ascii=False) + ": ")
+            out.value(item)
+        out.piece(")", "}")
+        out.spans.append((start, out.length))
+        # The call is held until its first argument shows a literal value (or its ")"): what the
+        # "(" and the first "key=" wrote is decided only with the first value's first mark.
+        first_value = 2 if call.arguments else 1
+        held_until = out.marks[first_value][0]
+        out.marks[:first_value] = [(held_until, length) for _, length in out.marks[:first_value]]
+        marks.append(tuple(out.marks))
+        expected.append(ExpectedCall(None, call.name, _escaped_surrogates(call.encoded())))
+    return expected, marks
+
+
+def render_olmo3(sample: Sample) -> Rendered:
+    """Olmo 3: ``content<function_calls>get_weather(city='Beijing')\nget_time()</function_calls>``,
+    one call per line, argument values as Python literals (spelled as for ``render_pythonic``)."""
+    out = _PythonWriter('"' if sample.compact else "'", sample.ensure_ascii, sample.compact)
+    if sample.reasoning is not None:
+        out.write("<think>" + sample.reasoning + "</think>")
+    out.write(sample.content)
+    expected: list[ExpectedCall] = []
+    marks: list[tuple[tuple[int, int], ...]] = []
+    if sample.calls:
+        out.write("<function_calls>")
+        expected, marks = _write_python_calls(out, sample.calls, "\n")
+        out.write("</function_calls>")
+    out.write(sample.content_after)
+    return Rendered(
+        out.text(),
+        sample.content + sample.content_after,
+        sample.reasoning or "",
+        tuple(expected),
+        tuple(out.spans),
+        argument_marks=tuple(marks),
+    )
+
+
 def render_pythonic(sample: Sample) -> Rendered:
     """Llama 3.2 / Llama 4: ``[get_weather(city='Beijing'), get_time()]``, argument values as Python literals.
 
@@ -1387,30 +1565,7 @@ def render_pythonic(sample: Sample) -> Rendered:
     if wrapped:
         out.write("<|python_start|>")
     out.write("[")
-    expected: list[ExpectedCall] = []
-    marks: list[tuple[tuple[int, int], ...]] = []
-    for position, call in enumerate(sample.calls):
-        if position:
-            out.write(out.comma)
-        out.write(call.name)
-        out.json_length = 0
-        out.marks = []
-        start = out.length
-        out.piece("(", "{")
-        for index, (key, item) in enumerate(call.arguments.items()):
-            if index:
-                out.piece(out.comma, "")
-            out.piece(key + "=", (", " if index else "") + json.dumps(key, ensure_ascii=False) + ": ")
-            out.value(item)
-        out.piece(")", "}")
-        out.spans.append((start, out.length))
-        # The call is held until its first argument shows a literal value (or its ")"): what the
-        # "(" and the first "key=" wrote is decided only with the first value's first mark.
-        first_value = 2 if call.arguments else 1
-        held_until = out.marks[first_value][0]
-        out.marks[:first_value] = [(held_until, length) for _, length in out.marks[:first_value]]
-        marks.append(tuple(out.marks))
-        expected.append(ExpectedCall(None, call.name, _escaped_surrogates(call.encoded())))
+    expected, marks = _write_python_calls(out, sample.calls, out.comma)
     out.write("]")
     if wrapped:
         out.write("<|python_end|>")
@@ -1901,6 +2056,14 @@ RENDERERS: dict[str, Callable[[Sample], Rendered]] = {
     "pythonic": render_pythonic,
     "gemma4": render_gemma4,
     "functiongemma": render_functiongemma,
+    "ling3": render_glm45,  # glm45's calls; only its reasoning differs
+    "ernie45": render_ernie45,
+    "dots": render_dots,
+    "iquest_q1": render_iquest_q1,
+    "gigachat35": render_gigachat35,
+    "minicpm5": render_minicpm5,
+    "olmo3": render_olmo3,
+    "plamo3": render_plamo3,
     "inkling": render_inkling,
     "beam": render_beam,
     "muse": render_muse_spark,

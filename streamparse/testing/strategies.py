@@ -123,10 +123,11 @@ def python_names() -> st.SearchStrategy[str]:
 
 # Dialects whose tool names and top-level argument keys are written as Python identifiers.
 _IDENTIFIER_KEYS = _identifiers(16)
-_NAMES = {"pythonic": python_names, "lfm2": python_names}
+_NAMES = {"pythonic": python_names, "lfm2": python_names, "olmo3": python_names}
 _KEYS = {
     "pythonic": _IDENTIFIER_KEYS,
     "lfm2": _IDENTIFIER_KEYS,
+    "olmo3": _IDENTIFIER_KEYS,
     "gemma4": _IDENTIFIER_KEYS,
     "functiongemma": _IDENTIFIER_KEYS,
 }
@@ -266,6 +267,9 @@ _XML_LOOK_ALIKES = [
     "</function",
     "<function=",
     "<\uff5cDSML\uff5c",  # DeepSeek's DSML prefix
+    "<\uff5cGCML\uff5c",  # GigaChat 3.5's GCML prefix
+    "<![CDATA[",  # MiniCPM 5's value sections
+    "]]>",
     "<|close|>",  # Kimi K3's XTML special tokens
     "<|sep|>",
     "]<]minimax[>[<",  # MiniMax-M3's namespace before a tag
