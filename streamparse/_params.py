@@ -46,6 +46,7 @@ Every step is linear in the text it is given; nothing is re-scanned.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -437,6 +438,13 @@ _STRING_ONLY = frozenset({STRING})
 _JSON_AS_WRITTEN = frozenset({ANY_JSON})
 
 
+@functools.cache
+def _prefixes(words: frozenset[str]) -> tuple[int, frozenset[str]]:
+    """The longest of ``words``, and every non-empty prefix of them: what a value may be while it may
+    still become one of them."""
+    return max(map(len, words)), frozenset(word[:end] for word in words for end in range(1, len(word) + 1))
+
+
 class ArgumentsWriter:
     """Builds one call's arguments JSON from streamed parameter values at a time.
 
@@ -453,6 +461,7 @@ class ArgumentsWriter:
         "_count",
         "_flagged",
         "_head",
+        "_hold_prefixes",
         "_hold_words",
         "_key",
         "_lead",
@@ -477,6 +486,7 @@ class ArgumentsWriter:
         self._mode = _NO_VALUE
         self._types: frozenset[str] = frozenset()
         self._hold_words = rules.null_words
+        self._hold_prefixes: frozenset[str] = frozenset()
         self._max_hold = 0
         self._lead = True
         self._tail = False
@@ -543,7 +553,7 @@ class ArgumentsWriter:
             if hold:
                 self._mode = _HOLD
                 self._hold_words = hold
-                self._max_hold = max(map(len, hold))
+                self._max_hold, self._hold_prefixes = _prefixes(hold)
             else:
                 self._mode = _STREAM
                 out += '"'
@@ -581,11 +591,9 @@ class ArgumentsWriter:
             self._parts.append(text)
             return ""
         head = self._head + text
-        if len(head) <= self._max_hold:
-            lowered = head.lower()
-            if any(word.startswith(lowered) for word in self._hold_words):
-                self._head = head
-                return ""
+        if len(head) <= self._max_hold and head.lower() in self._hold_prefixes:
+            self._head = head
+            return ""
         self._head = ""
         self._mode = _STREAM
         return '"' + self._string_chars(head)
