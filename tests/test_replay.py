@@ -157,7 +157,9 @@ def test_serve_needs_a_dialect_or_detection(
     found = types.ModuleType("streamparse.detect")
     seen: list[tuple[Any, Any]] = []
 
-    def detect(model: str | None = None, chat_template: str | None = None) -> str | None:
+    def detect(
+        model: str | None = None, chat_template: str | None = None, tokenizer_config: str | None = None
+    ) -> str | None:
         seen.append((model, chat_template))
         return "kimi_k2" if chat_template and "<|tool_calls_section_begin|>" in chat_template else None
 

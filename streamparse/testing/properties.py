@@ -232,8 +232,22 @@ def _markup_words(dialect: str) -> frozenset[str]:
     return _MARKUP_WORDS.union(*(_words(marker) for marker in (*markers(dialect), *patterns)))
 
 
+# Markup inside a value whose two sides are one stretch of value text (MiniCPM 5's CDATA section
+# markers): a word the markup cuts in two comes out whole. Outside a value the same text is content,
+# so a word counts as vanished only if it is missing with the markup taken out and with it left in.
+_SPLICING_MARKUP: dict[str, re.Pattern[str]] = {"minicpm5": re.compile(r"<!\[CDATA\[|\]\]>")}
+
+
 def vanished_words(dialect: str, text: str, result: ParseResult) -> Counter[str]:
     """The words of ``text`` (with multiplicity) that are in neither ``result`` nor markup."""
+    missing = _vanished_words(dialect, text, result)
+    splicing = _SPLICING_MARKUP.get(dialect)
+    if missing and splicing is not None:
+        missing &= _vanished_words(dialect, splicing.sub("", text), result)
+    return missing
+
+
+def _vanished_words(dialect: str, text: str, result: ParseResult) -> Counter[str]:
     documented = _DOCUMENTED_MARKUP.get(dialect)
     if documented is not None:
         text = documented.sub(" ", text)
