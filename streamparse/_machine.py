@@ -680,6 +680,19 @@ class Machine:
             self.fail_call("")
         return space
 
+    def blank_before_header(self, text: str) -> int:
+        """Text between a call's opener and the marker that starts its name (PLaMo's request and
+        name markers): whitespace is held, bounded like a header; anything else means there is no
+        call, so the opener is content and the text is read again as content."""
+        body = text.lstrip()
+        space = min(len(text) - len(body), MAX_HEADER - self._header_len)
+        if space:
+            self._hold(text[:space])
+            self._header_len += space
+        if space < len(text):
+            self.fail_call("")
+        return space
+
     def keep_in_header(self, marker: str) -> bool:
         """A marker inside the header that belongs to its text (bounded like the text).
 

@@ -147,3 +147,15 @@ def test_thinking_off() -> None:
     )
     # A marker cut into its tokens is still held until it is known.
     check("a <|plamo:begin_to b", Expect(content="a <|plamo:begin_to b"), start_in_reasoning=False)
+
+
+def test_text_between_the_request_marker_and_the_name_marker_means_no_call() -> None:
+    # Found by `streamparse fuzz` (arbitrary text): the "0" before the name marker used to vanish.
+    text = "<|plamo:begin_tool_request:plamo|>0<|plamo:begin_tool_name:plamo|>f<|plamo:end_tool_name:plamo|>"
+    for pieces in ([text], list(text)):
+        parser = streamparse.StreamParser("plamo3")
+        for piece in pieces:
+            parser.feed(piece)
+        parser.finish()
+        result = streamparse.parse(text, "plamo3")
+        assert result.tool_calls == [] and result.content == text

@@ -114,7 +114,7 @@ class Plamo3(Machine):
             },
         ),
         State.REQUEST: Lex(
-            Machine.header,
+            Machine.blank_before_header,
             {NAME[0]: Machine.restart_header, (*REQUEST, NAME[1], *NOT_IN_HEADER): Machine.fail_call},
         ),
         State.NAME: Lex(
