@@ -20,6 +20,7 @@ from streamparse.testing import RENDERERS, Sample, ToolCallSpec, render
 from streamparse.testing.properties import (
     PROPERTIES,
     ArbitraryTextCase,
+    ContentEmissionCase,
     ContentOnlyCase,
     ContractViolation,
     MutatedCase,
@@ -231,3 +232,12 @@ def test_an_escaped_backslash_before_an_escape_keeps_the_words_apart() -> None:
     # Python's 'A\\\xb9' is "A", a backslash, "¹": JSON writes it "A\\¹", the same two words.
     sample = Sample(calls=(ToolCallSpec("A", {"A": "A\\¹"}),), ensure_ascii=True)
     check_round_trip(RoundTripCase("pythonic", sample, cuts=(("[A(A='A\\\\\\xb9')]",),)))
+
+
+def test_content_emission_allows_holding_a_marker_the_output_may_open_with() -> None:
+    # Found by `streamparse fuzz`: muse's output may open with a bare <|message|> (a reasoning
+    # message), so "<|m" at the start is held; later in the content it is not a marker.
+    check_content_emission(ContentEmissionCase(dialect="muse", pieces=("<|m",)))
+    parser = streamparse.StreamParser("muse")
+    assert parser.feed("Hi ") == {"content": "Hi "}
+    assert parser.feed("<|m") == {"content": "<|m"}  # after content it is no marker: sent at once
