@@ -750,8 +750,12 @@ def render_minimax_m2(sample: Sample) -> Rendered:
     return render_invokes("minimax:tool_call", sample)
 
 
-def render_invokes(block: str, sample: Sample) -> Rendered:
-    """``render_minimax_m2`` with another block element (dots: ``dots_function_call``)."""
+def render_invokes(block: str, sample: Sample, untyped_streams: bool = True) -> Rendered:
+    """``render_minimax_m2`` with another block element (dots: ``dots_function_call``).
+
+    ``untyped_streams``: a value without a schema streams (False: the dialect reads such a value
+    as JSON when it can, so it may wait for the value's end, as dots does).
+    """
     out, content = _think_and_content(sample)
     if sample.calls:
         out.write("\n<" + block + ">\n")
@@ -770,7 +774,7 @@ def render_invokes(block: str, sample: Sample) -> Rendered:
         sample,
         write_call,
         lambda key, text: ('<parameter name="' + key + '">', "</parameter>\n"),
-        True,
+        untyped_streams,
         strip_values=True,
     )
     if sample.calls:
@@ -778,7 +782,7 @@ def render_invokes(block: str, sample: Sample) -> Rendered:
     return _xml_rendered(out, sample, content, calls)
 
 
-render_dots = partial(render_invokes, "dots_function_call")
+render_dots = partial(render_invokes, "dots_function_call", untyped_streams=False)
 
 
 def render_glm45(sample: Sample) -> Rendered:
