@@ -235,7 +235,12 @@ def _markup_words(dialect: str) -> frozenset[str]:
 # Markup inside a value whose two sides are one stretch of value text (MiniCPM 5's CDATA section
 # markers): a word the markup cuts in two comes out whole. Outside a value the same text is content,
 # so a word counts as vanished only if it is missing with the markup taken out and with it left in.
-_SPLICING_MARKUP: dict[str, re.Pattern[str]] = {"minicpm5": re.compile(r"<!\[CDATA\[|\]\]>")}
+_SPLICING_MARKUP: dict[str, re.Pattern[str]] = {
+    "minicpm5": re.compile(r"<!\[CDATA\[|\]\]>"),
+    # PLaMo 3's text markers inside JSON arguments: a stray one is markup, and the JSON around it
+    # reads on (found by the mutated property: "f<|plamo:end_tool_arguments:plamo|>alse").
+    "plamo3": re.compile(r"<\|plamo:[a-z_]+(?::plamo)?\|>"),
+}
 
 
 def vanished_words(dialect: str, text: str, result: ParseResult) -> Counter[str]:
