@@ -61,7 +61,8 @@ class State(Enum):
 
 class XLam(Machine):
     name = "xlam"
-    OPENING = ARRAY_BEGIN
+    # Whitespace too: before a call at the start of the output it is markup, held until that is known.
+    OPENING = ARRAY_BEGIN + " \t\r\n"
     INITIAL_STATE = State.START
     CONTENT = State.CONTENT
     REASONING_STATE = State.REASONING
