@@ -421,3 +421,15 @@ def assert_accounted(text: str, result: streamparse.ParseResult, *, model_ids: b
             used += len(call.function.arguments)
             assert is_subsequence(call.function.arguments, text), call.function.arguments
     assert used <= len(text), (used, len(text))
+
+
+def check_case_and_every_cut(
+    dialect: str, text: str, expect: Expect, *, start_in_reasoning: bool = False
+) -> None:
+    """:func:`check_case`, then every cut of ``text`` into two pieces gives what the whole text gives."""
+    check_case(dialect, text, expect, start_in_reasoning=start_in_reasoning)
+    batch = streamparse.parse(text, dialect, id_seed=0, start_in_reasoning=start_in_reasoning)
+    expected = summary(batch, with_incomplete=False)
+    for cut in range(1, len(text)):
+        pieces = [text[:cut], text[cut:]]
+        assert stream_summary(dialect, pieces, start_in_reasoning=start_in_reasoning) == expected, pieces

@@ -8,7 +8,7 @@ Each case runs whole, one character at a time and at random splits
 from __future__ import annotations
 
 import pytest
-from _streamcheck import Call, Expect, check_case, stream_summary, summary
+from _streamcheck import Call, Expect, check_case_and_every_cut
 
 import streamparse
 
@@ -22,12 +22,7 @@ OBJ_S = f'{{"name": "search", "arguments": {SEARCH_ARGS}}}'
 
 
 def check(text: str, expect: Expect, start_in_reasoning: bool = False) -> None:
-    check_case(DIALECT, text, expect, start_in_reasoning=start_in_reasoning)
-    batch = streamparse.parse(text, DIALECT, id_seed=0, start_in_reasoning=start_in_reasoning)
-    expected = summary(batch, with_incomplete=False)
-    for cut in range(1, len(text)):
-        pieces = [text[:cut], text[cut:]]
-        assert stream_summary(DIALECT, pieces, start_in_reasoning=start_in_reasoning) == expected, pieces
+    check_case_and_every_cut(DIALECT, text, expect, start_in_reasoning=start_in_reasoning)
 
 
 START = "<|action_start|><|plugin|>\n"

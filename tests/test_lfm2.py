@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from _streamcheck import Call, Expect, check_case, stream_summary, summary
+from _streamcheck import Call, Expect, check_case_and_every_cut
 
 import streamparse
 
@@ -24,12 +24,7 @@ def args(**values: Any) -> str:
 
 
 def check(text: str, expect: Expect, start_in_reasoning: bool = False) -> None:
-    check_case(LFM2, text, expect, start_in_reasoning=start_in_reasoning)
-    batch = streamparse.parse(text, LFM2, id_seed=0, start_in_reasoning=start_in_reasoning)
-    expected = summary(batch, with_incomplete=False)
-    for cut in range(1, len(text)):
-        pieces = [text[:cut], text[cut:]]
-        assert stream_summary(LFM2, pieces, start_in_reasoning=start_in_reasoning) == expected, pieces
+    check_case_and_every_cut(LFM2, text, expect, start_in_reasoning=start_in_reasoning)
 
 
 SPEC_EXAMPLE = (

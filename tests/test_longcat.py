@@ -8,9 +8,7 @@ Each case runs whole, one character at a time and at random splits
 from __future__ import annotations
 
 import pytest
-from _streamcheck import Call, Expect, check_case, stream_summary, summary
-
-import streamparse
+from _streamcheck import Call, Expect, check_case_and_every_cut
 
 WEATHER_ARGS = '{"city": "Beijing", "unit": "celsius"}'
 SEARCH_ARGS = '{"query": "Shanghai metro hours", "top_k": 3}'
@@ -19,12 +17,7 @@ SEARCH = Call("search", SEARCH_ARGS)
 
 
 def check(text: str, expect: Expect, start_in_reasoning: bool = False) -> None:
-    check_case(DIALECT, text, expect, start_in_reasoning=start_in_reasoning)
-    batch = streamparse.parse(text, DIALECT, id_seed=0, start_in_reasoning=start_in_reasoning)
-    expected = summary(batch, with_incomplete=False)
-    for cut in range(1, len(text)):
-        pieces = [text[:cut], text[cut:]]
-        assert stream_summary(DIALECT, pieces, start_in_reasoning=start_in_reasoning) == expected, pieces
+    check_case_and_every_cut(DIALECT, text, expect, start_in_reasoning=start_in_reasoning)
 
 
 DIALECT = "longcat"

@@ -11,9 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from _streamcheck import Call, Expect, check_case, stream_summary, summary
-
-import streamparse
+from _streamcheck import Call, Expect, check_case_and_every_cut
 
 OLMO = "olmo3"
 
@@ -23,12 +21,7 @@ def args(**values: Any) -> str:
 
 
 def check(text: str, expect: Expect, start_in_reasoning: bool = False) -> None:
-    check_case(OLMO, text, expect, start_in_reasoning=start_in_reasoning)
-    batch = streamparse.parse(text, OLMO, id_seed=0, start_in_reasoning=start_in_reasoning)
-    expected = summary(batch, with_incomplete=False)
-    for cut in range(1, len(text)):
-        pieces = [text[:cut], text[cut:]]
-        assert stream_summary(OLMO, pieces, start_in_reasoning=start_in_reasoning) == expected, pieces
+    check_case_and_every_cut(OLMO, text, expect, start_in_reasoning=start_in_reasoning)
 
 
 SPEC_CALLS = (

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 import pytest
-from _streamcheck import Call, Expect, check_case, stream_summary, summary
+from _streamcheck import Call, Expect, check_case, check_case_and_every_cut, stream_summary, summary
 
 import streamparse
 
@@ -152,10 +152,4 @@ def test_thinking_off() -> None:
 def test_text_between_the_request_marker_and_the_name_marker_means_no_call() -> None:
     # Found by `streamparse fuzz` (arbitrary text): the "0" before the name marker used to vanish.
     text = "<|plamo:begin_tool_request:plamo|>0<|plamo:begin_tool_name:plamo|>f<|plamo:end_tool_name:plamo|>"
-    for pieces in ([text], list(text)):
-        parser = streamparse.StreamParser("plamo3")
-        for piece in pieces:
-            parser.feed(piece)
-        parser.finish()
-        result = streamparse.parse(text, "plamo3")
-        assert result.tool_calls == [] and result.content == text
+    check_case_and_every_cut("plamo3", text, Expect(content=text))
