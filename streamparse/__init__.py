@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from ._dialect import DialectObject, SuffixedDialect
 from ._wire import ChoiceDelta, FunctionDelta, ToolCallDelta
 from .detect import Detection, detect, detection
 from .errors import MalformedCallError, StreamParseError, UsageError
@@ -19,7 +20,7 @@ from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExc
 from .ids import IdFactory
 from .messages import MessagesStream, message_object
 from .parser import StreamParser, parse
-from .registry import ParserName, dialects, parser_names
+from .registry import ParserName, dialects, parser_names, with_token_suffix
 from .responses import ResponsesStream, response_object, sse_event
 from .result import CallProblem, FinishReason, Function, ParseResult, ToolCall, fold_deltas
 from .template import TemplateDialect, load_dialect
@@ -33,6 +34,7 @@ __all__ = [
     "CallStart",
     "ChoiceDelta",
     "Detection",
+    "DialectObject",
     "Event",
     "FinishReason",
     "Function",
@@ -48,6 +50,7 @@ __all__ = [
     "ResponsesStream",
     "StreamParseError",
     "StreamParser",
+    "SuffixedDialect",
     "TemplateDialect",
     "Text",
     "ToolCall",
@@ -64,6 +67,7 @@ __all__ = [
     "parser_names",
     "response_object",
     "sse_event",
+    "with_token_suffix",
 ]
 
 __version__ = "0.1.0"

@@ -189,6 +189,9 @@ class Machine:
     # starts with one is held until it is known whether it is a call.
     # Whitespace in it means leading whitespace is held too (gpt_oss).
     OPENING: ClassVar[str] = ""
+    # The suffix every marker ends in (streamparse.with_token_suffix), for dialects whose
+    # checkpoints append one to their special tokens; such a dialect overrides states_with_suffix.
+    TOKEN_SUFFIX: ClassVar[str] = ""
 
     # STATES by member name: an Enum member hashes in Python code (enum.__hash__), a str in C,
     # and _enter runs at every state change.
@@ -204,6 +207,11 @@ class Machine:
                     f"{cls.__name__}.STATES: two states share a name; give each state its own name"
                 )
             cls._SPEC_BY_NAME = dict(zip(names, states.values(), strict=True))
+
+    @classmethod
+    def states_with_suffix(cls, token_suffix: str) -> Mapping[Enum, StateSpec]:
+        """STATES with ``token_suffix`` at the end of every marker; only some dialects have suffixes."""
+        raise NotImplementedError(f"{cls.name} has no marker suffixes")
 
     def __init__(
         self,

@@ -3,21 +3,23 @@
 Verbs::
 
     streamparse demo [--dialect NAME] [--seed N]
-    streamparse parse [FILE|-] (--dialect NAME | --dialect-file FILE) [--split chars|random|N] [--seed N]
+    streamparse parse [FILE|-] (--dialect NAME [--token-suffix S] | --dialect-file FILE) [--split chars|random|N]
+                      [--seed N]
                       [--format json|sse] [--model NAME] [--finish-reason stop|length]
                       [--tools FILE.json] [--start-in-reasoning]
     streamparse dialects
     streamparse replay [FILE...] [--dialect NAME] [--when TEXT FILE] [--delay S] [--model NAME]
                        [--host H] [--port P]
-    streamparse serve --upstream URL [--dialect NAME | --dialect-file FILE] --chat-template FILE [--model NAME]
+    streamparse serve --upstream URL [--dialect NAME | --dialect-file FILE] [--token-suffix S]
+                      --chat-template FILE [--model NAME]
                       [--host H] [--port P] [--timeout S] [--connect-timeout S]
                       [--content-format auto|string|openai] [--start-in-reasoning]
                       [--engine vllm|sglang|llamacpp] [--api-key KEY | --api-key-file FILE]
                       [--cors-origin ORIGIN] [--ssl-certfile F --ssl-keyfile F]
                       [--max-body-bytes N] [--log-level LEVEL] [--workers N]
     streamparse serve --demo [--dialect NAME] [--host H] [--port P] [--delay S]
-    streamparse fuzz [--dialect NAME ...] [--dialect-file FILE --like NAME] [--property NAME ...] [--minutes M | --seconds S] [--seed N]
-                     [--jobs N]
+    streamparse fuzz [--dialect NAME ... [--token-suffix S]] [--dialect-file FILE --like NAME] [--property NAME ...]
+                     [--minutes M | --seconds S] [--seed N] [--jobs N]
     streamparse fuzz --target vllm:PARSER|sglang:PARSER [--dialect NAME] [--minutes M | --seconds S] [--seed N]
 
 ``replay`` and ``serve`` need the ``server`` extra (``pip install 'streamparse[server]'``),
@@ -45,7 +47,7 @@ from typing import Any, NoReturn, TextIO
 from ._wire import ChoiceDelta
 from .errors import UsageError
 from .parser import StreamParser, parse
-from .registry import canonical_name, dialects
+from .registry import canonical_name, dialects, with_token_suffix
 from .replay import Replay, Reply
 from .result import ParseResult, fold_deltas
 from .sse import ChunkBuilder, completion_chunk, sse_line
@@ -190,12 +192,25 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _dialect_option(args: argparse.Namespace) -> Any:
-    """--dialect NAME, or the dialect --dialect-file FILE (a response_template, or a tokenizer_config.json) makes."""
+    """--dialect NAME (with --token-suffix S), or the dialect --dialect-file FILE (a response_template,
+    or a tokenizer_config.json) makes."""
     if getattr(args, "dialect_file", None) is None:
-        return args.dialect
+        return _with_suffix(args, args.dialect)
     if args.dialect:
         raise _CliError("give --dialect NAME or --dialect-file FILE, not both")
+    if getattr(args, "token_suffix", None):
+        raise _CliError("--token-suffix goes with --dialect NAME, not with --dialect-file")
     return load_dialect(args.dialect_file)
+
+
+def _with_suffix(args: argparse.Namespace, dialect: Any) -> Any:
+    """``dialect`` with the checkpoint's marker suffix of --token-suffix, if given."""
+    suffix = getattr(args, "token_suffix", None)
+    if not suffix or dialect is None:
+        return dialect
+    if not isinstance(dialect, str):
+        raise _CliError(f"--token-suffix cannot apply to {dialect}: pass --dialect NAME")
+    return with_token_suffix(dialect, suffix)
 
 
 def _cmd_parse(args: argparse.Namespace, out: TextIO) -> int:
@@ -501,8 +516,8 @@ def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, 
         # Detection reads the template the model writes calls by: the tool_use one when there are several;
         # a tokenizer_config.json's response_template when no built-in rule matches.
         tokenizer_config = args.chat_template if args.chat_template.endswith(".json") else None
-        dialect = _dialect_option(args) or _detect(
-            args.model, template.sources.get("tool_use", template.source), tokenizer_config
+        dialect = _dialect_option(args) or _with_suffix(
+            args, _detect(args.model, template.sources.get("tool_use", template.source), tokenizer_config)
         )
     client_keys: tuple[str, ...] = tuple(getattr(args, "api_keys", ()))
     config = server.ProxyConfig(
@@ -559,6 +574,10 @@ def _cmd_fuzz(args: argparse.Namespace, out: TextIO) -> int:
         return _fuzz_targets(args, budget, progress, out)
     properties = properties_named(args.property)
     chosen: list[Any] | None = args.dialect
+    if args.token_suffix:
+        if not args.dialect or args.dialect_file is not None:
+            raise _CliError("--token-suffix needs --dialect NAME: the dialects whose markers carry it")
+        chosen = [with_token_suffix(name, args.token_suffix) for name in args.dialect]
     if args.dialect_file is not None:
         if args.like is None:
             raise _CliError(
@@ -723,6 +742,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="a response_template (JSON), or a tokenizer_config.json holding one, instead of --dialect",
     )
     cmd.add_argument(
+        "--token-suffix",
+        metavar="SUFFIX",
+        help="the suffix the checkpoint's tokenizer appends to every special token, e.g. ':opensource' for"
+        " <tool_calls:opensource> (its tokenizer_config.json's token_suffix; Hunyuan hy_v3 / hy_v4)",
+    )
+    cmd.add_argument(
         "--split",
         type=_split_option,
         default=None,
@@ -785,6 +810,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "--dialect-file",
         metavar="FILE",
         help="a response_template (JSON), or a tokenizer_config.json holding one, instead of --dialect",
+    )
+    serve.add_argument(
+        "--token-suffix",
+        metavar="SUFFIX",
+        help="the suffix the checkpoint's tokenizer appends to every special token, e.g. ':opensource' for"
+        " <tool_calls:opensource> (its tokenizer_config.json's token_suffix; Hunyuan hy_v3 / hy_v4)",
     )
     serve.add_argument(
         "--chat-template",
@@ -876,6 +907,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "--dialect-file",
         metavar="FILE",
         help="fuzz the dialect of a response_template (JSON, or a tokenizer_config.json); needs --like",
+    )
+    fuzzing.add_argument(
+        "--token-suffix",
+        metavar="SUFFIX",
+        help="the suffix the checkpoint's tokenizer appends to every special token, e.g. ':opensource' for"
+        " <tool_calls:opensource> (its tokenizer_config.json's token_suffix; Hunyuan hy_v3 / hy_v4)",
     )
     fuzzing.add_argument(
         "--like",

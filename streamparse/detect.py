@@ -166,6 +166,13 @@ Last, a tokenizer config (``tokenizer_config=``) that carries a
 (:func:`streamparse.load_dialect`) when neither table matched, as SGLang
 picks its ``response_template`` parser: a built-in dialect is preferred
 where one fits, for its quirks and its speed.
+
+A checkpoint whose special tokens carry a suffix (Hunyuan's
+``<tool_calls:opensource>``) gets the dialect with that suffix
+(:func:`streamparse.with_token_suffix`): the suffix is the tokenizer
+config's ``token_suffix`` (as vLLM reads it), else the one its added tokens
+or its chat template spell the markers with (as SGLang reads the vocab).
+The chat template's markers are matched with the suffix taken off.
 """
 
 from __future__ import annotations
@@ -175,9 +182,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ._dialect import DialectObject, token_suffix_in, without_token_suffixes
 from .errors import UsageError
-from .registry import dialects
-from .template import TemplateDialect, load_dialect
+from .registry import dialects, get_dialect, takes_token_suffix, with_token_suffix
+from .template import load_dialect
 
 __all__ = ["Detection", "detect", "detection"]
 
@@ -185,9 +193,9 @@ __all__ = ["Detection", "detect", "detection"]
 class Detection(NamedTuple):
     """What :func:`detection` decided and the evidence it rests on."""
 
-    dialect: str | TemplateDialect | None
+    dialect: str | DialectObject | None
     """A registered dialect name, a dialect made from the tokenizer config's
-    ``response_template``, or ``None`` when none fits."""
+    ``response_template`` or with its token suffix, or ``None`` when none fits."""
     reason: str
     """The evidence that decided it (``chat template contains '...'``), or why nothing was decided."""
 
@@ -348,6 +356,11 @@ def detection(
         "the template text; for a tokenizer with several named templates, pass the 'tool_use' one",
     )
     by_template = None if chat_template is None else _match_template(chat_template)
+    if by_template is None and chat_template is not None:
+        # A checkpoint whose special tokens carry a suffix: its template may spell them so.
+        unsuffixed = _match_template(without_token_suffixes(chat_template))
+        if unsuffixed is not None:
+            by_template = (unsuffixed[0], unsuffixed[1] + " once its tags' suffixes are taken off")
     by_model = None if model is None else _match_model(model)
 
     note = ""
@@ -375,6 +388,14 @@ def detection(
             f"{evidence}: looks like {dialect}, which this version of streamparse does not support "
             f"(it has: {', '.join(registered)}){note}",
         )
+    suffix = _token_suffix(dialect, config, chat_template)
+    if suffix:
+        try:
+            return Detection(
+                with_token_suffix(dialect, suffix), f"{evidence}; its markers end in {suffix!r}{note}"
+            )
+        except UsageError as error:
+            return Detection(None, f"{evidence}: looks like {dialect}, but {error}{note}")
     return Detection(dialect, evidence + note)
 
 
@@ -383,7 +404,7 @@ def detect(
     chat_template: str | None = None,
     *,
     tokenizer_config: Mapping[str, Any] | str | Path | None = None,
-) -> str | TemplateDialect | None:
+) -> str | DialectObject | None:
     """The dialect a model writes, or ``None``; ``detection()`` says why.
 
     A dialect object (from the tokenizer config's ``response_template``) only
@@ -413,6 +434,24 @@ def _config_template(config: Mapping[str, Any]) -> str | None:
         named = {t.get("name"): t.get("template") for t in template if isinstance(t, dict)}
         template = named.get("tool_use") or named.get("default")
     return template if isinstance(template, str) else None
+
+
+def _token_suffix(dialect: str, config: Mapping[str, Any] | None, chat_template: str | None) -> str:
+    """The suffix the checkpoint's special tokens carry, where ``dialect``'s markers take one: the
+    config's token_suffix (vLLM's source), else their spelling in its added tokens (SGLang's) or template."""
+    machine = get_dialect(dialect)
+    if not takes_token_suffix(machine):
+        return ""
+    suffix = config.get("token_suffix") if config is not None else None
+    if isinstance(suffix, str) and suffix:
+        return suffix
+    added = config.get("added_tokens_decoder") if config is not None else None
+    spellings = [
+        str(token.get("content", ""))
+        for token in (added.values() if isinstance(added, Mapping) else ())
+        if isinstance(token, Mapping)
+    ]
+    return token_suffix_in(machine, [*spellings, chat_template or ""])
 
 
 def _from_response_template(config: Mapping[str, Any], note: str) -> Detection:

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
+from ._dialect import DialectObject
 from ._machine import Machine
 from ._wire import ChoiceDelta, events_to_delta
 from .errors import MalformedCallError, UsageError
@@ -13,7 +14,6 @@ from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExc
 from .ids import IdFactory
 from .registry import resolve
 from .result import FinishReason, ParseResult, _arguments_problem, _Builder
-from .template import TemplateDialect
 from .tools import FunctionSpec, normalize_tools
 
 __all__ = ["StreamParser", "parse"]
@@ -64,7 +64,7 @@ class StreamParser:
 
     def __init__(
         self,
-        dialect: str | TemplateDialect,
+        dialect: str | DialectObject,
         tools: Iterable[Any] | None = None,
         *,
         start_in_reasoning: bool | None = None,
@@ -260,7 +260,7 @@ def _limit(name: str, value: int | None) -> int:
 
 def parse(
     text: str,
-    dialect: str | TemplateDialect,
+    dialect: str | DialectObject,
     tools: Iterable[Any] | None = None,
     *,
     start_in_reasoning: bool | None = None,

@@ -14,13 +14,13 @@ from importlib import import_module
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
+from ._dialect import DialectObject, SuffixedDialect, check_token_suffix, suffixed_machine
 from .errors import UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ._machine import Machine
-    from .template import TemplateDialect
 
 __all__ = [
     "ParserName",
@@ -32,6 +32,7 @@ __all__ = [
     "parser_names",
     "register",
     "resolve",
+    "with_token_suffix",
 ]
 
 _DIALECTS: dict[str, type[Machine]] = {}
@@ -214,7 +215,7 @@ def parser_names() -> list[ParserName]:
     return sorted(names, key=lambda entry: entry.name)
 
 
-def canonical_name(name: str | TemplateDialect) -> str:
+def canonical_name(name: str | DialectObject) -> str:
     """The dialect that ``name`` (a dialect or an alias) stands for; UsageError if none."""
     if not isinstance(name, str):
         return _dialect_object(name).name
@@ -227,7 +228,7 @@ def canonical_name(name: str | TemplateDialect) -> str:
     raise _unknown(name)
 
 
-def resolve(name: str | TemplateDialect, *, start_in_reasoning: bool | None = None) -> Resolution:
+def resolve(name: str | DialectObject, *, start_in_reasoning: bool | None = None) -> Resolution:
     """The machine for ``name`` and the options to run it with.
 
     ``start_in_reasoning=None`` takes the name's default (an alias may imply
@@ -251,28 +252,53 @@ def resolve(name: str | TemplateDialect, *, start_in_reasoning: bool | None = No
     return Resolution(dialect, machine, start_in_reasoning)
 
 
-def get_dialect(name: str | TemplateDialect) -> type[Machine]:
+def get_dialect(name: str | DialectObject) -> type[Machine]:
     """The machine of a dialect or alias name (or of a dialect object)."""
     if not isinstance(name, str):
         return _dialect_object(name).machine
     return _DIALECTS[canonical_name(name)]
 
 
-def get_dialect_for(name: str | TemplateDialect, *, start_in_reasoning: bool | None) -> type[Machine]:
+def get_dialect_for(name: str | DialectObject, *, start_in_reasoning: bool | None) -> type[Machine]:
     """``get_dialect``, refusing options the dialect cannot honour (rather than ignoring them)."""
     return resolve(name, start_in_reasoning=start_in_reasoning).machine
 
 
-def _dialect_object(dialect: object) -> TemplateDialect:
-    """A dialect object from load_dialect(); UsageError for anything else that is not a name."""
-    from .template import TemplateDialect
-
-    if isinstance(dialect, TemplateDialect):
+def _dialect_object(dialect: object) -> DialectObject:
+    """A dialect object (load_dialect, with_token_suffix); UsageError for anything else that is not a name."""
+    if isinstance(dialect, DialectObject):
         return dialect
     raise UsageError(
-        f"dialect must be a name such as 'kimi_k2' or a streamparse.load_dialect() object,"
-        f" not {type(dialect).__name__}"
+        f"dialect must be a name such as 'kimi_k2' or a dialect object (streamparse.load_dialect,"
+        f" streamparse.with_token_suffix), not {type(dialect).__name__}"
     )
+
+
+def with_token_suffix(dialect: str, token_suffix: str) -> SuffixedDialect:
+    """``dialect`` for a checkpoint whose tokenizer appends ``token_suffix`` to every special token.
+
+    Hunyuan's shipping tokenizers write ``<tool_calls:opensource>`` for
+    ``<tool_calls>``: ``with_token_suffix("hy_v3", ":opensource")`` reads
+    that, and is accepted wherever a dialect name is. The suffix is the
+    tokenizer config's ``token_suffix``. A dialect whose markers take no
+    suffix, or a suffix that is not ``:NAME``, raises UsageError.
+    """
+    name = canonical_name(dialect)
+    machine = _DIALECTS[name]
+    if not takes_token_suffix(machine):
+        takers = ", ".join(sorted(n for n, m in _DIALECTS.items() if takes_token_suffix(m)))
+        raise UsageError(
+            f"{dialect} writes no per-checkpoint marker suffix; only these dialects take a token_suffix: {takers}"
+        )
+    suffix = check_token_suffix(token_suffix)
+    return SuffixedDialect(name, suffix, suffixed_machine(machine, suffix))
+
+
+def takes_token_suffix(machine: type[Machine]) -> bool:
+    """Whether ``machine``'s markers can carry a checkpoint's suffix (it makes its states for one)."""
+    from ._machine import Machine
+
+    return machine.states_with_suffix.__func__ is not Machine.states_with_suffix.__func__  # type: ignore[attr-defined]
 
 
 def _unknown(name: str) -> UsageError:

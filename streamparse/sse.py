@@ -42,11 +42,11 @@ import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple, Protocol
 
+from ._dialect import DialectObject
 from .errors import StreamParseError, UsageError
 from .parser import StreamParser
 from .registry import get_dialect_for
 from .result import FinishReason
-from .template import TemplateDialect
 from .tools import normalize_tools
 
 __all__ = [
@@ -291,7 +291,7 @@ class ChunkStream:
 
     def __init__(
         self,
-        dialect: str | TemplateDialect,
+        dialect: str | DialectObject,
         *,
         tools: Iterable[Any] | None = None,
         model: str | None = None,
@@ -504,7 +504,7 @@ class ChunkStream:
 
 
 def iter_chunks(
-    upstream: Iterable[Upstream], dialect: str | TemplateDialect, **options: Any
+    upstream: Iterable[Upstream], dialect: str | DialectObject, **options: Any
 ) -> Iterator[dict[str, Any]]:
     """The chunks of a wrapped upstream stream; options as for :class:`ChunkStream`.
 
@@ -515,13 +515,13 @@ def iter_chunks(
 
 
 def aiter_chunks(
-    upstream: AsyncIterable[Upstream], dialect: str | TemplateDialect, **options: Any
+    upstream: AsyncIterable[Upstream], dialect: str | DialectObject, **options: Any
 ) -> AsyncIterator[dict[str, Any]]:
     """:func:`iter_chunks` for an async upstream."""
     return ChunkStream(dialect, **options).aiterate(upstream)
 
 
-def wrap(upstream: Iterable[Upstream], dialect: str | TemplateDialect, **options: Any) -> Iterator[str]:
+def wrap(upstream: Iterable[Upstream], dialect: str | DialectObject, **options: Any) -> Iterator[str]:
     """The SSE text to send for a wrapped upstream stream, ``data: [DONE]`` last.
 
     Options as for :class:`ChunkStream`; they are checked now (an unknown
@@ -543,7 +543,7 @@ def _wrap(chunks: Iterator[dict[str, Any]]) -> Iterator[str]:
 
 
 def awrap(
-    upstream: AsyncIterable[Upstream], dialect: str | TemplateDialect, **options: Any
+    upstream: AsyncIterable[Upstream], dialect: str | DialectObject, **options: Any
 ) -> AsyncIterator[str]:
     """:func:`wrap` for an async upstream."""
     return _awrap(aiter_chunks(upstream, dialect, **options))

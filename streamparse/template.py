@@ -49,6 +49,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import regex
 
+from ._dialect import DialectObject
 from ._machine import TEXT, Lex, Machine, MarkerAction, Scan, StateSpec, Stripper
 from ._params import ValueRules
 from ._template_spec import FieldPlan, TemplatePlan, describe, read_template
@@ -426,7 +427,7 @@ def _build_machine(plan: TemplatePlan, name: str) -> type[TemplateMachine]:
     return type(f"Template_{name}", (base,), namespace)
 
 
-class TemplateDialect:
+class TemplateDialect(DialectObject):
     """A dialect made from a ``response_template``; pass it wherever a dialect name goes.
 
     ``name`` is how results and errors refer to it. ``spec`` is the
@@ -488,9 +489,6 @@ class TemplateDialect:
         initial = next(member for member in self.machine.STATES if member._name_ == state)
         started.machine = type(self.machine.__name__, (self.machine,), {"INITIAL_STATE": initial})
         return started
-
-    def __str__(self) -> str:
-        return self.name
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Rebuilt from the template in another process (the machine class is made at load time);

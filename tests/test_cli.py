@@ -444,3 +444,29 @@ def test_fuzz_target_needs_the_engine_and_says_so(capsys: pytest.CaptureFixture[
     assert "vllm:hermes: the engine is not importable here" in capsys.readouterr().err
     assert main(["fuzz", "--target", "tgi:hermes", "--seconds", "1"]) == 2
     assert "target must be vllm:<parser> or sglang:<parser>" in capsys.readouterr().err
+
+
+def test_parse_with_a_token_suffix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = (
+        "Hi\n<tool_calls:opensource><tool_call:opensource>f<tool_sep:opensource><arg_key:opensource>a"
+        "</arg_key:opensource><arg_value:opensource>x</arg_value:opensource></tool_call:opensource>"
+        "</tool_calls:opensource>"
+    )
+    path = tmp_path / "hy3.txt"
+    path.write_text(text, encoding="utf-8")
+    status, out, _ = run(capsys, "parse", str(path), "--dialect", "hunyuan", "--token-suffix", ":opensource")
+    assert status == 0
+    deltas, final = json_deltas(out)
+    folded = streamparse.fold_deltas(deltas, final["finish_reason"])
+    assert folded.content == "Hi\n" and [c.function.arguments for c in folded.tool_calls] == ['{"a": "x"}']
+    status, _, err = run(capsys, "parse", str(path), "--dialect", "hermes", "--token-suffix", ":opensource")
+    assert status == 2 and "only these dialects take a token_suffix: hy_v3, hy_v4" in err
+
+
+def test_fuzz_with_a_token_suffix(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(
+        capsys, "fuzz", "--dialect", "hy_v4", "--token-suffix", ":ck", "--seconds", "1", "--seed", "1"
+    )
+    assert status == 0 and "hy_v4" in out
+    status, _, err = run(capsys, "fuzz", "--token-suffix", ":ck", "--seconds", "1")
+    assert status == 2 and "--token-suffix needs --dialect NAME" in err

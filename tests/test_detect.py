@@ -846,3 +846,41 @@ def test_granite_4_template_is_hermes() -> None:
 
 def test_minimax_m1_template_is_not_hunyuan() -> None:
     assert streamparse.detect(chat_template=TEMPLATES["minimax_m1"]["system_prompt"]) == "minimax_m1"
+
+
+# -- checkpoints whose special tokens carry a suffix (Hunyuan's <tool_calls:opensource>) ---------
+
+_HY3_TEMPLATE = "{{- '<tool_calls>' }}<tool_call>{{ name }}<tool_sep><arg_key>{{ k }}</arg_key>"
+
+
+@pytest.mark.parametrize(
+    ("config", "evidence"),
+    [
+        ({"chat_template": _HY3_TEMPLATE, "token_suffix": ":opensource"}, "chat template contains"),
+        (  # only the vocab spells it, as SGLang reads it
+            {
+                "chat_template": _HY3_TEMPLATE,
+                "added_tokens_decoder": {"7": {"content": "</arg_key:opensource>", "special": True}},
+            },
+            "chat template contains",
+        ),
+        (  # the template spells the markers with the suffix
+            {"chat_template": _HY3_TEMPLATE.replace(">", ":opensource>")},
+            "once its tags' suffixes are taken off",
+        ),
+    ],
+)
+def test_a_suffixed_checkpoint_gets_the_dialect_with_its_suffix(config: dict[str, Any], evidence: str) -> None:
+    found = streamparse.detection(tokenizer_config=config)
+    assert found.dialect == streamparse.with_token_suffix("hy_v3", ":opensource")
+    assert evidence in found.reason and "':opensource'" in found.reason
+
+
+def test_a_token_suffix_of_a_dialect_without_suffixes_is_ignored() -> None:
+    config = {"chat_template": "<tool_call>\n{{ tool | tojson }}\n</tool_call>", "token_suffix": ":x"}
+    assert streamparse.detect(tokenizer_config=config) == "hermes"
+
+
+def test_a_token_suffix_that_cannot_apply_says_why() -> None:
+    found = streamparse.detection(tokenizer_config={"chat_template": _HY3_TEMPLATE, "token_suffix": "x"})
+    assert found.dialect is None and "looks like hy_v3" in found.reason and "pass ':x'" in found.reason

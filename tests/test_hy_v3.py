@@ -7,13 +7,19 @@ Each case runs whole, one character at a time and at random splits
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import pickle
+import re
 from typing import Any
 
 import pytest
 from _streamcheck import Call, Expect, check_case, stream_summary, summary
+from hypothesis import given
+from hypothesis import strategies as st
 
 import streamparse
+from streamparse.testing.properties import PROPERTIES
 
 HY_V3, HY_V4 = "hy_v3", "hy_v4"
 DIALECTS = (HY_V3, HY_V4)
@@ -36,7 +42,11 @@ def args(**values: Any) -> str:
 
 
 def check(
-    dialect: str, text: str, expect: Expect, tools: Any = None, start_in_reasoning: bool = False
+    dialect: str | streamparse.DialectObject,
+    text: str,
+    expect: Expect,
+    tools: Any = None,
+    start_in_reasoning: bool = False,
 ) -> None:
     check_case(dialect, text, expect, tools=tools, start_in_reasoning=start_in_reasoning)
     if tools is None:
@@ -127,7 +137,7 @@ def cases() -> dict[str, tuple[str, Any, Expect]]:
             None,
             Expect(calls=(Call("f", '{"a": 1}'), Call("g", "{}"))),
         ),
-        "suffixed_markers_are_content": (
+        "suffixed_markers_are_content_without_the_suffix_option": (
             "<tool_calls:opensource>x</tool_calls:opensource>",
             None,
             Expect(content="<tool_calls:opensource>x</tool_calls:opensource>"),
@@ -160,3 +170,83 @@ def test_a_string_value_streams_as_it_arrives() -> None:
     parser.feed("<tool_calls>\n<tool_call>get_weather<tool_sep>\n<arg_key>city</arg_key>\n<arg_value>")
     delta = parser.feed("Beij")
     assert delta is not None and delta["tool_calls"][0]["function"]["arguments"] == "Beij"
+
+
+# -- the per-checkpoint marker suffix (streamparse.with_token_suffix) ------------------------------
+
+SUFFIX = ":opensource"
+_BARE_TAG = re.compile(r"<(/?)(tool_calls|tool_call|tool_sep|arg_key|arg_value|think)>")
+
+
+def suffixed(text: str, suffix: str = SUFFIX) -> str:
+    """``text`` as a suffixed checkpoint writes it: every bare marker with the suffix."""
+    return _BARE_TAG.sub(lambda m: f"<{m[1]}{m[2]}{suffix}>", text)
+
+
+def suffixed_expect(expect: Expect) -> Expect:
+    # Marker look-alikes inside values and content take the suffix too, so they stay text.
+    return dataclasses.replace(
+        expect,
+        content=None if expect.content is None else suffixed(expect.content),
+        reasoning=None if expect.reasoning is None else suffixed(expect.reasoning),
+        calls=tuple(dataclasses.replace(c, arguments=suffixed(c.arguments)) for c in expect.calls),
+    )
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+@pytest.mark.parametrize("name", sorted(cases()))
+def test_golden_with_a_token_suffix(dialect: str, name: str) -> None:
+    text, tools, expect = cases()[name]
+    check(streamparse.with_token_suffix(dialect, SUFFIX), suffixed(text), suffixed_expect(expect), tools)
+
+
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_suffixed_checkpoint_reads_only_suffixed_markers(dialect: str) -> None:
+    with_suffix = streamparse.with_token_suffix(dialect, SUFFIX)
+    check(with_suffix, suffixed(SPEC_EXAMPLE), SPEC_EXPECT)
+    check(
+        with_suffix,
+        suffixed("<think>plan</think>Hi") + "<think>x</think>",
+        Expect(reasoning="plan", content="Hi<think>x</think>"),
+    )
+    # The bare spelling is text to a suffixed checkpoint, as another checkpoint's suffix is.
+    check(with_suffix, SPEC_EXAMPLE, Expect(content=SPEC_EXAMPLE))
+    other = suffixed(SPEC_EXAMPLE, ":6124c78e")
+    check(with_suffix, other, Expect(content=other))
+
+
+def test_the_hunyuan_alias_takes_the_suffix_and_results_name_the_dialect() -> None:
+    with_suffix = streamparse.with_token_suffix("hunyuan", SUFFIX)
+    assert with_suffix == streamparse.with_token_suffix("hy_v3", SUFFIX)
+    assert streamparse.StreamParser(with_suffix).dialect == "hy_v3"
+    assert pickle.loads(pickle.dumps(with_suffix)) == with_suffix
+    assert repr(with_suffix) == "streamparse.with_token_suffix('hy_v3', ':opensource')"
+    result = streamparse.parse("plan" + suffixed("</think>Hi"), with_suffix, start_in_reasoning=True)
+    assert (result.reasoning_content, result.content) == ("plan", "Hi")
+
+
+@pytest.mark.parametrize(
+    ("dialect", "suffix", "fix"),
+    [
+        ("hermes", SUFFIX, "only these dialects take a token_suffix: hy_v3, hy_v4"),
+        ("hy_v3", "opensource", "pass ':opensource'"),
+        ("hy_v3", ":", "pass ':'"),
+        ("hy_v3", ":a>b", "no '<', '>' or whitespace"),
+        ("hy_v3", ": a", "no '<', '>' or whitespace"),
+        ("nope", SUFFIX, "unknown dialect 'nope'"),
+    ],
+)
+def test_a_suffix_that_cannot_apply_is_refused_naming_the_fix(dialect: str, suffix: str, fix: str) -> None:
+    with pytest.raises(streamparse.UsageError, match=re.escape(fix)):
+        streamparse.with_token_suffix(dialect, suffix)
+
+
+@pytest.mark.parametrize("prop", PROPERTIES, ids=[p.name for p in PROPERTIES])
+@pytest.mark.parametrize(("dialect", "suffix"), [(HY_V3, SUFFIX), (HY_V4, ":6124c78e")])
+@given(data=st.data())
+def test_every_contract_property_holds_with_a_token_suffix(
+    dialect: str, suffix: str, prop: Any, data: st.DataObject
+) -> None:
+    """Rendered with the suffix, checked with the suffixed dialect; bare markers are drawn as text."""
+    with_suffix = streamparse.with_token_suffix(dialect, suffix)
+    prop.check(data.draw(prop.cases(with_suffix)))

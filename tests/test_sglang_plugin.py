@@ -110,3 +110,24 @@ def test_fuzz_target_finds_sglang_hermes_bug_and_none_in_the_detector() -> None:
     assert theirs.failing["lost"] + theirs.failing["split"] > 0, theirs.table()
     ours = fuzz_target("sglang:streamparse_hermes", budget_seconds=10, seed=1, shrink=False)
     assert ours.cases > 0 and ours.ok, ours.table()
+
+
+@pytest.mark.parametrize("engine_name", ["hunyuan", None])
+def test_a_suffixed_checkpoint_is_read_from_the_vocab(engine_name: str | None) -> None:
+    # Hunyuan's shipping vocab spells its tokens <tool_calls:opensource>; SGLang hands the tokenizer to a
+    # detector that takes one, and both SGLang's own detector and ours read the suffix from the vocab.
+    suffixed = streamparse.with_token_suffix("hy_v3", ":opensource")
+    text = (
+        "Checking.\n<tool_calls:opensource><tool_call:opensource>f<tool_sep:opensource>"
+        "<arg_key:opensource>a</arg_key:opensource><arg_value:opensource>Beijing</arg_value:opensource>"
+        "</tool_call:opensource></tool_calls:opensource>"
+    )
+    tools = _tools_for(text, suffixed)
+    runner = SglangRunner(engine_name or "streamparse_hunyuan", suffixed)
+    assert not getattr(runner.tokenizer, "init_kwargs", None)
+    for how, pieces in _cuts(text).items():
+        result = runner.stream(pieces, tools).result
+        assert _seen(result) == ("Checking.\n", [("f", '{"a": "Beijing"}')]), how
+    batch_text, batch_calls = _seen(runner.batch(text, tools))
+    # SGLang's own detector strips the normal text of a non-streaming reply.
+    assert (str(batch_text).strip(), batch_calls) == ("Checking.", [("f", '{"a": "Beijing"}')])

@@ -177,3 +177,26 @@ def test_fuzz_target_finds_vllm_hermes_bug_and_none_in_the_plugin() -> None:
     assert "vllm 0.33.0" in report and "model output:" in report and "deltas:" in report
     ours = fuzz_target("vllm:streamparse_hermes", budget_seconds=10, seed=1, shrink=False)
     assert ours.cases > 0 and ours.ok, ours.table()
+
+
+@pytest.mark.parametrize("name", ["hy_v3", "hunyuan"])
+def test_a_suffixed_checkpoint_is_read_with_its_tokenizers_token_suffix(name: str) -> None:
+    # Hunyuan's shipping tokenizer: <tool_calls:opensource> etc., token_suffix=":opensource" in its config.
+    suffixed = streamparse.with_token_suffix(name, ":opensource")
+    text = (
+        "<think:opensource>plan</think:opensource>Checking.\n<tool_calls:opensource><tool_call:opensource>f"
+        "<tool_sep:opensource><arg_key:opensource>a</arg_key:opensource><arg_value:opensource>1"
+        "</arg_value:opensource></tool_call:opensource></tool_calls:opensource>"
+    )
+    tools = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}]
+    runner = VllmRunner(f"streamparse_{name}", suffixed, reasoning_parser=f"streamparse_{name}")
+    assert runner.tokenizer.init_kwargs == {"token_suffix": ":opensource"}
+    for how, pieces in _cuts(text).items():
+        result = runner.stream(pieces, tools).result
+        assert (result.reasoning_content, result.content) == ("plan", "Checking.\n"), how
+        assert [(c.function.name, c.function.arguments) for c in result.tool_calls] == [("f", '{"a": 1}')]
+    batch = runner.batch(text, tools)
+    assert (batch.reasoning_content, [c.function.arguments for c in batch.tool_calls]) == (
+        "plan",
+        ['{"a": 1}'],
+    )

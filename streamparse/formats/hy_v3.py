@@ -38,63 +38,80 @@ Reasoning is ``<think>`` … ``</think>`` (``reasoning_effort`` other than
 the default ``no_think`` turns it on); a block inside it is reasoning text,
 as in glm45.
 
-Not supported yet: the per-checkpoint suffix the shipping tokenizers add
-to every marker (``<tool_calls:opensource>``, ``<think:6124c78e>``; vLLM reads
-it from the tokenizer's ``token_suffix``, SGLang from the vocab). The
-markers are read without a suffix; a suffixed output is content until a
-constructor option for the suffix exists.
+The shipping tokenizers append a per-checkpoint suffix to every marker:
+``<tool_calls:opensource>``, ``<think:6124c78e>``. vLLM reads it from the
+tokenizer's ``token_suffix``, SGLang from the vocab; here
+``streamparse.with_token_suffix("hy_v3", ":opensource")`` gives the dialect
+whose markers all carry it (``streamparse.detect(tokenizer_config=...)``
+and the engine plugins find it as the engines do). Without one, markers are
+read bare and a suffixed marker is text, as it is to the engines.
 """
 
 from __future__ import annotations
 
-from .._machine import Lex, Machine
+from collections.abc import Mapping
+from enum import Enum
+
+from .._machine import Lex, Machine, StateSpec
 from .._xml import TAG_OPEN, XmlMachine, XmlState, value_states
 from ..registry import register
 from .glm45 import GLM_VALUES, KEY_BEGIN, KEY_END, THINK_CLOSE, THINK_OPEN, VALUE_BEGIN, VALUE_END
 
-BLOCK = ("<tool_calls>", "</tool_calls>")
-CALL = ("<tool_call>", "</tool_call>")
-NAME_END = "<tool_sep>"
+
+def hunyuan_states(token_suffix: str = "") -> dict[Enum, StateSpec]:
+    """The states of Hy3/Hy4, every marker ending in ``token_suffix`` (``<tool_calls:opensource>``)."""
+
+    def tag(name: str) -> str:
+        return name[:-1] + token_suffix + ">"
+
+    block = (tag("<tool_calls>"), tag("</tool_calls>"))
+    call = (tag("<tool_call>"), tag("</tool_call>"))
+    key_begin, key_end = tag(KEY_BEGIN), tag(KEY_END)
+    value_end = tag(VALUE_END)
+    return {
+        XmlState.CONTENT: Lex(
+            Machine.content, {tag(THINK_OPEN): Machine.to_reasoning, block[0]: Machine.open_wrapper}
+        ),
+        XmlState.REASONING: Lex(Machine.reasoning, {tag(THINK_CLOSE): Machine.to_content}),
+        XmlState.BLOCK: Lex(
+            Machine.gap,
+            {
+                call[0]: Machine.open_call,
+                block[1]: Machine.close_wrapper,
+                block[0]: Machine.close_wrapper_and_reread,
+            },
+        ),
+        XmlState.NAME: Lex(
+            XmlMachine.call_name,
+            {tag("<tool_sep>"): Machine.commit_header, TAG_OPEN: Machine.commit_header_and_reread},
+        ),
+        XmlState.CALL: Lex(
+            Machine.gap,
+            {
+                key_begin: XmlMachine.open_param,
+                call[1]: Machine.close_call,
+                block[1]: Machine.close_call_and_wrapper,
+                (call[0], block[0]): Machine.close_call_and_reread,
+            },
+        ),
+        XmlState.PARAM: Lex(
+            XmlMachine.param_header, {key_end: XmlMachine.end_key, TAG_OPEN: XmlMachine.fail_param}
+        ),
+        XmlState.KEY_END: Lex(
+            XmlMachine.key_gap, {tag(VALUE_BEGIN): XmlMachine.start_value, TAG_OPEN: XmlMachine.fail_param}
+        ),
+        **value_states(value_end, (key_begin, call[1], call[0], block[1], block[0])),
+    }
 
 
 class HyV3(XmlMachine):
     name = "hy_v3"
     VALUE_RULES = GLM_VALUES
+    STATES = hunyuan_states()
 
-    STATES = {
-        XmlState.CONTENT: Lex(
-            Machine.content, {THINK_OPEN: Machine.to_reasoning, BLOCK[0]: Machine.open_wrapper}
-        ),
-        XmlState.REASONING: Lex(Machine.reasoning, {THINK_CLOSE: Machine.to_content}),
-        XmlState.BLOCK: Lex(
-            Machine.gap,
-            {
-                CALL[0]: Machine.open_call,
-                BLOCK[1]: Machine.close_wrapper,
-                BLOCK[0]: Machine.close_wrapper_and_reread,
-            },
-        ),
-        XmlState.NAME: Lex(
-            XmlMachine.call_name,
-            {NAME_END: Machine.commit_header, TAG_OPEN: Machine.commit_header_and_reread},
-        ),
-        XmlState.CALL: Lex(
-            Machine.gap,
-            {
-                KEY_BEGIN: XmlMachine.open_param,
-                CALL[1]: Machine.close_call,
-                BLOCK[1]: Machine.close_call_and_wrapper,
-                (CALL[0], BLOCK[0]): Machine.close_call_and_reread,
-            },
-        ),
-        XmlState.PARAM: Lex(
-            XmlMachine.param_header, {KEY_END: XmlMachine.end_key, TAG_OPEN: XmlMachine.fail_param}
-        ),
-        XmlState.KEY_END: Lex(
-            XmlMachine.key_gap, {VALUE_BEGIN: XmlMachine.start_value, TAG_OPEN: XmlMachine.fail_param}
-        ),
-        **value_states(VALUE_END, (KEY_BEGIN, CALL[1], CALL[0], BLOCK[1], BLOCK[0])),
-    }
+    @classmethod
+    def states_with_suffix(cls, token_suffix: str) -> Mapping[Enum, StateSpec]:
+        return hunyuan_states(token_suffix)
 
 
 class HyV4(HyV3):

@@ -40,6 +40,7 @@ from sglang.srt.function_call.function_call_parser import FunctionCallParser  # 
 
 from streamparse import StreamParser, dialects, parse, parser_names
 from streamparse.errors import UsageError
+from streamparse.integrations.tokenizers import dialect_for_tokenizer
 
 __all__ = ["PREFIX", "StreamparseDetector", "register", "registered_names"]
 
@@ -78,26 +79,29 @@ class StreamparseDetector(BaseFormatDetector):  # type: ignore[misc]
 
     parser_name = "hermes"  # the streamparse dialect or alias; set on each registered subclass
 
-    def __init__(self) -> None:
+    def __init__(self, tokenizer: Any = None) -> None:
         super().__init__()
         self._stream: StreamParser | None = None
+        # SGLang passes the tokenizer to a detector that takes one: its vocab spells the checkpoint's
+        # marker suffix (Hunyuan's <tool_calls:opensource>), as SGLang's own Hunyuan detector reads it.
+        self._dialect = dialect_for_tokenizer(self.parser_name, tokenizer)
 
     def _parser(self, tools: Sequence[Any] | None) -> StreamParser:
         # Built at the first delta: the tools come with the calls, not with the constructor.
         if self._stream is None:
-            self._stream = StreamParser(self.parser_name, _usable_tools(tools))
+            self._stream = StreamParser(self._dialect, _usable_tools(tools))
         return self._stream
 
     def has_tool_call(self, text: str) -> bool:
         # True whenever parsing changes the text: SGLang's non-streaming path returns the text untouched
         # otherwise, and the stream of the same text would have taken its markup out.
-        result = parse(text, self.parser_name)
+        result = parse(text, self._dialect)
         return (
             bool(result.tool_calls) or result.reasoning_content is not None or (result.content or "") != text
         )
 
     def detect_and_parse(self, text: str, tools: Sequence[Any]) -> Any:
-        result = parse(text, self.parser_name, tools=_usable_tools(tools))
+        result = parse(text, self._dialect, tools=_usable_tools(tools))
         calls = [
             ToolCallItem(tool_index=index, name=call.function.name, parameters=call.function.arguments)
             for index, call in enumerate(result.tool_calls)

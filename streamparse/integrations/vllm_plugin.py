@@ -53,7 +53,9 @@ from vllm.reasoning import ReasoningParser, ReasoningParserManager  # type: igno
 from vllm.tool_parsers import ToolParser, ToolParserManager  # type: ignore[import-not-found]
 
 from streamparse import StreamParser, dialects, parse, parser_names
+from streamparse._dialect import DialectObject, SuffixedDialect
 from streamparse.errors import UsageError
+from streamparse.integrations.tokenizers import dialect_for_tokenizer
 from streamparse.registry import canonical_name, get_dialect
 
 __all__ = ["PREFIX", "StreamparseReasoningParser", "StreamparseToolParser", "register", "registered_names"]
@@ -71,12 +73,16 @@ _REASONING_MARKERS: dict[str, tuple[str, str] | None] = {
 _THINK = ("<think>", "</think>")
 
 
-def reasoning_markers(name: str) -> tuple[str, str] | None:
+def reasoning_markers(name: str | DialectObject) -> tuple[str, str] | None:
     """The opener and closer of ``name``'s reasoning block, or None (no block, or not two literals)."""
     dialect = canonical_name(name)
     if get_dialect(dialect).REASONING_STATE is None:
         return None
-    return _REASONING_MARKERS.get(dialect, _THINK)
+    markers = _REASONING_MARKERS.get(dialect, _THINK)
+    if markers is not None and isinstance(name, SuffixedDialect):
+        suffix = name.token_suffix
+        return (markers[0][:-1] + suffix + ">", markers[1][:-1] + suffix + ">")
+    return markers
 
 
 def _usable_tools(tools: Iterable[Any] | None) -> list[Any] | None:
@@ -134,10 +140,12 @@ class StreamparseToolParser(ToolParser):  # type: ignore[misc]
         super().__init__(tokenizer, tools)
         self._tools = _usable_tools(tools)
         self._stream: StreamParser | None = None
+        # The name, or its dialect with the checkpoint's marker suffix (the tokenizer's token_suffix).
+        self._dialect = dialect_for_tokenizer(self.parser_name, tokenizer)
 
     def _parser(self) -> StreamParser:
         if self._stream is None:
-            self._stream = StreamParser(self.parser_name, self._tools)
+            self._stream = StreamParser(self._dialect, self._tools)
         return self._stream
 
     def adjust_request(self, request: Any) -> Any:
@@ -149,7 +157,7 @@ class StreamparseToolParser(ToolParser):  # type: ignore[misc]
         return request
 
     def extract_tool_calls(self, model_output: str, request: Any) -> Any:
-        result = parse(model_output, self.parser_name, tools=self._tools)
+        result = parse(model_output, self._dialect, tools=self._tools)
         calls = [
             ToolCall(
                 id=call.id,
@@ -194,7 +202,8 @@ class StreamparseReasoningParser(ReasoningParser):  # type: ignore[misc]
 
     def __init__(self, tokenizer: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(tokenizer, *args, **kwargs)
-        self._markers = reasoning_markers(self.parser_name)
+        self._dialect = dialect_for_tokenizer(self.parser_name, tokenizer)
+        self._markers = reasoning_markers(self._dialect)
         self._handed = ""
         self._prefix = ""
 
@@ -244,7 +253,7 @@ class StreamparseReasoningParser(ReasoningParser):  # type: ignore[misc]
             end = text.find(closer)
             if end >= 0 and not 0 <= text.find(opener) < end:
                 text = opener + text
-        return parse(text, self.parser_name).reasoning_content, text
+        return parse(text, self._dialect).reasoning_content, text
 
     def extract_reasoning_streaming(
         self,

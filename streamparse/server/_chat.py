@@ -21,8 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .._dialect import DialectObject
 from ..errors import UsageError
-from ..template import TemplateDialect
 from ..tools import normalize_tools
 from ._template import ChatTemplate, TemplateRenderError
 
@@ -111,7 +111,7 @@ class ChatRequest:
     model: str | None
     tools: list[Any] | None
     choice: ToolChoice
-    dialect: str | TemplateDialect  # json_array when the engine constrains the output
+    dialect: str | DialectObject  # json_array when the engine constrains the output
     constrained: bool
 
     @property
@@ -272,7 +272,7 @@ def prepare_chat(
     body: Any,
     template: ChatTemplate,
     *,
-    dialect: str | TemplateDialect,
+    dialect: str | DialectObject,
     model: str | None = None,
     engine: Engine | None = None,
     max_n: int = 16,

@@ -44,10 +44,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from .._dialect import DialectObject
 from ..registry import get_dialect_for
 from ..result import fold_deltas
 from ..sse import DONE, ChunkStream, UpstreamError, error_body, sse_line
-from ..template import TemplateDialect
 from ._chat import BadRequest, ChatRequest, Engine, prepare_chat
 from ._errors import error_for, error_response
 from ._guard import Guard
@@ -81,7 +81,7 @@ class ProxyConfig:
     """
 
     upstream: str
-    dialect: str | TemplateDialect  # a name, or a streamparse.load_dialect() object
+    dialect: str | DialectObject  # a name, or a streamparse.load_dialect() object
     template: ChatTemplate
     model: str | None = None
     connect_timeout: float = 10.0

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._dialect import DialectObject, SuffixedDialect
 from ..result import ParseResult, fold_deltas
 
 __all__ = [
@@ -86,12 +87,19 @@ SPECIAL_TOKENS: dict[str, tuple[str, ...]] = {
     ),
     "pythonic": (),
 }
+# Hunyuan Hy3 / Hy4: every marker is a special token (Hy4's vocab has no <tool_sep>).
+_HUNYUAN = ("<tool_calls>", "</tool_calls>", *SPECIAL_TOKENS["glm45"])
+SPECIAL_TOKENS["hy_v3"] = (*_HUNYUAN, "<tool_sep>")
+SPECIAL_TOKENS["hy_v4"] = _HUNYUAN
 
 
-def special_tokens(dialect: str) -> tuple[str, ...]:
+def special_tokens(dialect: str | DialectObject) -> tuple[str, ...]:
     from ..registry import canonical_name
     from .strategies import markers
 
+    if isinstance(dialect, SuffixedDialect):  # the checkpoint's tokens: <tool_calls:opensource>
+        suffix = dialect.token_suffix
+        return tuple(token[:-1] + suffix + ">" for token in special_tokens(dialect.name))
     dialect = canonical_name(dialect)
     if dialect in SPECIAL_TOKENS:
         return SPECIAL_TOKENS[dialect]
@@ -116,8 +124,10 @@ class CharTokenizer:
     bos_token_id = eos_token_id = pad_token_id = unk_token_id = None
     chat_template = None
 
-    def __init__(self, specials: Sequence[str]) -> None:
+    def __init__(self, specials: Sequence[str], init_kwargs: Mapping[str, Any] | None = None) -> None:
         self.specials = tuple(dict.fromkeys(specials))
+        # What the checkpoint's tokenizer_config.json gave the tokenizer (vLLM reads token_suffix here).
+        self.init_kwargs = dict(init_kwargs or {})
         self._ids = {token: position + 1 for position, token in enumerate(self.specials)}
         self._tokens = {number: token for token, number in self._ids.items()}
         self._longest_first = sorted(self.specials, key=len, reverse=True)
@@ -207,6 +217,12 @@ class EngineRun:
     result: ParseResult
 
 
+def _tokenizer_for(dialect: str | DialectObject) -> CharTokenizer:
+    """A tokenizer whose specials are ``dialect``'s, with the checkpoint's token_suffix if it has one."""
+    suffix = dialect.token_suffix if isinstance(dialect, SuffixedDialect) else None
+    return CharTokenizer(special_tokens(dialect), {"token_suffix": suffix} if suffix else None)
+
+
 def engine_version(engine: str) -> str:
     from importlib.metadata import version
 
@@ -244,7 +260,9 @@ class VllmRunner:
 
     engine = "vllm"
 
-    def __init__(self, tool_parser: str | None, dialect: str, reasoning_parser: str | None = None) -> None:
+    def __init__(
+        self, tool_parser: str | None, dialect: str | DialectObject, reasoning_parser: str | None = None
+    ) -> None:
         from vllm.entrypoints.openai.chat_completion.protocol import (  # type: ignore[import-not-found]
             ChatCompletionRequest,
         )
@@ -258,7 +276,7 @@ class VllmRunner:
         if (reasoning_parser or "").startswith(_PLUGIN_PREFIX):
             ReasoningParserManager.import_reasoning_parser(_PLUGIN)
         self.parser_name = tool_parser or reasoning_parser or ""
-        self.tokenizer = CharTokenizer(special_tokens(dialect))
+        self.tokenizer = _tokenizer_for(dialect)
         self._request_class = ChatCompletionRequest
         self._parser_class = ParserManager.get_parser(
             tool_parser_name=tool_parser, reasoning_parser_name=reasoning_parser, enable_auto_tools=True
@@ -356,12 +374,14 @@ class SglangRunner:
 
     engine = "sglang"
 
-    def __init__(self, tool_parser: str, dialect: str) -> None:
+    def __init__(self, tool_parser: str, dialect: str | DialectObject) -> None:
         from sglang.srt.entrypoints.openai.protocol import Tool  # type: ignore[import-not-found]
         from sglang.srt.function_call.function_call_parser import FunctionCallParser  # type: ignore[import-not-found]
 
         self.parser_name = tool_parser
+        # SGLang reads a checkpoint's marker suffix from the vocab, so this tokenizer has no token_suffix.
         self.tokenizer = CharTokenizer(special_tokens(dialect))
+        self._dialect = dialect
         self._tool_class = Tool
         self._parser_class = FunctionCallParser
         if tool_parser not in FunctionCallParser.ToolCallParserEnum:
@@ -369,7 +389,9 @@ class SglangRunner:
 
     def _parser(self, tools: Sequence[Mapping[str, Any]] | None) -> Any:
         tools = [self._tool_class.model_validate(tool) for tool in _openai_tools(tools)]
-        return self._parser_class(tools, self.parser_name, tokenizer=None)
+        # The tokenizer goes to the detector only for a suffixed checkpoint, whose vocab spells the suffix.
+        suffixed = isinstance(self._dialect, SuffixedDialect)
+        return self._parser_class(tools, self.parser_name, tokenizer=self.tokenizer if suffixed else None)
 
     def _call_id(self, name: str, index: int) -> str:
         # serving_chat._process_tool_call_id with no earlier calls in the conversation

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+from .._dialect import SuffixedDialect
 from .._params import surrogates_escaped
 
 __all__ = [
@@ -274,12 +275,12 @@ def render_minimax_m1(sample: Sample) -> Rendered:
     return Rendered(out.text(), content + sample.content_after, reasoning, tuple(expected), tuple(out.spans))
 
 
-def _think_and_content(sample: Sample) -> tuple[_Writer, str]:
+def _think_and_content(sample: Sample, token_suffix: str = "") -> tuple[_Writer, str]:
     """``<think>\nR\n</think>\n\n`` and the content: the writer, and the content so far."""
     out = _Writer()
     content = ""
     if sample.reasoning is not None:
-        out.write("<think>\n" + sample.reasoning + "\n</think>\n\n")
+        out.write(f"<think{token_suffix}>\n" + sample.reasoning + f"\n</think{token_suffix}>\n\n")
         content = "\n\n"
     out.write(sample.content)
     return out, content + sample.content
@@ -815,33 +816,40 @@ def render_glm(begin: str, end: str, sample: Sample) -> Rendered:
     return _xml_rendered(out, sample, content, calls)
 
 
-def render_hunyuan(dialect: str, sample: Sample) -> Rendered:
+def render_hunyuan(dialect: str, sample: Sample, token_suffix: str = "") -> Rendered:
     """Hunyuan Hy3 / Hy4: ``content\n<tool_calls>\n<tool_call>NAME<tool_sep>\n<arg_key>K</arg_key>\n
     <arg_value>V</arg_value>\n</tool_call>\n</tool_calls>`` (Hy4: no ``<tool_sep>``, a newline after the name).
 
-    With ``compact``, no newlines inside the block. Values raw (strings) or JSON.
+    With ``compact``, no newlines inside the block. Values raw (strings) or JSON. Every marker
+    ends in ``token_suffix`` (``<tool_calls:opensource>``) when one is given.
     """
-    out, content = _think_and_content(sample)
+
+    def tag(name: str) -> str:
+        return "<" + name + token_suffix + ">"
+
+    out, content = _think_and_content(sample, token_suffix)
     newline = "" if sample.compact else "\n"
     if sample.calls:
-        out.write("\n<tool_calls>" + newline)
+        out.write("\n" + tag("tool_calls") + newline)
         content += "\n"
-    name_end = "<tool_sep>" if dialect == "hy_v3" else ""
+    name_end = tag("tool_sep") if dialect == "hy_v3" else ""
 
     def write_call(
         out: _Writer, position: int, call: ToolCallSpec, write_parameters: Callable[[], XmlArguments]
     ) -> XmlArguments:
-        out.write("<tool_call>" + call.name + name_end + newline)
+        out.write(tag("tool_call") + call.name + name_end + newline)
         arguments = write_parameters()
-        out.write("</tool_call>" + newline)
+        out.write(tag("/tool_call") + newline)
         return arguments
 
     def tags(key: str, text: str) -> tuple[str, str]:
-        return "<arg_key>" + key + "</arg_key>" + newline + "<arg_value>", "</arg_value>" + newline
+        return tag("arg_key") + key + tag("/arg_key") + newline + tag("arg_value"), tag(
+            "/arg_value"
+        ) + newline
 
     calls = _write_xml_calls(out, sample, write_call, tags, False, strip_values=True)
     if sample.calls:
-        out.write("</tool_calls>")
+        out.write(tag("/tool_calls"))
     return _xml_rendered(out, sample, content, calls)
 
 
@@ -2085,11 +2093,17 @@ def use_renderer(dialect: Any, like: str) -> None:
 
 
 def render(dialect: Any, sample: Sample) -> Rendered:
-    """``sample`` written as ``dialect`` (a name, or a template dialect given to :func:`use_renderer`) writes it."""
-    if not isinstance(dialect, str):
+    """``sample`` written as ``dialect`` writes it: a name, a template dialect given to
+    :func:`use_renderer`, or a dialect with a token suffix (its markers then carry the suffix)."""
+    token_suffix = ""
+    if isinstance(dialect, SuffixedDialect):
+        dialect, token_suffix = dialect.name, dialect.token_suffix
+    elif not isinstance(dialect, str):
         dialect = getattr(dialect, "renders_like", dialect)
     try:
         renderer = RENDERERS[dialect]
     except KeyError:
         raise KeyError(f"no renderer for dialect {dialect!r}; have {sorted(RENDERERS)}") from None
+    if token_suffix:
+        return renderer(sample, token_suffix=token_suffix)  # type: ignore[call-arg]
     return renderer(sample)
