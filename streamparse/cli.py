@@ -519,6 +519,9 @@ def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, 
         dialect = _dialect_option(args) or _with_suffix(
             args, _detect(args.model, template.sources.get("tool_use", template.source), tokenizer_config)
         )
+        if isinstance(dialect, str) and tokenizer_config is not None and not args.token_suffix:
+            # --dialect hy_v3 with a checkpoint's config: its token_suffix applies, as in vLLM.
+            dialect = import_module("streamparse.detect").with_config_suffix(dialect, tokenizer_config)
     client_keys: tuple[str, ...] = tuple(getattr(args, "api_keys", ()))
     config = server.ProxyConfig(
         upstream=upstream,
@@ -545,6 +548,9 @@ def _serve_app(args: argparse.Namespace, port: int | None = None) -> tuple[Any, 
 
         app.router.routes.append(Mount("/replay", app=replay_app))
     name = dialect if isinstance(dialect, str) else dialect.name
+    suffix = getattr(dialect, "token_suffix", "")
+    if suffix:
+        name += f" (markers ending in {suffix!r})"
     return app, f"streamparse serve: {name} on {url} (upstream {upstream})"
 
 

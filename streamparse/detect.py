@@ -436,6 +436,13 @@ def _config_template(config: Mapping[str, Any]) -> str | None:
     return template if isinstance(template, str) else None
 
 
+def with_config_suffix(dialect: str, tokenizer_config: Mapping[str, Any] | str | Path) -> str | DialectObject:
+    """``dialect``, with the marker suffix the tokenizer config gives where its markers take one."""
+    config = _read_config(tokenizer_config)
+    suffix = _token_suffix(dialect, config, _config_template(config))
+    return with_token_suffix(dialect, suffix) if suffix else dialect
+
+
 def _token_suffix(dialect: str, config: Mapping[str, Any] | None, chat_template: str | None) -> str:
     """The suffix the checkpoint's special tokens carry, where ``dialect``'s markers take one: the
     config's token_suffix (vLLM's source), else their spelling in its added tokens (SGLang's) or template."""

@@ -870,7 +870,9 @@ _HY3_TEMPLATE = "{{- '<tool_calls>' }}<tool_call>{{ name }}<tool_sep><arg_key>{{
         ),
     ],
 )
-def test_a_suffixed_checkpoint_gets_the_dialect_with_its_suffix(config: dict[str, Any], evidence: str) -> None:
+def test_a_suffixed_checkpoint_gets_the_dialect_with_its_suffix(
+    config: dict[str, Any], evidence: str
+) -> None:
     found = streamparse.detection(tokenizer_config=config)
     assert found.dialect == streamparse.with_token_suffix("hy_v3", ":opensource")
     assert evidence in found.reason and "':opensource'" in found.reason

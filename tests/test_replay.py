@@ -229,3 +229,15 @@ def test_replay_verb_app_with_when(tmp_path: Path) -> None:
             )
             == "First."
         )
+
+
+@pytest.mark.parametrize("dialect", [[], ["--dialect", "hy_v3"]], ids=["detected", "named"])
+def test_serve_takes_the_token_suffix_of_a_checkpoints_config(dialect: list[str], tmp_path: Path) -> None:
+    config = tmp_path / "tokenizer_config.json"
+    template = "{{- '<tool_calls>' }}<tool_call>{{ name }}<tool_sep><arg_key>{{ k }}</arg_key>{{ messages }}"
+    config.write_text(
+        json.dumps({"chat_template": template, "token_suffix": ":opensource"}), encoding="utf-8"
+    )
+    argv = ["serve", "--upstream", "http://x/v1", "--chat-template", str(config), *dialect]
+    _, banner = _serve_app(_build_parser().parse_args(argv))
+    assert banner.startswith("streamparse serve: hy_v3 (markers ending in ':opensource') on ")
