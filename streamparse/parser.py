@@ -12,7 +12,7 @@ from ._wire import ChoiceDelta, events_to_delta
 from .errors import MalformedCallError, UsageError
 from .events import CallArguments, CallEnd, CallFlag, CallStart, Event, LimitExceeded, Reasoning, Text
 from .ids import IdFactory
-from .registry import resolve
+from .registry import resolve, with_token_suffix
 from .result import FinishReason, ParseResult, _arguments_problem, _Builder
 from .tools import FunctionSpec, normalize_tools
 
@@ -45,7 +45,10 @@ class StreamParser:
     ``start_in_reasoning`` (the prompt already opened ``<think>``; None
     takes the dialect name's default, True for aliases such as ``step3p5``
     whose prompt opens it, see ``streamparse.parser_names()``),
-    ``id_seed`` / ``id_factory`` (deterministic generated ids).
+    ``id_seed`` / ``id_factory`` (deterministic generated ids),
+    ``token_suffix`` (the suffix a checkpoint's tokenizer appends to every
+    special token, ``":opensource"`` for Hunyuan's ``<tool_calls:opensource>``;
+    the same as passing ``streamparse.with_token_suffix(dialect, token_suffix)``).
 
     Limits (None turns one off): a call whose arguments grow past
     ``max_arguments_chars`` characters is cut there and ends incomplete; a
@@ -73,7 +76,10 @@ class StreamParser:
         max_arguments_chars: int | None = DEFAULT_MAX_ARGUMENTS_CHARS,
         max_calls: int | None = DEFAULT_MAX_CALLS,
         strict: bool = False,
+        token_suffix: str | None = None,
     ) -> None:
+        if token_suffix is not None:
+            dialect = _with_suffix(dialect, token_suffix)
         resolved = resolve(dialect, start_in_reasoning=start_in_reasoning)
         machine_class = resolved.machine
         self.dialect = resolved.dialect  # the canonical name, also when an alias was given
@@ -258,6 +264,15 @@ def _limit(name: str, value: int | None) -> int:
     return value
 
 
+def _with_suffix(dialect: str | DialectObject, token_suffix: str) -> DialectObject:
+    if not isinstance(dialect, str):
+        raise UsageError(
+            f"token_suffix applies to a dialect name, not to the dialect object {dialect!r}:"
+            " pass the name, or streamparse.with_token_suffix(name, suffix) alone"
+        )
+    return with_token_suffix(dialect, token_suffix)
+
+
 def parse(
     text: str,
     dialect: str | DialectObject,
@@ -271,6 +286,7 @@ def parse(
     max_arguments_chars: int | None = DEFAULT_MAX_ARGUMENTS_CHARS,
     max_calls: int | None = DEFAULT_MAX_CALLS,
     strict: bool = False,
+    token_suffix: str | None = None,
 ) -> ParseResult:
     """Parse a whole response at once; the same as folding the stream of it.
 
@@ -288,6 +304,7 @@ def parse(
         max_arguments_chars=max_arguments_chars,
         max_calls=max_calls,
         strict=strict,
+        token_suffix=token_suffix,
     )
     builder = _Builder()
     builder.add_events(parser._feed(text))

@@ -250,3 +250,17 @@ def test_every_contract_property_holds_with_a_token_suffix(
     """Rendered with the suffix, checked with the suffixed dialect; bare markers are drawn as text."""
     with_suffix = streamparse.with_token_suffix(dialect, suffix)
     prop.check(data.draw(prop.cases(with_suffix)))
+
+
+def test_token_suffix_as_a_keyword_is_the_suffixed_dialect() -> None:
+    text = suffixed("Hi" + block(call("f", ("a", "x"))))
+    via_object = streamparse.parse(text, streamparse.with_token_suffix(HY_V4, SUFFIX), id_seed=0)
+    assert streamparse.parse(text, HY_V4, token_suffix=SUFFIX, id_seed=0) == via_object
+    parser = streamparse.StreamParser(HY_V4, token_suffix=SUFFIX, id_seed=0)
+    deltas = [parser.feed(text), parser.finish()]
+    folded = streamparse.fold_deltas([d for d in deltas if d], parser.finish_reason)
+    assert folded == via_object and folded.tool_calls[0].function.arguments == '{"a": "x"}'
+    with pytest.raises(streamparse.UsageError, match="applies to a dialect name"):
+        streamparse.StreamParser(streamparse.with_token_suffix(HY_V4, SUFFIX), token_suffix=SUFFIX)
+    with pytest.raises(streamparse.UsageError, match="only these dialects take a token_suffix"):
+        streamparse.parse(text, "glm45", token_suffix=SUFFIX)
