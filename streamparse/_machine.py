@@ -57,6 +57,8 @@ TEXT, REASONING, ARGS = range(3)
 _new = tuple.__new__
 # Exactly the characters str.strip() removes.
 _WHITESPACE = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
+# The same as a string: what Machine.leading holds at the start of the output (for OPENING).
+WHITESPACE = "".join(sorted(_WHITESPACE))
 
 # A text handler gets the text between markers and returns how much of it
 # it consumed; less than all means it changed state and the rest must be

@@ -241,3 +241,23 @@ def test_content_emission_allows_holding_a_marker_the_output_may_open_with() -> 
     parser = streamparse.StreamParser("muse")
     assert parser.feed("Hi ") == {"content": "Hi "}
     assert parser.feed("<|m") == {"content": "<|m"}  # after content it is no marker: sent at once
+
+
+def test_nothing_vanishes_lowers_content_after_decoding_it() -> None:
+    # Found by `streamparse fuzz` (mutated, hunyuan_a13b): a failed call object's "0[\u00c0" came out
+    # as content "0\u00c0" (the "[" is array markup there); its words are "0" and "à" in the input and
+    # "0à" in the content, which holds "à" once "\u00c0" is decoded to "À" and then lowered.
+    text = '{"0[\\u00c0": 1}'
+    check_nothing_vanishes("json_array", text, _result('{"0\\u00c0": 1}'))
+
+
+@pytest.mark.parametrize("space", ["\x1f", "\x85", "\u2028", "\u3000"])
+def test_xlam_holds_every_leading_whitespace_it_may_drop(space: str) -> None:
+    # Found by `streamparse fuzz` (content_emission, xlam): leading "\x1f" is held as str.strip()
+    # whitespace before a bare array may open; OPENING lists all of it, so the check and the
+    # strategies agree with the parser (and content is never drawn to start with it before a call).
+    check_content_emission(ContentEmissionCase(dialect="xlam", pieces=(space,)))
+    check_content_emission(ContentEmissionCase(dialect="xlam", pieces=(space, "a")))
+    assert space in streamparse.testing.strategies.opening_characters("xlam")
+    text = space + '[{"name": "f", "arguments": {}}]'
+    assert streamparse.parse(text, "xlam").content is None

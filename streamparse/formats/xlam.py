@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from .._machine import Lex, Machine, MarkerAction, Scan
+from .._machine import WHITESPACE, Lex, Machine, MarkerAction, Scan
 from ..registry import register
 from .json_array import ARRAY_ACTIONS, ARRAY_BEGIN, ARRAY_END, CALL_SEPARATOR, OBJECT_BEGIN
 
@@ -61,8 +61,9 @@ class State(Enum):
 
 class XLam(Machine):
     name = "xlam"
-    # Whitespace too: before a call at the start of the output it is markup, held until that is known.
-    OPENING = ARRAY_BEGIN + " \t\r\n"
+    # Whitespace too (all that str.strip() takes, "\x1f" included, as Machine.leading holds it):
+    # before a call at the start of the output it is markup, held until that is known.
+    OPENING = ARRAY_BEGIN + WHITESPACE
     INITIAL_STATE = State.START
     CONTENT = State.CONTENT
     REASONING_STATE = State.REASONING

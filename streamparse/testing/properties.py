@@ -270,8 +270,9 @@ def _vanished_words(dialect: str, text: str, result: ParseResult) -> Counter[str
         # of the input on either side of a call may come out as one ("a<call>b" gives "ab"),
         # or as an escape ("\\<call>n" gives "\\n"): such a word is found inside a word of the
         # content, with its escapes decoded or not.
-        prose = " ".join(field.lower() for field in (result.content, result.reasoning_content) if field)
-        joined = _WORD.findall(prose) + _WORD.findall(_unescaped(prose))
+        prose = " ".join(field for field in (result.content, result.reasoning_content) if field)
+        # Lowered after decoding, as _words does: "\u00c0" decodes to "À", whose word is "à".
+        joined = _WORD.findall(prose.lower()) + _WORD.findall(_unescaped(prose).lower())
         for word in [word for word in missing if any(word in longer for longer in joined)]:
             del missing[word]
     return missing
