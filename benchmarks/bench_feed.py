@@ -117,6 +117,7 @@ DIALECTS = (
     "plamo3",
     "mimo",
     "hy_v3",
+    "hy_v3_suffixed",
     "lfm2",
     "step3",
     "k2_horizon",
@@ -138,6 +139,10 @@ VARIANTS = {"hermes_args_first": "hermes", "mistral_pre_v11": "mistral"}
 # Built-in dialects written as Hugging Face response_templates (streamparse/templates/*.json): the
 # built-in's rendered text, parsed by the dialect streamparse.load_dialect makes of the template.
 TEMPLATE_CASES = {"hermes_tpl": "hermes", "qwen3_coder_tpl": "qwen3_coder"}
+# A dialect whose checkpoint appends a suffix to every marker (streamparse.with_token_suffix): the
+# built-in's text with its tags suffixed, parsed by the suffixed dialect.
+SUFFIXED_CASES = {"hy_v3_suffixed": ("hy_v3", ":opensource")}
+_HUNYUAN_TAG = re.compile(r"<(/?)(tool_calls|tool_call|tool_sep|arg_key|arg_value|think)>")
 _TEMPLATE_DIR = Path(streamparse.__file__).resolve().parent / "templates"
 SIZES = (100, 1_000, 10_000, 100_000)
 # --quick runs in CI (tests/test_benchmarks_smoke.py): two small sizes keep it to a few seconds.
@@ -203,6 +208,7 @@ END_MARKERS = {
     "plamo3": "<|plamo:end_tool_arguments:plamo|>",
     "mimo": "</parameter>",
     "hy_v3": "</arg_value>",
+    "hy_v3_suffixed": "</arg_value:opensource>",
     "lfm2": "<|tool_call_end|>",
     "step3": "</steptml:parameter>",
     "k2_horizon": "</ifm|arg_value>",
@@ -318,6 +324,7 @@ def make_arguments(target_chars: int) -> str:
 
 def expected_arguments(dialect: str, arguments: str) -> str:
     """What the parser must give back for ``arguments`` rendered in ``dialect``."""
+    dialect = SUFFIXED_CASES[dialect][0] if dialect in SUFFIXED_CASES else dialect
     if dialect not in STRIPPED_VALUES:
         return arguments
     return json.dumps({k: v.strip() for k, v in json.loads(arguments).items()}, ensure_ascii=False)
@@ -325,6 +332,9 @@ def expected_arguments(dialect: str, arguments: str) -> str:
 
 def render(dialect: str, arguments: str, lead: str = LEAD_TEXT) -> str:
     """One call to ``write_file`` with ``arguments``, after a bit of content, in the dialect's format."""
+    if dialect in SUFFIXED_CASES:
+        base, suffix = SUFFIXED_CASES[dialect]
+        return _HUNYUAN_TAG.sub(lambda tag: f"<{tag[1]}{tag[2]}{suffix}>", render(base, arguments, lead))
     dialect = TEMPLATE_CASES.get(dialect, dialect)
     if dialect in XML_PARAMETERS:
         parameters = "".join(XML_PARAMETERS[dialect](k, v) for k, v in json.loads(arguments).items())
@@ -500,6 +510,8 @@ def dialect_of(case: str) -> Any:
     """The dialect argument a case is parsed with: a name, or a template's dialect object."""
     if case in TEMPLATE_CASES:
         return _template_dialect(case)
+    if case in SUFFIXED_CASES:
+        return streamparse.with_token_suffix(*SUFFIXED_CASES[case])
     return VARIANTS.get(case, case)
 
 
