@@ -261,3 +261,10 @@ def test_xlam_holds_every_leading_whitespace_it_may_drop(space: str) -> None:
     assert space in streamparse.testing.strategies.opening_characters("xlam")
     text = space + '[{"name": "f", "arguments": {}}]'
     assert streamparse.parse(text, "xlam").content is None
+
+
+def test_nothing_vanishes_skips_a_word_glued_to_a_word_marker_on_either_side() -> None:
+    # Found by `streamparse fuzz` (mutated, phi4_mini_json): the call's name "functoolsA" holds the
+    # marker word "functools"; the whole word is compared, not what is left of it once it is cut out.
+    text = 'functools [\n  {"name": "functoolsA", "arguments": {}}\n]'
+    check_mutated(MutatedCase("phi4_mini_json", text, ((text,), tuple(text))))

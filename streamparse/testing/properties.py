@@ -182,9 +182,10 @@ _DOCUMENTED_MARKUP: dict[str, re.Pattern[str]] = {
     # An element's tags: its name becomes one key however often it repeats (a repeated name
     # makes a list), a close tag repeats it, a list item's names none.
     "minimax_m3": re.compile(r"\]<\]minimax\[>\[\s?</?[^>\]<\s]*>"),
-    # Markers that are words: glued to the text before them, they make one word with it, which
-    # the marker splits (in content) or not (inside a string): that word is not compared.
-    "phi4_mini_json": re.compile(r"\w*functools"),
+    # Markers that are words: glued to the text before or after them, they make one word with it,
+    # which the marker splits (in content) or not (inside a string, "functoolsA"): that word is not
+    # compared.
+    "phi4_mini_json": re.compile(r"\w*functools\w*"),
     "gigachat3": re.compile(r"\w*function call<\|role_sep\|>"),
 }
 
