@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import streamparse
@@ -78,10 +78,20 @@ def _streamed(dialect: Any, pieces: list[str], tools: Any) -> tuple[Any, ...]:
 # -- the built-ins as templates: the same results on the built-in's strategies ------------------
 
 
+def _expressible(builtin: str, sample: Any) -> bool:
+    """Whether the template can give the built-in's result on ``sample``'s output (README, "The
+    built-ins as templates"): qwen3_coder keeps a ``</parameter>`` in a value when no tag follows it,
+    the template's tag pattern ends the value at the first one (as Transformers reads it)."""
+    if builtin != "qwen3_coder" or sample is None:
+        return True
+    return not any("</parameter>" in json.dumps(call.arguments) for call in sample.calls)
+
+
 @pytest.mark.parametrize("builtin", sorted(AS_TEMPLATES))
 @given(data=st.data())
 def test_template_gives_the_builtins_results_on_its_outputs(builtin: str, data: st.DataObject) -> None:
     case = data.draw(round_trip_cases(builtin))
+    assume(_expressible(builtin, case.sample))
     rendered = render(builtin, case.sample)
     template = DIALECTS[builtin]
     want = _summary(streamparse.parse(rendered.text, builtin, rendered.tools, id_seed=0))
@@ -97,6 +107,7 @@ def test_template_gives_the_builtins_results_on_its_outputs(builtin: str, data: 
 def test_every_contract_property_holds_for_the_template(builtin: str, prop: Any, data: st.DataObject) -> None:
     """The contract's properties, on the built-in's generated cases, checked with the template dialect."""
     case = data.draw(prop.cases(builtin))
+    assume(_expressible(builtin, getattr(case, "sample", None)))
     prop.check(dataclasses.replace(case, dialect=DIALECTS[builtin]))
 
 
@@ -459,3 +470,13 @@ def test_fuzz_takes_a_dialect_file_with_the_builtin_it_writes_like(
     assert "response_template_" in capsys.readouterr().out
     assert main(["fuzz", "--dialect-file", str(path), "--seconds", "1"]) == 2
     assert "--like" in capsys.readouterr().err
+
+
+def test_a_close_tag_in_a_value_is_the_documented_difference() -> None:
+    # Found by the suite's hypothesis run: the built-in keeps "0</parameter>" (no tag follows the
+    # first close tag); the template ends the value there and flags the text left between the tags.
+    text = "<tool_call>\n<function=f>\n<parameter=a>\n0</parameter>\n</parameter>\n</function>\n</tool_call>"
+    assert streamparse.parse(text, "qwen3_coder").tool_calls[0].function.arguments == '{"a": "0</parameter>"}'
+    template = streamparse.parse(text, DIALECTS["qwen3_coder"])
+    assert template.tool_calls[0].function.arguments == '{"a": "0"}'
+    assert [p.kind for p in template.problems] == ["unexpected_member"]
