@@ -268,3 +268,19 @@ def test_nothing_vanishes_skips_a_word_glued_to_a_word_marker_on_either_side() -
     # marker word "functools"; the whole word is compared, not what is left of it once it is cut out.
     text = 'functools [\n  {"name": "functoolsA", "arguments": {}}\n]'
     check_mutated(MutatedCase("phi4_mini_json", text, ((text,), tuple(text))))
+
+
+def test_round_trip_compares_arguments_as_the_dialect_reads_the_sample() -> None:
+    # Found by CI's hypothesis run: Muse Glimmer decodes a string parameter whose text is JSON ("0"
+    # is 0, as vLLM's parser reads it); the renderer expected that, the JSON comparison with the
+    # sample did not. It now compares with the renderer's reading of the sample.
+    schema = {"type": "object", "properties": {"e": {"type": "object"}, "w": {"type": "string"}}}
+    sample = Sample(
+        calls=(
+            ToolCallSpec("f", {"a": "A"}, schema={"type": "object"}),
+            ToolCallSpec("g", {"e": {}, "w": "0"}, schema=schema),
+        )
+    )
+    text = render("muse_glimmer", sample).text
+    check_round_trip(RoundTripCase("muse_glimmer", sample, cuts=((text,), tuple(text))))
+    assert render("muse_glimmer", sample).read_calls[1].arguments == {"e": {}, "w": 0}  # type: ignore[index]

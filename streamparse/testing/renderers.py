@@ -142,6 +142,9 @@ class Rendered:
     # For dialects that convert arguments to JSON (pythonic): per call, (offset, length) pairs
     # saying that once text[:offset] is fed, at least arguments[:length] must have been sent.
     argument_marks: tuple[tuple[tuple[int, int], ...], ...] = ()
+    # The sample's calls as the dialect reads them, where that is not as the sample says (Muse
+    # Glimmer decodes a string parameter whose text is JSON): what the arguments must decode to.
+    read_calls: tuple[ToolCallSpec, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -1332,6 +1335,7 @@ def render_muse(dialect: str, sample: Sample) -> Rendered:
         (),
         tools,
         tuple(spans),
+        read_calls=calls if glimmer else None,
     )
 
 
