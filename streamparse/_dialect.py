@@ -69,6 +69,11 @@ def _restore_suffixed(dialect: str, token_suffix: str) -> SuffixedDialect:
     return with_token_suffix(dialect, token_suffix)
 
 
+def suffixed_tag(tag: str, token_suffix: str) -> str:
+    """``tag`` as a checkpoint with ``token_suffix`` spells it: ``<tool_calls>`` -> ``<tool_calls:opensource>``."""
+    return tag[:-1] + token_suffix + ">"
+
+
 def check_token_suffix(token_suffix: object) -> str:
     """``token_suffix`` if it can end a marker (``":opensource"``); UsageError naming the fix otherwise."""
     if not isinstance(token_suffix, str):

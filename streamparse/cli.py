@@ -208,8 +208,6 @@ def _with_suffix(args: argparse.Namespace, dialect: Any) -> Any:
     suffix = getattr(args, "token_suffix", None)
     if not suffix or dialect is None:
         return dialect
-    if not isinstance(dialect, str):
-        raise _CliError(f"--token-suffix cannot apply to {dialect}: pass --dialect NAME")
     return with_token_suffix(dialect, suffix)
 
 

@@ -79,7 +79,7 @@ class StreamParser:
         token_suffix: str | None = None,
     ) -> None:
         if token_suffix is not None:
-            dialect = _with_suffix(dialect, token_suffix)
+            dialect = with_token_suffix(dialect, token_suffix)
         resolved = resolve(dialect, start_in_reasoning=start_in_reasoning)
         machine_class = resolved.machine
         self.dialect = resolved.dialect  # the canonical name, also when an alias was given
@@ -262,15 +262,6 @@ def _limit(name: str, value: int | None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise UsageError(f"{name} takes a positive int, or None for no limit; not {value!r}")
     return value
-
-
-def _with_suffix(dialect: str | DialectObject, token_suffix: str) -> DialectObject:
-    if not isinstance(dialect, str):
-        raise UsageError(
-            f"token_suffix applies to a dialect name, not to the dialect object {dialect!r}:"
-            " pass the name, or streamparse.with_token_suffix(name, suffix) alone"
-        )
-    return with_token_suffix(dialect, token_suffix)
 
 
 def parse(

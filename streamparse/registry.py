@@ -274,7 +274,7 @@ def _dialect_object(dialect: object) -> DialectObject:
     )
 
 
-def with_token_suffix(dialect: str, token_suffix: str) -> SuffixedDialect:
+def with_token_suffix(dialect: str | DialectObject, token_suffix: str) -> SuffixedDialect:
     """``dialect`` for a checkpoint whose tokenizer appends ``token_suffix`` to every special token.
 
     Hunyuan's shipping tokenizers write ``<tool_calls:opensource>`` for
@@ -283,6 +283,11 @@ def with_token_suffix(dialect: str, token_suffix: str) -> SuffixedDialect:
     tokenizer config's ``token_suffix``. A dialect whose markers take no
     suffix, or a suffix that is not ``:NAME``, raises UsageError.
     """
+    if not isinstance(dialect, str):
+        raise UsageError(
+            f"token_suffix applies to a dialect name, not to the dialect object {dialect!r}:"
+            " pass the name, or streamparse.with_token_suffix(name, suffix) alone"
+        )
     name = canonical_name(dialect)
     machine = _DIALECTS[name]
     if not takes_token_suffix(machine):

@@ -221,6 +221,8 @@ def test_the_hunyuan_alias_takes_the_suffix_and_results_name_the_dialect() -> No
     assert streamparse.StreamParser(with_suffix).dialect == "hy_v3"
     assert pickle.loads(pickle.dumps(with_suffix)) == with_suffix
     assert repr(with_suffix) == "streamparse.with_token_suffix('hy_v3', ':opensource')"
+    with pytest.raises(streamparse.UsageError, match="applies to a dialect name"):
+        streamparse.with_token_suffix(with_suffix, ":other")
     result = streamparse.parse("plan" + suffixed("</think>Hi"), with_suffix, start_in_reasoning=True)
     assert (result.reasoning_content, result.content) == ("plan", "Hi")
 

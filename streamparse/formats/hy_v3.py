@@ -52,6 +52,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import Enum
 
+from .._dialect import suffixed_tag
 from .._machine import Lex, Machine, StateSpec
 from .._xml import TAG_OPEN, XmlMachine, XmlState, value_states
 from ..registry import register
@@ -62,7 +63,7 @@ def hunyuan_states(token_suffix: str = "") -> dict[Enum, StateSpec]:
     """The states of Hy3/Hy4, every marker ending in ``token_suffix`` (``<tool_calls:opensource>``)."""
 
     def tag(name: str) -> str:
-        return name[:-1] + token_suffix + ">"
+        return suffixed_tag(name, token_suffix)
 
     block = (tag("<tool_calls>"), tag("</tool_calls>"))
     call = (tag("<tool_call>"), tag("</tool_call>"))

@@ -53,7 +53,7 @@ from vllm.reasoning import ReasoningParser, ReasoningParserManager  # type: igno
 from vllm.tool_parsers import ToolParser, ToolParserManager  # type: ignore[import-not-found]
 
 from streamparse import StreamParser, dialects, parse, parser_names
-from streamparse._dialect import DialectObject, SuffixedDialect
+from streamparse._dialect import DialectObject, SuffixedDialect, suffixed_tag
 from streamparse.errors import UsageError
 from streamparse.integrations.tokenizers import dialect_for_tokenizer
 from streamparse.registry import canonical_name, get_dialect
@@ -81,7 +81,7 @@ def reasoning_markers(name: str | DialectObject) -> tuple[str, str] | None:
     markers = _REASONING_MARKERS.get(dialect, _THINK)
     if markers is not None and isinstance(name, SuffixedDialect):
         suffix = name.token_suffix
-        return (markers[0][:-1] + suffix + ">", markers[1][:-1] + suffix + ">")
+        return (suffixed_tag(markers[0], suffix), suffixed_tag(markers[1], suffix))
     return markers
 
 

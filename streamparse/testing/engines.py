@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .._dialect import DialectObject, SuffixedDialect
+from .._dialect import DialectObject, SuffixedDialect, suffixed_tag
 from ..result import ParseResult, fold_deltas
 
 __all__ = [
@@ -99,7 +99,7 @@ def special_tokens(dialect: str | DialectObject) -> tuple[str, ...]:
 
     if isinstance(dialect, SuffixedDialect):  # the checkpoint's tokens: <tool_calls:opensource>
         suffix = dialect.token_suffix
-        return tuple(token[:-1] + suffix + ">" for token in special_tokens(dialect.name))
+        return tuple(suffixed_tag(token, suffix) for token in special_tokens(dialect.name))
     dialect = canonical_name(dialect)
     if dialect in SPECIAL_TOKENS:
         return SPECIAL_TOKENS[dialect]
